@@ -1,0 +1,1 @@
+# twofa-admin (filled in by the admin tool work)

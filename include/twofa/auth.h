@@ -1,0 +1,60 @@
+/*
+ * The login decision, shared by pam_twofa.so, twofa-admin verify and
+ * twofa-admin token so that all three behave exactly alike.
+ */
+#ifndef TWOFA_AUTH_H
+#define TWOFA_AUTH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "twofa/store.h"
+
+struct twofa_policy {
+	int window;	      /* -1: the record's value */
+	unsigned deny;	      /* lock after this many failures; 0 never */
+	uint64_t unlock_time; /* seconds; 0: until unlocked by an admin */
+	bool allow_backup;
+	unsigned lock_timeout_ms;
+};
+
+/* deny=5, unlock_time=600, window from record, backup codes accepted. */
+void twofa_policy_default(struct twofa_policy *pol);
+
+enum twofa_verdict {
+	TWOFA_VERDICT_ACCEPTED = 0,
+	TWOFA_VERDICT_REJECTED, /* wrong, replayed or too old code */
+	TWOFA_VERDICT_LOCKED,	/* account locked; the code was not checked */
+};
+
+enum twofa_method {
+	TWOFA_METHOD_NONE = 0,
+	TWOFA_METHOD_TOTP,
+	TWOFA_METHOD_HOTP,
+	TWOFA_METHOD_BACKUP,
+};
+const char *twofa_method_name(enum twofa_method m); /* "totp", ... */
+
+struct twofa_outcome {
+	enum twofa_verdict verdict;
+	enum twofa_method method; /* what accepted, or the record's OTP type */
+	unsigned backup_left;	  /* after this attempt */
+	uint32_t failures;	  /* after this attempt */
+	uint64_t locked_until;	  /* after this attempt; 0 none */
+	bool just_locked;	  /* this failure started the lock */
+};
+
+/*
+ * Check one typed code for user at Unix time now, under the record's lock:
+ * a locked account is refused without looking at the code; otherwise the
+ * OTP is tried, then (when allowed) a backup code. The new state (replay
+ * guard, burnt backup code, failure count, lock) is made durable before
+ * this returns 0 with the verdict. Any error (no record, unsafe, malformed,
+ * lock timeout, I/O) returns < 0 and the attempt must be refused.
+ */
+int twofa_authenticate(struct twofa_store *st, const char *user,
+		       const char *code, uint64_t now,
+		       const struct twofa_policy *pol, struct twofa_outcome *out,
+		       struct twofa_store_error *why);
+
+#endif

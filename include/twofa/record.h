@@ -1,0 +1,120 @@
+/*
+ * The enrollment record of one user, and its text form (twofa(5)).
+ *
+ * The text is a configuration part, rewritten only when enrollment changes,
+ * followed by two fixed-size state slots. A login updates only the older
+ * slot in place (one pwrite and one fdatasync); each slot carries a
+ * sequence number and a checksum, so a torn write leaves the other slot,
+ * the previous state, valid.
+ */
+#ifndef TWOFA_RECORD_H
+#define TWOFA_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "twofa/otp.h"
+
+#define TWOFA_RECORD_VERSION 1
+#define TWOFA_RECORD_MAX (64 * 1024) /* bytes of text */
+
+#define TWOFA_SECRET_MIN 16 /* bytes: 128 bits */
+#define TWOFA_SECRET_DEFAULT 20
+#define TWOFA_SECRET_MAX 64
+
+/*
+ * At most 20 backup codes: each has its own salt, so checking a typed code
+ * costs one hash per unused code, and 20 of them stay under 100 ms.
+ */
+#define TWOFA_BACKUP_MAX 20
+#define TWOFA_BACKUP_HASH_LEN 32
+#define TWOFA_BACKUP_SALT_LEN 16
+
+#define TWOFA_PERIOD_MIN 1
+#define TWOFA_PERIOD_MAX 3600
+#define TWOFA_WINDOW_MAX 100
+#define TWOFA_LOCKED_FOREVER UINT64_MAX
+
+/* Length of one state slot line, newline included. */
+#define TWOFA_SLOT_LEN 137
+
+enum twofa_otp_type { TWOFA_TOTP = 0, TWOFA_HOTP };
+
+/* What changes on every login; lives in the slots. */
+struct twofa_state {
+	uint64_t seq;	       /* slot generation; the larger valid one wins */
+	uint64_t next;	       /* lowest acceptable TOTP step / HOTP counter */
+	uint32_t failures;     /* consecutive failures */
+	uint64_t locked_until; /* Unix time; 0 not locked; or FOREVER */
+	uint64_t last_success; /* Unix time of the last accepted code; 0 never */
+	uint64_t backup_used;  /* bit i set: backup code i is burnt */
+};
+
+struct twofa_record {
+	enum twofa_otp_type type;
+	enum twofa_alg alg;
+	unsigned digits;
+	unsigned period; /* TOTP only */
+	unsigned window; /* TOTP: steps either side; HOTP: look-ahead */
+	uint64_t created;
+	unsigned char secret[TWOFA_SECRET_MAX];
+	size_t secret_len;
+
+	/* Backup codes: PBKDF2-HMAC-SHA256(code, salt[i], iterations). */
+	uint32_t backup_iterations;
+	unsigned backup_count;
+	unsigned char backup_salt[TWOFA_BACKUP_MAX][TWOFA_BACKUP_SALT_LEN];
+	unsigned char backup_hash[TWOFA_BACKUP_MAX][TWOFA_BACKUP_HASH_LEN];
+
+	struct twofa_state state;
+};
+
+/* Where parsing stopped and why, for a log line. */
+struct twofa_parse_error {
+	unsigned line;	  /* 1-based; 0 when not about a line */
+	const char *what; /* static text, never record content */
+};
+
+/*
+ * Defaults for a new record: TOTP, SHA1, 6 digits, 30 s, window 1 (HOTP:
+ * 10), no secret, no backup codes, state zeroed, created = now.
+ */
+void twofa_record_init(struct twofa_record *rec, enum twofa_otp_type type,
+		       uint64_t now);
+
+/* Check every field is in range (also used before writing). */
+int twofa_record_check(const struct twofa_record *rec,
+		       struct twofa_parse_error *why);
+
+/*
+ * Parse len bytes of record text. Strict: any unknown or duplicate key,
+ * out-of-range value, NUL byte, bad base32 or missing field is
+ * TWOFA_ERR_MALFORMED (TWOFA_ERR_TOO_BIG over TWOFA_RECORD_MAX).
+ * *slot_off receives the byte offset of slot A (slot B follows it), and
+ * *cur_slot which slot holds the state that was loaded (0 = A, 1 = B).
+ * A slot whose checksum does not match is treated as a torn write and
+ * ignored; if neither is valid, the record is malformed.
+ * On failure rec is wiped.
+ */
+int twofa_record_parse(const char *text, size_t len, struct twofa_record *rec,
+		       size_t *slot_off, unsigned *cur_slot,
+		       struct twofa_parse_error *why);
+
+/*
+ * Format rec as canonical text into a newly allocated buffer (free with
+ * twofa_freezero(*out, *outlen)). Both slots hold rec->state. Parsing the
+ * result gives back rec exactly; formatting that gives back the same text.
+ */
+int twofa_record_format(const struct twofa_record *rec, char **out,
+			size_t *outlen);
+
+/* Number of backup codes not yet used. */
+unsigned twofa_record_backup_left(const struct twofa_record *rec);
+
+/* Wipe a record (secret, hashes, everything). */
+void twofa_record_wipe(struct twofa_record *rec);
+
+const char *twofa_otp_type_name(enum twofa_otp_type type);
+
+#endif

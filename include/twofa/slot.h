@@ -1,0 +1,23 @@
+/*
+ * A state slot: one fixed-size text line
+ *   state A <seq> <next> <failures> <locked-until> <last-success> <used> <check>
+ * with zero-padded decimal fields, the used mask and the check (the first
+ * 8 bytes of SHA-256 over everything before it) in hex.
+ */
+#ifndef TWOFA_SLOT_H
+#define TWOFA_SLOT_H
+
+#include "twofa/record.h"
+
+/* Format slot 0 ("A") or 1 ("B"): exactly TWOFA_SLOT_LEN bytes, no NUL. */
+void twofa_slot_format(const struct twofa_state *st, unsigned slot,
+		       char line[TWOFA_SLOT_LEN]);
+
+/*
+ * Parse TWOFA_SLOT_LEN bytes as slot number slot. TWOFA_ERR_INVALID: shape
+ * or checksum wrong, as a torn write leaves it; TWOFA_ERR_MALFORMED: the
+ * checksum is right but a field is not (never written by us).
+ */
+int twofa_slot_parse(const char *line, unsigned slot, struct twofa_state *st);
+
+#endif

@@ -1,0 +1,174 @@
+/* Backup codes: generated from OpenSSL's RNG, stored as PBKDF2 hashes. */
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "twofa/backup.h"
+#include "twofa/err.h"
+#include "twofa/mem.h"
+
+static int backup_hash(const char *code, const unsigned char *salt,
+		       uint32_t iterations,
+		       unsigned char out[TWOFA_BACKUP_HASH_LEN])
+{
+	if (PKCS5_PBKDF2_HMAC(code, TWOFA_BACKUP_DIGITS, salt,
+			      TWOFA_BACKUP_SALT_LEN, (int)iterations,
+			      EVP_sha256(), TWOFA_BACKUP_HASH_LEN, out) != 1)
+		return TWOFA_ERR_CRYPTO;
+	return TWOFA_OK;
+}
+
+static int code_is_digits(const char *code)
+{
+	unsigned i;
+
+	for (i = 0; i < TWOFA_BACKUP_DIGITS; i++) {
+		if (code[i] < '0' || code[i] > '9')
+			return 0;
+	}
+	return code[TWOFA_BACKUP_DIGITS] == '\0';
+}
+
+/* A uniform 8-digit code: rejection sampling avoids modulo bias. */
+static int random_code(char out[TWOFA_BACKUP_DIGITS + 1])
+{
+	uint32_t r = 0;
+	int i, ret;
+
+	do {
+		ret = twofa_random(&r, sizeof(r));
+		if (ret != 0)
+			return ret;
+	} while (r >= UINT32_C(4200000000));
+	r %= UINT32_C(100000000);
+	for (i = TWOFA_BACKUP_DIGITS - 1; i >= 0; i--) {
+		out[i] = (char)('0' + r % 10);
+		r /= 10;
+	}
+	out[TWOFA_BACKUP_DIGITS] = '\0';
+	return TWOFA_OK;
+}
+
+int twofa_backup_set(struct twofa_record *rec, const char *const *codes,
+		     unsigned count)
+{
+	struct twofa_record tmp;
+	unsigned i;
+	int ret = TWOFA_ERR_INVALID;
+
+	memcpy(&tmp, rec, sizeof(tmp));
+	if (count > TWOFA_BACKUP_MAX)
+		goto out;
+	tmp.backup_count = 0;
+	tmp.state.backup_used = 0;
+	tmp.backup_iterations = TWOFA_BACKUP_ITERATIONS;
+	for (i = 0; i < count; i++) {
+		ret = TWOFA_ERR_INVALID;
+		if (codes[i] == NULL || !code_is_digits(codes[i]))
+			goto out;
+		ret = twofa_random(tmp.backup_salt[i], TWOFA_BACKUP_SALT_LEN);
+		if (ret != 0)
+			goto out;
+		ret = backup_hash(codes[i], tmp.backup_salt[i],
+				  tmp.backup_iterations, tmp.backup_hash[i]);
+		if (ret != 0)
+			goto out;
+	}
+	tmp.backup_count = count;
+	memcpy(rec, &tmp, sizeof(tmp));
+	ret = TWOFA_OK;
+out:
+	twofa_wipe(&tmp, sizeof(tmp));
+	return ret;
+}
+
+int twofa_backup_generate(struct twofa_record *rec, unsigned count,
+			  char *codes, size_t codes_size)
+{
+	const char *ptrs[TWOFA_BACKUP_MAX];
+	unsigned i, j;
+	int ret = TWOFA_ERR_INVALID;
+
+	if (count > TWOFA_BACKUP_MAX ||
+	    codes_size < (size_t)count * (TWOFA_BACKUP_DIGITS + 1))
+		goto out;
+	for (i = 0; i < count; i++) {
+		char *c = codes + (size_t)i * (TWOFA_BACKUP_DIGITS + 1);
+
+		/* Distinct codes, so "N left" counts what the user holds. */
+		do {
+			ret = random_code(c);
+			if (ret != 0)
+				goto out;
+			for (j = 0; j < i; j++) {
+				if (strcmp(ptrs[j], c) == 0)
+					break;
+			}
+		} while (j < i);
+		ptrs[i] = c;
+	}
+	ret = twofa_backup_set(rec, ptrs, count);
+out:
+	if (ret != TWOFA_OK && codes != NULL)
+		twofa_wipe(codes, codes_size);
+	return ret;
+}
+
+int twofa_backup_normalise(const char *typed,
+			   char out[TWOFA_BACKUP_DIGITS + 1])
+{
+	size_t i, n = 0;
+
+	memset(out, 0, TWOFA_BACKUP_DIGITS + 1);
+	for (i = 0; typed[i] != '\0'; i++) {
+		if (typed[i] == ' ')
+			continue;
+		if (typed[i] < '0' || typed[i] > '9' ||
+		    n == TWOFA_BACKUP_DIGITS) {
+			twofa_wipe(out, TWOFA_BACKUP_DIGITS + 1);
+			return TWOFA_ERR_INVALID;
+		}
+		out[n++] = typed[i];
+	}
+	if (n != TWOFA_BACKUP_DIGITS) {
+		twofa_wipe(out, TWOFA_BACKUP_DIGITS + 1);
+		return TWOFA_ERR_INVALID;
+	}
+	return TWOFA_OK;
+}
+
+int twofa_backup_match(const struct twofa_record *rec, const char *code,
+		       unsigned *index)
+{
+	unsigned char h[TWOFA_BACKUP_HASH_LEN];
+	unsigned i, found = 0, any = 0;
+	int ret = TWOFA_ERR_INVALID;
+
+	*index = 0;
+	if (!code_is_digits(code))
+		return TWOFA_ERR_INVALID;
+	/* Hash against every unused code; no early exit on a match. */
+	for (i = 0; i < rec->backup_count && i < TWOFA_BACKUP_MAX; i++) {
+		unsigned hit;
+
+		if (rec->state.backup_used & (UINT64_C(1) << i))
+			continue;
+		ret = backup_hash(code, rec->backup_salt[i],
+				  rec->backup_iterations, h);
+		if (ret != 0)
+			goto out;
+		hit = (unsigned)(twofa_memeq_ct(h, rec->backup_hash[i],
+						 sizeof(h)) == 0);
+		found = (hit & !any) ? i : found;
+		any |= hit;
+	}
+	if (any) {
+		*index = found;
+		ret = TWOFA_OK;
+	} else {
+		ret = TWOFA_ERR_INVALID;
+	}
+out:
+	twofa_wipe(h, sizeof(h));
+	return ret;
+}

@@ -1,0 +1,120 @@
+/* The fixed-size, checksummed state slots of a record. */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "twofa/err.h"
+#include "twofa/mem.h"
+#include "twofa/slot.h"
+
+/* Bytes covered by the check: all before the check field. */
+#define SLOT_BODY_LEN (TWOFA_SLOT_LEN - 17)
+#define SLOT_CHECK_LEN 8
+
+static void slot_check(const char *body, unsigned char out[SLOT_CHECK_LEN])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (EVP_Digest(body, SLOT_BODY_LEN, md, &mdlen, EVP_sha256(), NULL) !=
+		1 ||
+	    mdlen < SLOT_CHECK_LEN)
+		memset(md, 0, sizeof(md)); /* can never match a real slot */
+	memcpy(out, md, SLOT_CHECK_LEN);
+}
+
+void twofa_slot_format(const struct twofa_state *st, unsigned slot,
+		       char line[TWOFA_SLOT_LEN])
+{
+	char tmp[TWOFA_SLOT_LEN + 1];
+	unsigned char check[SLOT_CHECK_LEN];
+	int i;
+
+	snprintf(tmp, sizeof(tmp),
+		 "state %c %020llu %020llu %010u %020llu %020llu %016llx ",
+		 slot == 0 ? 'A' : 'B', (unsigned long long)st->seq,
+		 (unsigned long long)st->next, (unsigned)st->failures,
+		 (unsigned long long)st->locked_until,
+		 (unsigned long long)st->last_success,
+		 (unsigned long long)st->backup_used);
+	slot_check(tmp, check);
+	for (i = 0; i < SLOT_CHECK_LEN; i++)
+		snprintf(tmp + SLOT_BODY_LEN + 2 * i, 3, "%02x", check[i]);
+	tmp[TWOFA_SLOT_LEN - 1] = '\n';
+	memcpy(line, tmp, TWOFA_SLOT_LEN);
+}
+
+/* Fixed-width field of digits (base 10) or lower-case hex (base 16). */
+static int fixed_field(const char *s, size_t n, unsigned base, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned d;
+
+		if (s[i] >= '0' && s[i] <= '9')
+			d = (unsigned)(s[i] - '0');
+		else if (base == 16 && s[i] >= 'a' && s[i] <= 'f')
+			d = (unsigned)(s[i] - 'a' + 10);
+		else
+			return -1;
+		if (v > (UINT64_MAX - d) / base)
+			return -1;
+		v = v * base + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int twofa_slot_parse(const char *line, unsigned slot, struct twofa_state *st)
+{
+	static const struct {
+		size_t off, len;
+		unsigned base;
+	} fields[] = {
+		{8, 20, 10},  /* seq */
+		{29, 20, 10}, /* next */
+		{50, 10, 10}, /* failures */
+		{61, 20, 10}, /* locked until */
+		{82, 20, 10}, /* last success */
+		{103, 16, 16} /* used mask */
+	};
+	char prefix[9];
+	uint64_t v[6];
+	unsigned char want[SLOT_CHECK_LEN], got[SLOT_CHECK_LEN];
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(prefix, sizeof(prefix), "state %c ", slot == 0 ? 'A' : 'B');
+	if (memcmp(line, prefix, 8) != 0 || line[TWOFA_SLOT_LEN - 1] != '\n')
+		return TWOFA_ERR_INVALID;
+	for (i = 0; i < SLOT_CHECK_LEN; i++) {
+		uint64_t b;
+
+		if (fixed_field(line + SLOT_BODY_LEN + 2 * i, 2, 16, &b) != 0)
+			return TWOFA_ERR_INVALID;
+		got[i] = (unsigned char)b;
+	}
+	slot_check(line, want);
+	if (twofa_memeq_ct(want, got, SLOT_CHECK_LEN) != 0)
+		return TWOFA_ERR_INVALID;
+
+	/* The checksum matched: from here on, anything odd is malformed. */
+	for (i = 0; i < 6; i++) {
+		if (line[fields[i].off + fields[i].len] != ' ' ||
+		    fixed_field(line + fields[i].off, fields[i].len,
+				fields[i].base, &v[i]) != 0)
+			return TWOFA_ERR_MALFORMED;
+	}
+	if (v[2] > UINT32_MAX)
+		return TWOFA_ERR_MALFORMED;
+	st->seq = v[0];
+	st->next = v[1];
+	st->failures = (uint32_t)v[2];
+	st->locked_until = v[3];
+	st->last_success = v[4];
+	st->backup_used = v[5];
+	return TWOFA_OK;
+}

@@ -1,0 +1,293 @@
+/*
+ * The record store. Every path is resolved from a directory descriptor
+ * that was itself reached from "/" one component at a time with
+ * O_NOFOLLOW, so a symlink or a swapped parent cannot redirect us.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "twofa/err.h"
+#include "twofa/mem.h"
+#include "twofa/store.h"
+#include "twofa/user.h"
+#include "store_internal.h"
+
+struct twofa_store {
+	int dirfd;
+	uid_t owner;
+	char path[4096];
+};
+
+int twofa_store_fail(struct twofa_store_error *why, int err, int sys_errno,
+		     const char *what, const char *dir, const char *name)
+{
+	if (why != NULL) {
+		why->sys_errno = sys_errno;
+		why->what = what;
+		if (name != NULL)
+			snprintf(why->path, sizeof(why->path), "%s/%s", dir,
+				 name);
+		else
+			snprintf(why->path, sizeof(why->path), "%s", dir);
+	}
+	return err;
+}
+
+const char *twofa_store_path(const struct twofa_store *st)
+{
+	return st->path;
+}
+
+int twofa_store_dirfd(const struct twofa_store *st)
+{
+	return st->dirfd;
+}
+
+uid_t twofa_store_owner(const struct twofa_store *st)
+{
+	return st->owner;
+}
+
+/* An ancestor of the store: a directory nobody but root/owner can change. */
+static const char *ancestor_problem(const struct stat *sb, uid_t owner)
+{
+	if (!S_ISDIR(sb->st_mode))
+		return "not a directory";
+	if (sb->st_uid != 0 && sb->st_uid != owner)
+		return "parent directory not owned by root";
+	if (sb->st_mode & (S_IWGRP | S_IWOTH))
+		return "parent directory writable by group or others";
+	return NULL;
+}
+
+static const char *store_problem(const struct stat *sb, uid_t owner)
+{
+	if (!S_ISDIR(sb->st_mode))
+		return "store is not a directory";
+	if (sb->st_uid != owner)
+		return "store not owned by root";
+	if (sb->st_mode & (S_IRWXG | S_IRWXO))
+		return "store has group or other permissions (want 0700)";
+	return NULL;
+}
+
+int twofa_store_open(const char *path, uid_t owner, struct twofa_store **out,
+		     struct twofa_store_error *why)
+{
+	struct twofa_store *st = NULL;
+	char comp[4096];
+	const char *p, *problem;
+	struct stat sb;
+	int fd = -1, nfd, ret = TWOFA_ERR_INVALID;
+
+	*out = NULL;
+	if (path == NULL || path[0] != '/' || strlen(path) >= sizeof(st->path))
+		return twofa_store_fail(why, TWOFA_ERR_INVALID, 0,
+					"store path must be absolute",
+					path ? path : "(null)", NULL);
+	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno, "cannot open",
+				       "/", NULL);
+		goto out;
+	}
+	for (p = path;;) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		/* Each directory above the next component must be safe. */
+		if (fstat(fd, &sb) != 0) {
+			ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
+					       "cannot stat", path, NULL);
+			goto out;
+		}
+		problem = ancestor_problem(&sb, owner);
+		if (problem != NULL) {
+			ret = twofa_store_fail(why, TWOFA_ERR_UNSAFE, 0,
+					       problem, path, NULL);
+			goto out;
+		}
+		n = strcspn(p, "/");
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		p += n;
+		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
+			ret = twofa_store_fail(why, TWOFA_ERR_INVALID, 0,
+					       "store path has . or ..", path,
+					       NULL);
+			goto out;
+		}
+		nfd = openat(fd, comp,
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0) {
+			int e = errno;
+
+			ret = (e == ELOOP || e == ENOTDIR) ? TWOFA_ERR_UNSAFE
+							   : TWOFA_ERR_IO;
+			twofa_store_fail(why, ret, e,
+					 e == ELOOP ? "path has a symbolic link"
+					 : e == ENOTDIR ? "not a directory"
+							: "cannot open store",
+					 path, NULL);
+			goto out;
+		}
+		close(fd);
+		fd = nfd;
+	}
+	if (fstat(fd, &sb) != 0) {
+		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno, "cannot stat",
+				       path, NULL);
+		goto out;
+	}
+	problem = store_problem(&sb, owner);
+	if (problem != NULL) {
+		ret = twofa_store_fail(why, TWOFA_ERR_UNSAFE, 0, problem, path,
+				       NULL);
+		goto out;
+	}
+	st = calloc(1, sizeof(*st));
+	if (st == NULL) {
+		ret = TWOFA_ERR_NOMEM;
+		goto out;
+	}
+	st->dirfd = fd;
+	st->owner = owner;
+	snprintf(st->path, sizeof(st->path), "%s", path);
+	fd = -1;
+	*out = st;
+	ret = TWOFA_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+void twofa_store_close(struct twofa_store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->dirfd >= 0)
+		close(st->dirfd);
+	free(st);
+}
+
+int twofa_record_stat_check(const struct twofa_store *st, const char *user,
+			    const struct stat *sb,
+			    struct twofa_store_error *why)
+{
+	const char *what = NULL;
+	int ret = TWOFA_ERR_UNSAFE;
+
+	if (S_ISLNK(sb->st_mode))
+		what = "record is a symbolic link";
+	else if (S_ISDIR(sb->st_mode))
+		what = "record is a directory";
+	else if (S_ISFIFO(sb->st_mode))
+		what = "record is a FIFO";
+	else if (S_ISCHR(sb->st_mode) || S_ISBLK(sb->st_mode))
+		what = "record is a device";
+	else if (!S_ISREG(sb->st_mode))
+		what = "record is not a regular file";
+	else if (sb->st_uid != st->owner)
+		what = "record not owned by root";
+	else if (sb->st_mode & (S_IRWXG | S_IRWXO))
+		what = "record has group or other permissions (want 0600)";
+	else if (sb->st_nlink != 1)
+		what = "record has more than one hard link";
+	else if (sb->st_size > TWOFA_RECORD_MAX) {
+		what = "record larger than 64 KiB";
+		ret = TWOFA_ERR_TOO_BIG;
+	}
+	if (what == NULL)
+		return TWOFA_OK;
+	return twofa_store_fail(why, ret, 0, what, st->path, user);
+}
+
+int twofa_store_exists(struct twofa_store *st, const char *user,
+		       struct twofa_store_error *why)
+{
+	struct stat sb;
+
+	if (!twofa_user_valid(user))
+		return twofa_store_fail(why, TWOFA_ERR_BAD_USER, 0,
+					"invalid user name", st->path, NULL);
+	if (fstatat(st->dirfd, user, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
+		if (errno == ENOENT)
+			return TWOFA_ERR_NO_RECORD;
+		return twofa_store_fail(why, TWOFA_ERR_IO, errno,
+					"cannot stat record", st->path, user);
+	}
+	return twofa_record_stat_check(st, user, &sb, why);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int twofa_store_list(struct twofa_store *st,
+		     int (*fn)(const char *user, void *arg), void *arg,
+		     struct twofa_store_error *why)
+{
+	DIR *d = NULL;
+	struct dirent *de;
+	char **names = NULL, **grown;
+	size_t n = 0, cap = 0, i;
+	int fd, ret = TWOFA_ERR_IO;
+
+	fd = openat(st->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
+				       "cannot list store", st->path, NULL);
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		/* Temporary files start with '.', as no user name can. */
+		if (!twofa_user_valid(de->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			grown = realloc(names, cap * sizeof(*names));
+			if (grown == NULL) {
+				ret = TWOFA_ERR_NOMEM;
+				goto out;
+			}
+			names = grown;
+		}
+		names[n] = strdup(de->d_name);
+		if (names[n] == NULL) {
+			ret = TWOFA_ERR_NOMEM;
+			goto out;
+		}
+		n++;
+	}
+	if (errno != 0) {
+		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
+				       "cannot list store", st->path, NULL);
+		goto out;
+	}
+	if (n > 0)
+		qsort(names, n, sizeof(*names), name_cmp);
+	ret = TWOFA_OK;
+	for (i = 0; i < n && ret == TWOFA_OK; i++)
+		ret = fn(names[i], arg);
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (d != NULL)
+		closedir(d);
+	return ret;
+}

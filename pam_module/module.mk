@@ -1,0 +1,1 @@
+# pam_twofa.so (filled in by the module work)

@@ -1,0 +1,19 @@
+# Unit tests of the core: one cmocka program per core file.
+UNIT_SRCS	:= $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
+UNIT_HELPERS	:= $(BUILD)/tests/unit/helpers.o
+
+BINARIES	+= $(LIBTWOFA)
+CHECK_TARGETS	+= check-unit
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPERS) $(LIBTWOFA)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) -lcmocka $(LIBCRYPTO)
+
+.PHONY: check-unit unit-tests
+unit-tests: $(UNIT_BINS)
+
+# Each program runs alone; a failure does not hide the others' results.
+check-unit: $(UNIT_BINS)
+	@rc=0; for t in $(UNIT_BINS); do \
+		echo "--- $$t"; $$t || rc=1; \
+	done; exit $$rc
