@@ -356,7 +356,7 @@ else
 fi
 check "cleanup: package not installed" sh -c \
 	"! dpkg-query -W -f='\${Status}' libpam-twofa 2>/dev/null | grep -q 'ok installed'"
-check "cleanup: no test sshd left" sh -c "! pgrep -f 'sshd-twofa-' >/dev/null"
+check "cleanup: no test sshd left" sh -c "! pgrep -f '[s]shd-twofa-' >/dev/null"
 check "cleanup: no test PAM service or sudoers entry left" sh -c \
 	"! ls /etc/pam.d/sshd-twofa-* /etc/sudoers.d/twofa-e2e >/dev/null 2>&1"
 check "cleanup: work directory and saved state removed" sh -c "! test -e $W && ! test -e $E2E_SAVED"
