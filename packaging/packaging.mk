@@ -2,10 +2,13 @@
 # dpkg-buildpackage, `make rpm` builds the RPM from packaging/rpm/ with
 # rpmbuild (Debian's `rpm` package can do it), `make lint-deb` runs lintian.
 # Both build from a copy of the source tree under $(BUILD), so the working
-# tree stays clean. Results land in $(BUILD)/.
+# tree stays clean. Results land in $(BUILD)/. `make check-packaging` (part
+# of `make check`) builds both, runs lintian, and checks a staged
+# `make install DESTDIR=`.
 
 PACKAGING_PACKAGES := debhelper dpkg-dev fakeroot lintian rpm
 TEST_PACKAGES	+= $(PACKAGING_PACKAGES)
+CHECK_TARGETS	+= check-packaging
 
 DEB_ARCH	 = $(shell dpkg --print-architecture)
 DEB_FILE	 = $(BUILD)/libpam-twofa_$(VERSION)_$(DEB_ARCH).deb
@@ -19,7 +22,11 @@ PKG_SRC_EXCLUDES := --exclude=./.git --exclude='./$(BUILD)' --exclude=./build \
 		    --exclude='*.o' --exclude='*.d' --exclude=./bench/work \
 		    --exclude=./fuzz/artifacts --exclude=__pycache__
 
-.PHONY: deb rpm lint-deb packaging-versions
+# The .deb is rebuilt when anything that goes into it changed.
+PKG_INPUTS	:= $(shell find Makefile lib include pam_module admin_tool man \
+			packaging tools README.md -type f 2>/dev/null)
+
+.PHONY: deb rpm lint-deb packaging-versions check-packaging
 
 # The version lives in the Makefile; the changelog and spec must agree.
 packaging-versions:
@@ -32,7 +39,10 @@ packaging-versions:
 		echo "packaging/rpm/pam_twofa.spec says $$v, Makefile VERSION is $(VERSION)" >&2; \
 		exit 1; fi
 
-deb: packaging-versions
+deb: $(DEB_FILE)
+
+$(DEB_FILE): $(PKG_INPUTS)
+	$(MAKE) --no-print-directory packaging-versions
 	rm -rf $(DEB_WORK)
 	mkdir -p $(DEB_TREE)
 	tar -cf - $(PKG_SRC_EXCLUDES) . | tar -xf - -C $(DEB_TREE)
@@ -44,7 +54,7 @@ deb: packaging-versions
 
 # Warnings fail too; each accepted one is overridden with its reason in
 # packaging/debian/libpam-twofa.lintian-overrides.
-lint-deb: deb
+lint-deb: $(DEB_FILE)
 	lintian --fail-on error,warning --info \
 		$(DEB_WORK)/libpam-twofa_$(VERSION)_$(DEB_ARCH).changes
 
@@ -59,3 +69,21 @@ rpm: packaging-versions
 		packaging/rpm/pam_twofa.spec
 	cp $(RPM_WORK)/RPMS/*/pam_twofa-$(VERSION)-*.rpm $(BUILD)/
 	@ls $(BUILD)/pam_twofa-$(VERSION)-*.rpm
+
+# make install into a staging root: everything in place with the right modes.
+STAGE		:= $(BUILD)/stage
+check-packaging: lint-deb rpm
+	rm -rf $(STAGE)
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(STAGE)) PREFIX=/usr/local \
+		PAMDIR=/lib/security >/dev/null
+	@set -e; cd $(STAGE); for want in \
+		"644 lib/security/pam_twofa.so" "755 usr/local/sbin/twofa-admin" \
+		"644 usr/local/share/man/man5/twofa.5" "644 usr/local/share/man/man8/pam_twofa.8" \
+		"644 usr/local/share/man/man8/twofa-admin.8" "700 var/lib/twofa" \
+		"755 etc/twofa"; do \
+		set -- $$want; got=$$(stat -c %a "$$2" 2>/dev/null || echo missing); \
+		if [ "$$got" != "$$1" ]; then echo "make install: $$2 is $$got, want $$1" >&2; exit 1; fi; \
+	done; echo "make install DESTDIR=: all files in place with the right modes"
+	@dpkg-deb -c $(DEB_FILE) | grep -q ' ./usr/share/pam-configs/twofa$$'
+	@dpkg-deb -c $(DEB_FILE) | grep -q '^drwx------ root/root .* ./var/lib/twofa/$$'
+	@echo "$(DEB_FILE): pam-auth-update profile and a 0700 store inside"

@@ -63,7 +63,7 @@ begin_state() {
 	: >"$E2E_SAVED/manifest"
 }
 
-# Kill the sshd daemons a run started, by the pids it wrote, and only if the
+# Kill the sshd daemons and the syslog receiver a run started, by the pids it wrote, and only if the
 # pid still names one of our test daemons (pids get reused).
 stop_daemons() {
 	local dir=$1 pidf pid
@@ -71,7 +71,7 @@ stop_daemons() {
 		[ -f "$pidf" ] || continue
 		pid=$(cat "$pidf")
 		case $pid in '' | *[!0-9]*) continue ;; esac
-		if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'sshd-twofa-'; then
+		if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -e 'sshd-twofa-' -e 'twofa-e2e-syslog'; then
 			kill "$pid" 2>/dev/null
 			for _ in 1 2 3 4 5 6 7 8 9 10; do
 				kill -0 "$pid" 2>/dev/null || break
@@ -164,4 +164,30 @@ totp_wrong_code() {
 		[ "$bad" = 0 ] && { echo "$c"; return; }
 	done
 	die "no wrong code found"
+}
+
+# --- a private /dev/log --------------------------------------------------------
+# Replace /dev, in this process's own mount namespace only, by a copy with a
+# /dev/log socket served by syslog.py, so the module's log lines (and sshd's,
+# sudo's, su's) land in $W/syslog where the tests can read them.
+private_devlog() {
+	local w=$1 e d=$1/dev
+	mkdir "$d" && mount -t tmpfs -o mode=0755,nosuid tmpfs "$d" || die "cannot mount a tmpfs for /dev"
+	for e in /dev/* /dev/.[!.]*; do
+		[ -e "$e" ] || [ -L "$e" ] || continue
+		if mountpoint -q "$e"; then
+			mkdir "$d/${e#/dev/}" && mount --rbind "$e" "$d/${e#/dev/}" || die "cannot bind $e"
+		else
+			cp -a "$e" "$d/" || die "cannot copy $e"
+		fi
+	done
+	: >"$w/syslog"
+	/usr/bin/python3 "$HERE/syslog.py" "$d/log" "$w/syslog" twofa-e2e-syslog &
+	echo $! >"$w/syslog.pid"
+	for _ in $(seq 50); do
+		[ -S "$d/log" ] && break
+		sleep 0.1
+	done
+	[ -S "$d/log" ] || die "syslog receiver did not start"
+	mount --move "$d" /dev || die "cannot move the private /dev into place"
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # End-to-end tests: real logins through the installed Debian package.
 #
-#   tests/e2e/run.sh PATH/TO/libpam-twofa_VERSION_ARCH.deb
+#   tests/e2e/run.sh PATH/TO/libpam-twofa_VERSION_ARCH.deb [RESULTS-DIR]
 #
 # Installs the package into this machine, enrolls test users with
 # twofa-admin, and logs in with the real programs over pseudo-terminals
@@ -13,7 +13,9 @@
 # on failure or Ctrl-C): PAM files, sudoers entry, pam-auth-update state,
 # /etc/twofa, /var/lib/twofa, test users, sshd processes, the package. A
 # run that was killed (SIGKILL, power loss) is cleaned up by the next one.
-# Needs root; make check-e2e skips it with a message otherwise.
+# Transcripts and logs (syslog of the private /dev/log, sshd's own log) are
+# copied to RESULTS-DIR at the end. Needs root; make check-e2e skips it with
+# a message otherwise.
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +27,10 @@ PY=/usr/bin/python3
 DEB=${1:-}
 [ -n "$DEB" ] && [ -f "$DEB" ] || die "usage: run.sh PATH/TO/libpam-twofa_VERSION_ARCH.deb"
 DEB=$(cd "$(dirname "$DEB")" && pwd)/$(basename "$DEB")
+RESULTS=${2:-}
+if [ -n "$RESULTS" ]; then
+	mkdir -p "$RESULTS" && RESULTS=$(cd "$RESULTS" && pwd) || die "cannot create $RESULTS"
+fi
 [ "$(id -u)" = 0 ] || die "needs root"
 for tool in sshd ssh ssh-keygen sudo su runuser expect oathtool dpkg useradd \
 	userdel chpasswd pam-auth-update visudo; do
@@ -33,6 +39,10 @@ for tool in sshd ssh ssh-keygen sudo su runuser expect oathtool dpkg useradd \
 done
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin"
 unset SSH_AUTH_SOCK
+# Run in a mount namespace of our own, where /dev/log can be ours.
+if [ -z "${E2E_IN_NAMESPACE:-}" ]; then
+	exec unshare --mount --propagation private env E2E_IN_NAMESPACE=1 bash "$0" "$DEB" "$RESULTS"
+fi
 
 T0=$(date +%s)
 if [ -d "$E2E_SAVED" ]; then
@@ -46,8 +56,14 @@ fi
 W=$(mktemp -d /run/twofa-e2e.XXXXXX) || die "mktemp failed"
 begin_state
 echo "workdir $W" >>"$E2E_SAVED/manifest"
-trap 'restore_state' EXIT
+save_results() {
+	[ -n "$RESULTS" ] || return 0
+	rm -f "$RESULTS"/*
+	cp "$W"/*.out "$W"/*.log "$W"/syslog "$RESULTS"/ 2>/dev/null
+}
+trap 'save_results; restore_state' EXIT
 trap 'exit 130' INT TERM HUP
+private_devlog "$W"
 
 PAMFILES="/etc/pam.d/sudo /etc/pam.d/su /etc/pam.d/common-auth \
 	/etc/pam.d/common-account /etc/pam.d/common-password \
@@ -111,12 +127,25 @@ check "twofa-admin status lists the enrolled users" sh -c \
 
 # drive NAME-OF-LOG PASSWORD CODE COMMAND...: one login over a pty; the
 # transcript (without CRs) is left in $OUT.
+SENT_CODES=()
 drive() {
 	local log=$1
+	[ -n "$3" ] && SENT_CODES+=("$3")
 	E2E_PASSWORD=$2 E2E_CODE=$3 "$DRIVE" 40 "${@:4}" >"$W/$log.out" 2>&1
 	OUT=$(tr -d '\r' <"$W/$log.out")
 }
 has() { printf '%s\n' "$OUT" | grep -qE -- "$1"; }
+# logged NAME REGEX: the module logged a line matching REGEX (the part
+# after "pam_twofa(SERVICE:auth): ").
+logged() {
+	if grep -o 'pam_twofa([^)]*): .*' "$W/syslog" | grep -qE -- "$2"; then
+		pass "$1"
+	else
+		fail "$1" "no log line matches: $2" "pam_twofa lines:" \
+			"$(grep 'pam_twofa' "$W/syslog" | tail -n 5)"
+	fi
+}
+
 # expect_in NAME MARKER [PROMPTS]: the login got as far as running the
 # command that prints MARKER, after exactly the prompts PROMPTS (the DRIVE
 # line, e.g. "password=1 code=1").
@@ -230,6 +259,13 @@ u=twofa-e2e-plain
 ssh_pw $u "${PASSWORD[$u]}" 123456 ssh-plain
 expect_out "ssh: user without a record (no nullok) -> refused after the same code prompt" E2E-SSH-OK "password=1 code=1"
 
+R="service=sshd-twofa-test rhost=127.0.0.1"
+logged "log: ssh TOTP success with user, service, rhost, method" \
+	"user=twofa-e2e-ssh $R method=totp outcome=success"
+logged "log: ssh backup code success" "user=twofa-e2e-ssh $R method=backup outcome=success"
+logged "log: ssh refused code" "user=twofa-e2e-ssh $R method=[a-z]+ outcome=failure"
+logged "log: ssh user without a record" "user=twofa-e2e-plain $R method=[a-z]+ outcome=no-record"
+
 echo "--- sshd: token_env"
 if [ -n "$TOKEN" ]; then
 	pass "ssh: the session sees \$TWOFA_TOKEN"
@@ -305,6 +341,8 @@ sudo_run "${PASSWORD[$u]}" "$(totp_wrong_code "${SECRET[$u]}")" sudo-wrong
 expect_out "sudo: password + wrong code -> refused" root "password=1 code=1"
 sudo_run "${PASSWORD[$u]}" "$(totp_last_code $u "${SECRET[$u]}")" sudo-replay
 expect_out "sudo: replayed code -> refused" root "password=1 code=1"
+logged "log: sudo success" "user=twofa-e2e-sudo service=sudo rhost=[^ ]* method=totp outcome=success"
+logged "log: sudo failure" "user=twofa-e2e-sudo service=sudo rhost=[^ ]* method=[a-z]+ outcome=failure"
 
 # --- su, through the pam-auth-update profile ---------------------------------
 
@@ -328,6 +366,20 @@ expect_in "su: backup code -> in" E2E-SU-OK "password=1 code=1"
 check "su: told how many backup codes are left" has "Backup code accepted; 2 left"
 su_run twofa-e2e-plain "${PASSWORD[twofa-e2e-plain]}" "" su-nullok
 expect_in "su: user without a record under nullok -> in with the password alone" E2E-SU-OK "password=1 code=0"
+logged "log: su success" "user=twofa-e2e-su service=su rhost=[^ ]* method=totp outcome=success"
+logged "log: su backup code" "user=twofa-e2e-su service=su rhost=[^ ]* method=backup outcome=success"
+logged "log: su nullok pass-through" "user=twofa-e2e-plain service=su rhost=[^ ]* method=[a-z]+ outcome=ignore"
+
+leaked=""
+for c in "${SENT_CODES[@]}" "${SECRET[@]}"; do
+	grep 'pam_twofa' "$W/syslog" | grep -qwF -- "$c" && leaked="$leaked $c"
+	grep 'pam_twofa' "$W/syslog" | grep -qwF -- "${c// /}" && leaked="$leaked ${c// /}"
+done
+if [ -z "$leaked" ] && grep -q pam_twofa "$W/syslog"; then
+	pass "log: no code, backup code or secret in any pam_twofa line (${#SENT_CODES[@]} codes sent)"
+else
+	fail "log: no code, backup code or secret in any pam_twofa line" "found:$leaked"
+fi
 
 # --- removal -----------------------------------------------------------------
 
@@ -346,6 +398,7 @@ fi
 check "purge removes the module, tool, store and key" sh -c \
 	"! test -e $PAMDIR/pam_twofa.so && ! test -e /usr/sbin/twofa-admin && ! test -e /var/lib/twofa && ! test -e /etc/twofa/jwt.key"
 
+save_results
 restore_state
 trap - EXIT
 # What the cleanup promises, checked.

@@ -13,4 +13,4 @@ check-e2e:
 		exit 0; fi; \
 	$(MAKE) --no-print-directory deb >$(BUILD)/e2e-deb.log 2>&1 || \
 		{ tail -n 30 $(BUILD)/e2e-deb.log; echo "check-e2e: make deb failed (log: $(BUILD)/e2e-deb.log)"; exit 1; }; \
-	bash tests/e2e/run.sh $(DEB_FILE)
+	bash tests/e2e/run.sh $(DEB_FILE) $(BUILD)/e2e
