@@ -152,42 +152,24 @@ totp_code() { # USER SECRET -> CODE, a fresh code; marks its step used
 totp_last_code() {
 	oathtool --totp -b -N "@$((LAST_STEP[$1] * 30))" "$2"
 }
-# A 6-digit code that is none of the codes around now for this secret.
-totp_wrong_code() {
-	local secret=$1 now c i bad
+# HOTP codes: the counter moves on by one per accepted code (enrollment's
+# confirmation takes counter 0).
+declare -A HOTP_NEXT
+hotp_code() { # USER SECRET -> CODE for the user's next counter
+	local u=$1
+	CODE=$(oathtool --hotp -b -c "${HOTP_NEXT[$u]:-0}" "$2")
+	HOTP_NEXT[$u]=$((${HOTP_NEXT[$u]:-0} + 1))
+}
+# A 6-digit code that is none of the TOTP codes around now and none of the
+# first 40 HOTP codes for this secret.
+wrong_code() {
+	local secret=$1 now c valid
 	now=$(($(date +%s) / 30))
+	valid=$(for i in -3 -2 -1 0 1 2 3; do
+		oathtool --totp -b -N "@$(((now + i) * 30))" "$secret"
+	done; oathtool --hotp -b -w 40 -c 0 "$secret")
 	for c in 000000 111111 222222 333333 444444 555555; do
-		bad=0
-		for i in -3 -2 -1 0 1 2 3; do
-			[ "$(oathtool --totp -b -N "@$(((now + i) * 30))" "$secret")" = "$c" ] && bad=1
-		done
-		[ "$bad" = 0 ] && { echo "$c"; return; }
+		printf '%s\n' "$valid" | grep -qx "$c" || { echo "$c"; return; }
 	done
 	die "no wrong code found"
-}
-
-# --- a private /dev/log --------------------------------------------------------
-# Replace /dev, in this process's own mount namespace only, by a copy with a
-# /dev/log socket served by syslog.py, so the module's log lines (and sshd's,
-# sudo's, su's) land in $W/syslog where the tests can read them.
-private_devlog() {
-	local w=$1 e d=$1/dev
-	mkdir "$d" && mount -t tmpfs -o mode=0755,nosuid tmpfs "$d" || die "cannot mount a tmpfs for /dev"
-	for e in /dev/* /dev/.[!.]*; do
-		[ -e "$e" ] || [ -L "$e" ] || continue
-		if mountpoint -q "$e"; then
-			mkdir "$d/${e#/dev/}" && mount --rbind "$e" "$d/${e#/dev/}" || die "cannot bind $e"
-		else
-			cp -a "$e" "$d/" || die "cannot copy $e"
-		fi
-	done
-	: >"$w/syslog"
-	/usr/bin/python3 "$HERE/syslog.py" "$d/log" "$w/syslog" twofa-e2e-syslog &
-	echo $! >"$w/syslog.pid"
-	for _ in $(seq 50); do
-		[ -S "$d/log" ] && break
-		sleep 0.1
-	done
-	[ -S "$d/log" ] || die "syslog receiver did not start"
-	mount --move "$d" /dev || die "cannot move the private /dev into place"
 }

@@ -104,11 +104,11 @@ check "twofa-admin keygen makes the token key" sh -c \
 # --- users -------------------------------------------------------------------
 
 declare -A PASSWORD SECRET BACKUP
-enroll() { # USER: a TOTP enrollment confirmed with a current code
-	local u=$1 out
+enroll() { # USER [hotp]: an enrollment confirmed with a current code
+	local u=$1 type=${2:-totp} out
 	SECRET[$u]=$(random_secret)
-	totp_code "$u" "${SECRET[$u]}"
-	out=$(echo "$CODE" | twofa-admin enroll "$u" --secret "${SECRET[$u]}" --qr none 2>&1) ||
+	if [ "$type" = hotp ]; then hotp_code "$u" "${SECRET[$u]}"; else totp_code "$u" "${SECRET[$u]}"; fi
+	out=$(echo "$CODE" | twofa-admin enroll "$u" --type "$type" --secret "${SECRET[$u]}" --qr none 2>&1) ||
 		die "twofa-admin enroll $u failed: $out"
 	out=$(twofa-admin backup-codes "$u" --count 3 2>&1) ||
 		die "twofa-admin backup-codes $u failed: $out"
@@ -119,9 +119,10 @@ for u in twofa-e2e-ssh twofa-e2e-pk twofa-e2e-sudo twofa-e2e-su twofa-e2e-plain;
 	PASSWORD[$u]=$(random_password)
 	add_user "$u" "${PASSWORD[$u]}"
 done
-for u in twofa-e2e-ssh twofa-e2e-pk twofa-e2e-sudo twofa-e2e-su; do
+for u in twofa-e2e-ssh twofa-e2e-pk twofa-e2e-sudo; do
 	enroll "$u"
 done
+enroll twofa-e2e-su hotp
 check "twofa-admin status lists the enrolled users" sh -c \
 	'twofa-admin status | grep -q twofa-e2e-ssh && ! twofa-admin status | grep -q twofa-e2e-plain'
 
@@ -244,10 +245,10 @@ TOKEN_OUT=$OUT
 ssh_pw $u "${PASSWORD[$u]}" "$code" ssh-replay
 expect_out "ssh: the same code again (replay) -> refused" E2E-SSH-OK "password=1 code=1"
 
-ssh_pw $u "${PASSWORD[$u]}" "$(totp_wrong_code "${SECRET[$u]}")" ssh-wrong
+ssh_pw $u "${PASSWORD[$u]}" "$(wrong_code "${SECRET[$u]}")" ssh-wrong
 expect_out "ssh: wrong code -> refused" E2E-SSH-OK "password=1 code=1"
 
-ssh_pw $u "wrong-${PASSWORD[$u]}" "$(totp_wrong_code "${SECRET[$u]}")" ssh-wrongpw
+ssh_pw $u "wrong-${PASSWORD[$u]}" "$(wrong_code "${SECRET[$u]}")" ssh-wrongpw
 expect_out "ssh: wrong password -> refused, the code still asked (no oracle)" E2E-SSH-OK "password=1 code=1"
 
 ssh_pw $u "${PASSWORD[$u]}" "${BACKUP[$u]}" ssh-backup
@@ -307,7 +308,7 @@ ssh_pk() { # CODE LOG [KEY]
 totp_code $u "${SECRET[$u]}"
 ssh_pk "$CODE" pk-right
 expect_in "ssh: key + right code -> the command runs, no password asked" E2E-PK-OK "password=0 code=1"
-ssh_pk "$(totp_wrong_code "${SECRET[$u]}")" pk-wrong
+ssh_pk "$(wrong_code "${SECRET[$u]}")" pk-wrong
 expect_out "ssh: key + wrong code -> refused" E2E-PK-OK "password=0 code=1"
 ssh-keygen -q -t ed25519 -N '' -C e2e-other -f "$W/otherkey" || die "ssh-keygen failed"
 ssh_pk 000000 pk-nokey "$W/otherkey"
@@ -337,7 +338,7 @@ sudo_run() { # PASSWORD CODE LOG
 totp_code $u "${SECRET[$u]}"
 sudo_run "${PASSWORD[$u]}" "$CODE" sudo-right
 expect_in "sudo: password + right code -> the command runs as root" root "password=1 code=1"
-sudo_run "${PASSWORD[$u]}" "$(totp_wrong_code "${SECRET[$u]}")" sudo-wrong
+sudo_run "${PASSWORD[$u]}" "$(wrong_code "${SECRET[$u]}")" sudo-wrong
 expect_out "sudo: password + wrong code -> refused" root "password=1 code=1"
 sudo_run "${PASSWORD[$u]}" "$(totp_last_code $u "${SECRET[$u]}")" sudo-replay
 expect_out "sudo: replayed code -> refused" root "password=1 code=1"
@@ -346,7 +347,7 @@ logged "log: sudo failure" "user=twofa-e2e-sudo service=sudo rhost=[^ ]* method=
 
 # --- su, through the pam-auth-update profile ---------------------------------
 
-echo "--- su: pam-auth-update --enable twofa (common-auth)"
+echo "--- su (HOTP user): pam-auth-update --enable twofa (common-auth)"
 pam-auth-update --enable twofa >"$W/pam-auth-update.log" 2>&1 ||
 	die "pam-auth-update --enable twofa failed: $(cat "$W/pam-auth-update.log")"
 check "profile puts pam_twofa.so nullok into common-auth" \
@@ -355,18 +356,20 @@ su_run() { # TARGET PASSWORD CODE LOG
 	drive "$4" "$2" "$3" runuser -u twofa-e2e-plain -- su "$1" -c 'echo E2E-SU-OK'
 }
 u=twofa-e2e-su
-totp_code $u "${SECRET[$u]}"
+hotp_code $u "${SECRET[$u]}"
 su_run $u "${PASSWORD[$u]}" "$CODE" su-right
-expect_in "su: password + right code -> in" E2E-SU-OK "password=1 code=1"
-su_run $u "${PASSWORD[$u]}" "$(totp_wrong_code "${SECRET[$u]}")" su-wrong
+expect_in "su: password + right HOTP code -> in" E2E-SU-OK "password=1 code=1"
+su_run $u "${PASSWORD[$u]}" "$CODE" su-replay
+expect_out "su: the same HOTP code again -> out" E2E-SU-OK "password=1 code=1"
+su_run $u "${PASSWORD[$u]}" "$(wrong_code "${SECRET[$u]}")" su-wrong
 expect_out "su: password + wrong code -> out" E2E-SU-OK "password=1 code=1"
 check "su: the refusal is reported" has "Authentication failure"
-su_run $u "${PASSWORD[$u]}" "${BACKUP[$u]}" su-backup
-expect_in "su: backup code -> in" E2E-SU-OK "password=1 code=1"
+su_run $u "${PASSWORD[$u]}" "${BACKUP[$u]// /}" su-backup
+expect_in "su: backup code typed without its space -> in" E2E-SU-OK "password=1 code=1"
 check "su: told how many backup codes are left" has "Backup code accepted; 2 left"
 su_run twofa-e2e-plain "${PASSWORD[twofa-e2e-plain]}" "" su-nullok
 expect_in "su: user without a record under nullok -> in with the password alone" E2E-SU-OK "password=1 code=0"
-logged "log: su success" "user=twofa-e2e-su service=su rhost=[^ ]* method=totp outcome=success"
+logged "log: su success" "user=twofa-e2e-su service=su rhost=[^ ]* method=hotp outcome=success"
 logged "log: su backup code" "user=twofa-e2e-su service=su rhost=[^ ]* method=backup outcome=success"
 logged "log: su nullok pass-through" "user=twofa-e2e-plain service=su rhost=[^ ]* method=[a-z]+ outcome=ignore"
 
