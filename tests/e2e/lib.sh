@@ -147,6 +147,7 @@ totp_code() { # USER SECRET -> CODE, a fresh code; marks its step used
 	done
 	LAST_STEP[$u]=$step
 	CODE=$(oathtool --totp -b -N "@$((step * 30))" "$secret")
+	echo "$(date +%T) totp $u step=$step now=$now code=$CODE" >>"$W/codes.log"
 }
 # The code of the step most recently handed out (for replay tests).
 totp_last_code() {
@@ -158,6 +159,7 @@ declare -A HOTP_NEXT
 hotp_code() { # USER SECRET -> CODE for the user's next counter
 	local u=$1
 	CODE=$(oathtool --hotp -b -c "${HOTP_NEXT[$u]:-0}" "$2")
+	echo "$(date +%T) hotp $u counter=${HOTP_NEXT[$u]:-0} code=$CODE" >>"$W/codes.log"
 	HOTP_NEXT[$u]=$((${HOTP_NEXT[$u]:-0} + 1))
 }
 # A 6-digit code that is none of the TOTP codes around now and none of the
@@ -172,4 +174,30 @@ wrong_code() {
 		printf '%s\n' "$valid" | grep -qx "$c" || { echo "$c"; return; }
 	done
 	die "no wrong code found"
+}
+
+# --- a private /dev/log --------------------------------------------------------
+# Replace /dev, in this process's own mount namespace only, by a copy with a
+# /dev/log socket served by syslog.py, so the module's log lines (and sshd's,
+# sudo's, su's) land in $W/syslog where the tests can read them.
+private_devlog() {
+	local w=$1 e d=$1/dev
+	mkdir "$d" && mount -t tmpfs -o mode=0755,nosuid tmpfs "$d" || die "cannot mount a tmpfs for /dev"
+	for e in /dev/* /dev/.[!.]*; do
+		[ -e "$e" ] || [ -L "$e" ] || continue
+		if mountpoint -q "$e"; then
+			mkdir "$d/${e#/dev/}" && mount --rbind "$e" "$d/${e#/dev/}" || die "cannot bind $e"
+		else
+			cp -a "$e" "$d/" || die "cannot copy $e"
+		fi
+	done
+	: >"$w/syslog"
+	/usr/bin/python3 "$HERE/syslog.py" "$d/log" "$w/syslog" twofa-e2e-syslog &
+	echo $! >"$w/syslog.pid"
+	for _ in $(seq 50); do
+		[ -S "$d/log" ] && break
+		sleep 0.1
+	done
+	[ -S "$d/log" ] || die "syslog receiver did not start"
+	mount --move "$d" /dev || die "cannot move the private /dev into place"
 }

@@ -63,7 +63,7 @@ save_results() {
 }
 trap 'save_results; restore_state' EXIT
 trap 'exit 130' INT TERM HUP
-private_devlog "$W"
+private_devlog "$W" || die "cannot set up a private /dev/log"
 
 PAMFILES="/etc/pam.d/sudo /etc/pam.d/su /etc/pam.d/common-auth \
 	/etc/pam.d/common-account /etc/pam.d/common-password \
@@ -398,8 +398,9 @@ if grep -q pam_twofa /etc/pam.d/common-auth; then
 else
 	pass "removal takes the enabled profile out of common-auth first"
 fi
-check "purge removes the module, tool, store and key" sh -c \
-	"! test -e $PAMDIR/pam_twofa.so && ! test -e /usr/sbin/twofa-admin && ! test -e /var/lib/twofa && ! test -e /etc/twofa/jwt.key"
+for p in "$PAMDIR/pam_twofa.so" /usr/sbin/twofa-admin /var/lib/twofa /etc/twofa/jwt.key; do
+	check "purge removes $p" test ! -e "$p"
+done
 
 save_results
 restore_state
