@@ -13,11 +13,12 @@
 #include "twofa/backup.h"
 #include "twofa/err.h"
 
+/* CPU time, so other load on the machine does not count against us. */
 static double now_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
@@ -131,7 +132,7 @@ static void test_check_cost(void **state)
 	t0 = now_ms();
 	twofa_backup_match(&rec, "00000000", &idx);
 	t10 = now_ms() - t0;
-	printf("backup check: %.1f ms for 10 codes, %.1f ms for 20\n", t10,
+	printf("backup check: %.1f ms CPU for 10 codes, %.1f ms for 20\n", t10,
 	       t20);
 	assert_true(t10 < 100.0);
 	assert_true(t20 < 100.0);
