@@ -125,7 +125,7 @@ static void test_check_cost(void **state)
 			 0);
 	t0 = now_ms();
 	assert_int_equal(twofa_backup_match(&rec, "00000000", &idx) == 0 &&
-				 strcmp(codes, "00000000") != 0,
+			     strcmp(codes, "00000000") != 0,
 			 0);
 	t20 = now_ms() - t0;
 	rec.backup_count = 10;
@@ -141,11 +141,11 @@ static void test_check_cost(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_generate_and_match),
-		cmocka_unit_test(test_hash_is_pbkdf2),
-		cmocka_unit_test(test_normalise),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_check_cost),
+	    cmocka_unit_test(test_generate_and_match),
+	    cmocka_unit_test(test_hash_is_pbkdf2),
+	    cmocka_unit_test(test_normalise),
+	    cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_check_cost),
 	};
 	return cmocka_run_group_tests_name("backup", tests, NULL, NULL);
 }
