@@ -124,7 +124,12 @@ static void log_store_error(const struct login *l, const char *method,
 	const char *what = why->what != NULL ? why->what : twofa_strerror(err);
 
 	log_safe(why->path, path, sizeof(path));
-	if (err == TWOFA_ERR_MALFORMED && why->parse.what != NULL)
+	if (err == TWOFA_ERR_MALFORMED && why->parse.what != NULL &&
+	    why->parse.line == 0)
+		log_decision(l, LOG_ERR, method, "error",
+			     "reason=\"%s: %s\" path=%s", what, why->parse.what,
+			     path);
+	else if (err == TWOFA_ERR_MALFORMED && why->parse.what != NULL)
 		log_decision(l, LOG_ERR, method, "error",
 			     "reason=\"%s: line %u: %s\" path=%s", what,
 			     why->parse.line, why->parse.what, path);
