@@ -63,7 +63,7 @@ static int fail(char *err, size_t err_size, const char *what,
 		const char *arg)
 {
 	if (arg != NULL)
-		snprintf(err, err_size, "%s: \"%.80s\"", what, arg);
+		snprintf(err, err_size, "%s: '%.80s'", what, arg);
 	else
 		snprintf(err, err_size, "%s", what);
 	return -1;

@@ -9,6 +9,7 @@ import hmac
 import os
 import secrets
 import shutil
+import socket
 import struct
 import subprocess
 import tempfile
@@ -67,6 +68,24 @@ def totp(t, key_hex=SECRET_HEX, digits=6, alg="SHA1", period=30, offset=0):
 
 def step(t, period=30):
     return t // period
+
+
+def syslog_text():
+    """Everything logged so far. The sink writes asynchronously, so first
+    send a marker through /dev/log and wait for it: datagrams keep their
+    order, so every earlier message is then in the file."""
+    assert SYSLOG, "run the tests under tests/tools/with-syslog"
+    marker = "twofa-test-sync-" + secrets.token_hex(8)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+        s.sendto(f"<191>{marker}".encode(), "/dev/log")
+    deadline = time.monotonic() + 10
+    while True:
+        with open(SYSLOG, errors="replace") as f:
+            text = f.read()
+        if marker in text:
+            return text
+        assert time.monotonic() < deadline, "syslog sink not writing"
+        time.sleep(0.005)
 
 
 class Result:
@@ -167,10 +186,8 @@ class Env:
 
     def log(self, user):
         """The syslog lines of pam_twofa about user."""
-        assert SYSLOG, "run the tests under tests/tools/with-syslog"
-        with open(SYSLOG, errors="replace") as f:
-            return [l.rstrip("\n") for l in f
-                    if "pam_twofa(" in l and f"user={user} " in l]
+        return [l for l in syslog_text().splitlines()
+                if "pam_twofa(" in l and f"user={user} " in l]
 
 
 @pytest.fixture
