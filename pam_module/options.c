@@ -36,17 +36,17 @@ struct flag_option {
 };
 
 static const struct flag_option flags[] = {
-	{ "nullok", SEEN_NULLOK, offsetof(struct twofa_options, nullok) },
-	{ "try_first_pass", SEEN_TRY,
-	  offsetof(struct twofa_options, try_first_pass) },
-	{ "use_first_pass", SEEN_USE,
-	  offsetof(struct twofa_options, use_first_pass) },
-	{ "forward_pass", SEEN_FORWARD,
-	  offsetof(struct twofa_options, forward_pass) },
-	{ "no_backup_codes", SEEN_NO_BACKUP,
-	  offsetof(struct twofa_options, no_backup_codes) },
-	{ "echo", SEEN_ECHO, offsetof(struct twofa_options, echo) },
-	{ "debug", SEEN_DEBUG, offsetof(struct twofa_options, debug) },
+    {"nullok", SEEN_NULLOK, offsetof(struct twofa_options, nullok)},
+    {"try_first_pass", SEEN_TRY,
+     offsetof(struct twofa_options, try_first_pass)},
+    {"use_first_pass", SEEN_USE,
+     offsetof(struct twofa_options, use_first_pass)},
+    {"forward_pass", SEEN_FORWARD,
+     offsetof(struct twofa_options, forward_pass)},
+    {"no_backup_codes", SEEN_NO_BACKUP,
+     offsetof(struct twofa_options, no_backup_codes)},
+    {"echo", SEEN_ECHO, offsetof(struct twofa_options, echo)},
+    {"debug", SEEN_DEBUG, offsetof(struct twofa_options, debug)},
 };
 
 /* If arg is "name=...", the value after '='; else NULL. */
@@ -59,8 +59,7 @@ static const char *value_of(const char *arg, const char *name)
 	return NULL;
 }
 
-static int fail(char *err, size_t err_size, const char *what,
-		const char *arg)
+static int fail(char *err, size_t err_size, const char *what, const char *arg)
 {
 	if (arg != NULL)
 		snprintf(err, err_size, "%s: '%.80s'", what, arg);
@@ -152,8 +151,7 @@ static int parse_valued(const char *arg, struct twofa_options *opt,
 		*seen |= SEEN_PROMPT;
 		if (!prompt_valid(v))
 			return fail(err, err_size,
-				    "prompt= needs 1-256 printable bytes",
-				    arg);
+				    "prompt= needs 1-256 printable bytes", arg);
 		opt->prompt = v;
 	} else if ((v = value_of(arg, "token_env")) != NULL) {
 		if (*seen & SEEN_TOKEN_ENV)

@@ -11,10 +11,10 @@
 
 #define TWOFA_PROMPT_DEFAULT "Verification code: "
 #define TWOFA_PROMPT_FORWARD "Password and verification code: "
-#define TWOFA_PROMPT_MAX 256	 /* bytes of prompt= text */
-#define TWOFA_ENV_NAME_MAX 64	 /* bytes of a token_env= name */
-#define TWOFA_DENY_MAX 1000	 /* deny= */
-#define TWOFA_UNLOCK_MAX 31536000 /* unlock_time=: one year, in seconds */
+#define TWOFA_PROMPT_MAX     256      /* bytes of prompt= text */
+#define TWOFA_ENV_NAME_MAX   64	      /* bytes of a token_env= name */
+#define TWOFA_DENY_MAX	     1000     /* deny= */
+#define TWOFA_UNLOCK_MAX     31536000 /* unlock_time=: one year, in seconds */
 
 struct twofa_options {
 	const char *store;     /* points into argv or a constant */

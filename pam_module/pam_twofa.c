@@ -117,8 +117,8 @@ log_decision(const struct login *l, int prio, const char *method,
 }
 
 /* A store error as a log line naming what and where. */
-static void log_store_error(const struct login *l, const char *method,
-			    int err, const struct twofa_store_error *why)
+static void log_store_error(const struct login *l, const char *method, int err,
+			    const struct twofa_store_error *why)
 {
 	char path[sizeof(why->path)];
 	const char *what = why->what != NULL ? why->what : twofa_strerror(err);
@@ -157,7 +157,7 @@ static int pam_code_for(int err)
 }
 
 static void tell(const struct login *l, bool error, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void tell(const struct login *l, bool error, const char *fmt, ...)
 {
@@ -454,13 +454,12 @@ static int refuse_unenrolled(const struct login *l, const char *reason)
 	}
 	len = strlen(code);
 	if (!opt->no_backup_codes &&
-	    twofa_backup_normalise(opt->forward_pass && len >= 8
-					   ? code + len - 8
-					   : code,
-				   backup) == TWOFA_OK)
+	    twofa_backup_normalise(
+		opt->forward_pass && len >= 8 ? code + len - 8 : code,
+		backup) == TWOFA_OK)
 		twofa_backup_burn(backup, TWOFA_BACKUP_DEFAULT);
-	forward_rest(l, code, len >= TWOFA_DIGITS_MIN ? len - TWOFA_DIGITS_MIN
-						       : 0);
+	forward_rest(l, code,
+		     len >= TWOFA_DIGITS_MIN ? len - TWOFA_DIGITS_MIN : 0);
 refuse:
 	log_decision(l, LOG_NOTICE, "none", "no-record", "reason=\"%s\"",
 		     reason);
@@ -512,7 +511,7 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		log_decision(&l, LOG_ERR, "none", "error",
 			     "reason=\"cannot get the user name: %s\"",
 			     pam_strerror(pamh, r));
-		ret = r == PAM_BUF_ERR	 ? PAM_BUF_ERR
+		ret = r == PAM_BUF_ERR	  ? PAM_BUF_ERR
 		      : r == PAM_CONV_ERR ? PAM_CONV_ERR
 					  : PAM_AUTH_ERR;
 		goto out;
@@ -536,8 +535,8 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	if (r == TWOFA_ERR_NO_RECORD || r == TWOFA_ERR_BAD_USER) {
 		/* A bad name cannot have a record: refused even with nullok. */
 		ret = refuse_unenrolled(&l, r == TWOFA_ERR_NO_RECORD
-						    ? "no record"
-						    : "invalid user name");
+						? "no record"
+						: "invalid user name");
 		goto out;
 	}
 	if (r != TWOFA_OK) {
@@ -553,10 +552,9 @@ out:
 	if (ret == PAM_SUCCESS || ret == PAM_IGNORE)
 		return ret;
 	return ret == PAM_BUF_ERR || ret == PAM_CONV_ERR ||
-			       ret == PAM_AUTHINFO_UNAVAIL ||
-			       ret == PAM_SERVICE_ERR
-		       ? ret
-		       : PAM_AUTH_ERR;
+		       ret == PAM_AUTHINFO_UNAVAIL || ret == PAM_SERVICE_ERR
+		   ? ret
+		   : PAM_AUTH_ERR;
 }
 
 PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc,

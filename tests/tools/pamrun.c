@@ -29,8 +29,8 @@
 
 #include <security/pam_appl.h>
 
-#define MAX_ANSWERS 64
-#define MAX_ENV 16
+#define MAX_ANSWERS  64
+#define MAX_ENV	     16
 #define MAX_PARALLEL 64
 
 struct answers {
@@ -106,8 +106,8 @@ static int conv(int n, const struct pam_message **msg,
 			if (!a->quiet)
 				printf("%s: %s\n",
 				       msg[i]->msg_style == PAM_PROMPT_ECHO_OFF
-					       ? "prompt-echo-off"
-					       : "prompt-echo-on",
+					   ? "prompt-echo-off"
+					   : "prompt-echo-on",
 				       text);
 			if (a->next >= a->n)
 				goto fail; /* no answer: like Ctrl-C */
@@ -158,7 +158,7 @@ struct run {
 
 static int start(const struct run *run, struct answers *a, pam_handle_t **ph)
 {
-	struct pam_conv c = { conv, a };
+	struct pam_conv c = {conv, a};
 	int r;
 
 	r = pam_start_confdir(run->service, run->user, &c, run->confdir, ph);

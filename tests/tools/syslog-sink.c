@@ -74,7 +74,8 @@ int main(int argc, char **argv)
 
 		if (n < 0)
 			continue;
-		if ((size_t)n == strlen(STOP) && memcmp(buf, STOP, (size_t)n) == 0)
+		if ((size_t)n == strlen(STOP) &&
+		    memcmp(buf, STOP, (size_t)n) == 0)
 			break;
 		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\0'))
 			n--;

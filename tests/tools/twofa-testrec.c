@@ -99,8 +99,8 @@ static int create(struct twofa_store *st, const char *user, int argc,
 			rec.state.failures = (uint32_t)number(v);
 		else if (strcmp(k, "--locked-until") == 0)
 			rec.state.locked_until = strcmp(v, "forever") == 0
-							 ? TWOFA_LOCKED_FOREVER
-							 : number(v);
+						     ? TWOFA_LOCKED_FOREVER
+						     : number(v);
 		else if (strcmp(k, "--backup") == 0 &&
 			 ncodes < TWOFA_BACKUP_MAX)
 			codes[ncodes++] = v;
@@ -163,8 +163,8 @@ int main(int argc, char **argv)
 	int r;
 
 	memset(&why, 0, sizeof(why));
-	if (argc < 4 || (strcmp(argv[1], "create") != 0 &&
-			 strcmp(argv[1], "dump") != 0)) {
+	if (argc < 4 ||
+	    (strcmp(argv[1], "create") != 0 && strcmp(argv[1], "dump") != 0)) {
 		fprintf(stderr, "usage: twofa-testrec create|dump STORE USER "
 				"[OPTIONS]\n");
 		return 2;
