@@ -200,15 +200,16 @@ static void tell_locked(const struct login *l, uint64_t locked_until,
  */
 static bool looks_like_code(const char *s)
 {
-	size_t i, digits = 0;
+	size_t i, n = strlen(s);
 
-	for (i = 0; s[i] != '\0'; i++) {
-		if (s[i] >= '0' && s[i] <= '9')
-			digits++;
-		else if (s[i] != ' ')
+	if (n == TWOFA_BACKUP_DIGITS + 1 && s[4] == ' ')
+		return strspn(s, "0123456789") == 4 &&
+		       strspn(s + 5, "0123456789") == 4;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
 			return false;
 	}
-	return digits >= TWOFA_DIGITS_MIN && digits <= TWOFA_CODE_MAX;
+	return n >= TWOFA_DIGITS_MIN && n <= TWOFA_CODE_MAX;
 }
 
 /*

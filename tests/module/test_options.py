@@ -89,10 +89,20 @@ def test_try_first_pass(env):
     assert r.result == "PAM_SUCCESS", r
     assert r.prompts[1] == "prompt-echo-off: Verification code: "
     assert env.dump(u)["failures"] == 0
-    # A wrong code there: asked again.
+    # Nor is anything that is not exactly a code's shape.
+    t = T0 + 90
+    r = env.login(u, " 123456", totp(t), service="try", at=t)
+    assert r.result == "PAM_SUCCESS", r
+    assert env.dump(u)["failures"] == 0
+    # A wrong code there: counted, and asked again.
     t = T0 + 120
     r = env.login(u, "000000", totp(t), service="try", at=t)
     assert r.result == "PAM_SUCCESS" and len(r.prompts) == 2, r
+    # A backup code there, typed with its space.
+    env.record(u, "--backup", "12345678")
+    r = env.login(u, "1234 5678", service="try", at=t)
+    assert r.result == "PAM_SUCCESS" and len(r.prompts) == 1, r
+    assert r.infos == ["Backup code accepted; 0 left"]
 
 
 def test_forward_pass(env):

@@ -208,8 +208,8 @@ def test_unknown_user_takes_about_as_long(benv):
     env.record(enrolled, *args)
     env.service("nolock", "deny=0")
     a = [env.login(enrolled, "99999999", service="nolock", at=T0).seconds
-         for _ in range(3)]
+         for _ in range(5)]
     b = [env.login(missing, "99999999", service="nolock", at=T0).seconds
-         for _ in range(3)]
+         for _ in range(5)]
     ma, mb = statistics.median(a), statistics.median(b)
-    assert mb > 0.5 * ma, (a, b)
+    assert mb > 0.4 * ma, (a, b)
