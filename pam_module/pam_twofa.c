@@ -120,7 +120,7 @@ log_decision(const struct login *l, int prio, const char *method,
 static void log_store_error(const struct login *l, const char *method, int err,
 			    const struct twofa_store_error *why)
 {
-	char path[sizeof(why->path)];
+	char path[sizeof(why->path)], ebuf[128];
 	const char *what = why->what != NULL ? why->what : twofa_strerror(err);
 
 	log_safe(why->path, path, sizeof(path));
@@ -134,9 +134,9 @@ static void log_store_error(const struct login *l, const char *method, int err,
 			     "reason=\"%s: line %u: %s\" path=%s", what,
 			     why->parse.line, why->parse.what, path);
 	else if (why->sys_errno != 0)
-		log_decision(l, LOG_ERR, method, "error",
-			     "reason=\"%s: %s\" path=%s", what,
-			     strerror(why->sys_errno), path);
+		log_decision(
+		    l, LOG_ERR, method, "error", "reason=\"%s: %s\" path=%s",
+		    what, strerror_r(why->sys_errno, ebuf, sizeof(ebuf)), path);
 	else
 		log_decision(l, LOG_ERR, method, "error",
 			     "reason=\"%s\" path=%s", what, path);
@@ -495,17 +495,21 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 			   l.log_user, l.log_service, l.log_rhost, safe);
 		return PAM_SERVICE_ERR;
 	}
-	if (opt.debug)
+	if (opt.debug) {
+		char store[256];
+
+		log_safe(opt.store, store, sizeof(store));
 		pam_syslog(pamh, LOG_DEBUG,
 			   "options: store=%s window=%d deny=%u "
 			   "unlock_time=%llu nullok=%d try_first_pass=%d "
 			   "use_first_pass=%d forward_pass=%d "
 			   "no_backup_codes=%d echo=%d token_env=%s",
-			   opt.store, opt.window, opt.deny,
+			   store, opt.window, opt.deny,
 			   (unsigned long long)opt.unlock_time, opt.nullok,
 			   opt.try_first_pass, opt.use_first_pass,
 			   opt.forward_pass, opt.no_backup_codes, opt.echo,
 			   opt.token_env != NULL ? opt.token_env : "-");
+	}
 
 	r = pam_get_user(pamh, &user, NULL);
 	if (r != PAM_SUCCESS || user == NULL) {
