@@ -493,7 +493,8 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 			   "user=%s service=%s rhost=%s method=none "
 			   "outcome=error reason=\"bad module option: %s\"",
 			   l.log_user, l.log_service, l.log_rhost, safe);
-		return PAM_SERVICE_ERR;
+		ret = PAM_SERVICE_ERR;
+		goto out;
 	}
 	if (opt.debug) {
 		char store[256];
@@ -526,8 +527,7 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	r = twofa_store_open(opt.store, 0, &st, &why);
 	if (r != TWOFA_OK) {
 		log_store_error(&l, "none", r, &why);
-		ret = pam_code_for(r) == PAM_BUF_ERR ? PAM_BUF_ERR
-						     : PAM_AUTHINFO_UNAVAIL;
+		ret = r == TWOFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
 		goto out;
 	}
 	r = twofa_store_exists(st, user, &why);
@@ -546,8 +546,7 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	}
 	if (r != TWOFA_OK) {
 		log_store_error(&l, "none", r, &why);
-		ret = pam_code_for(r) == PAM_BUF_ERR ? PAM_BUF_ERR
-						     : PAM_AUTHINFO_UNAVAIL;
+		ret = r == TWOFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
 		goto out;
 	}
 	ret = check_enrolled(&l, st);
