@@ -222,8 +222,8 @@ start_sshd() {
 SSH_OPTS=(-F /dev/null -o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null
 	-o StrictHostKeyChecking=no -o LogLevel=ERROR -o NumberOfPasswordPrompts=1
 	-o ConnectTimeout=10 -o BatchMode=no)
-ssh_pw() { # USER PASSWORD CODE LOG: password + code through keyboard-interactive
-	drive "$4" "$2" "$3" ssh "${SSH_OPTS[@]}" -o PreferredAuthentications=keyboard-interactive \
+ssh_pw() { # USER PASSWORD CODE LOG [SSH-OPTION...]: password + code through keyboard-interactive
+	drive "$4" "$2" "$3" ssh "${SSH_OPTS[@]}" "${@:5}" -o PreferredAuthentications=keyboard-interactive \
 		-o PubkeyAuthentication=no -p "$PORT_test" -l "$1" 127.0.0.1 \
 		'echo E2E-SSH-OK; echo "TOKEN=${TWOFA_TOKEN:-}"'
 }
@@ -251,6 +251,8 @@ expect_out "ssh: wrong code -> refused" E2E-SSH-OK "password=1 code=1"
 ssh_pw $u "wrong-${PASSWORD[$u]}" "$(wrong_code "${SECRET[$u]}")" ssh-wrongpw
 expect_out "ssh: wrong password -> refused, the code still asked (no oracle)" E2E-SSH-OK "password=1 code=1"
 
+# (sshd shows the module's "Backup code accepted; N left" only to
+# interactive shells, with the motd; su checks the message below.)
 ssh_pw $u "${PASSWORD[$u]}" "${BACKUP[$u]}" ssh-backup
 expect_in "ssh: backup code -> accepted" E2E-SSH-OK "password=1 code=1"
 ssh_pw $u "${PASSWORD[$u]}" "${BACKUP[$u]}" ssh-backup2
