@@ -147,7 +147,7 @@ totp_code() { # USER SECRET -> CODE, a fresh code; marks its step used
 	done
 	LAST_STEP[$u]=$step
 	CODE=$(oathtool --totp -b -N "@$((step * 30))" "$secret")
-	echo "$(date +%T) totp $u step=$step now=$now code=$CODE" >>"$W/codes.log"
+	echo "$(date +%T) $(date +%s) totp $u step=$step now=$now code=$CODE" >>"$W/codes.log"
 }
 # The code of the step most recently handed out (for replay tests).
 totp_last_code() {

@@ -157,6 +157,7 @@ expect_in() {
 		pass "$1"
 	else
 		fail "$1" "transcript:" "$(printf '%s\n' "$OUT" | tail -n 8)"
+		{ echo "--- $(date +%s) after: $1"; twofa-admin status "$u" --json; } >>"$W/diag.log" 2>&1
 	fi
 }
 expect_out() {
@@ -296,7 +297,7 @@ else
 fi
 
 echo "--- sshd: publickey + code (AuthenticationMethods publickey,keyboard-interactive)"
-start_sshd pk publickey,keyboard-interactive yes "auth     required  pam_twofa.so
+start_sshd pk publickey,keyboard-interactive yes "auth     required  pam_twofa.so deny=2 unlock_time=0
 account  required  pam_unix.so
 session  required  pam_unix.so"
 u=twofa-e2e-pk
@@ -315,6 +316,19 @@ expect_out "ssh: key + wrong code -> refused" E2E-PK-OK "password=0 code=1"
 ssh-keygen -q -t ed25519 -N '' -C e2e-other -f "$W/otherkey" || die "ssh-keygen failed"
 ssh_pk 000000 pk-nokey "$W/otherkey"
 expect_out "ssh: unknown key -> refused before any code is asked" E2E-PK-OK "password=0 code=0"
+
+echo "--- sshd: lockout (deny=2 unlock_time=0) and twofa-admin unlock"
+ssh_pk "$(wrong_code "${SECRET[$u]}")" pk-wrong2
+expect_out "ssh: second wrong code in a row -> refused" E2E-PK-OK "password=0 code=1"
+logged "log: the second failure locks the account" \
+	"user=$u service=sshd-twofa-pk rhost=127.0.0.1 method=[a-z]+ outcome=failure failures=2 locked_until="
+ssh_pk "${BACKUP[$u]}" pk-locked
+expect_out "ssh: locked account -> a valid backup code is refused" E2E-PK-OK "password=0 code=1"
+logged "log: the locked attempt" "user=$u service=sshd-twofa-pk rhost=127.0.0.1 method=[a-z]+ outcome=locked"
+check "twofa-admin unlock" sh -c "twofa-admin unlock $u >/dev/null"
+ssh_pk "${BACKUP[$u]}" pk-unlocked
+expect_in "ssh: after unlock, the same backup code works (it was not checked while locked)" \
+	E2E-PK-OK "password=0 code=1"
 
 # --- sudo --------------------------------------------------------------------
 
