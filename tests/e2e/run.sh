@@ -69,7 +69,8 @@ PAMFILES="/etc/pam.d/sudo /etc/pam.d/su /etc/pam.d/common-auth \
 	/etc/pam.d/common-account /etc/pam.d/common-password \
 	/etc/pam.d/common-session /etc/pam.d/common-session-noninteractive"
 for p in $PAMFILES /var/lib/pam /etc/sudoers.d/twofa-e2e /etc/twofa \
-	/var/lib/twofa /run/sshd /etc/pam.d/sshd-twofa-test /etc/pam.d/sshd-twofa-pk; do
+	/var/lib/twofa /run/sshd /etc/pam.d/sshd-twofa-test /etc/pam.d/sshd-twofa-pk \
+	/etc/pam.d/sshd-twofa-fp; do
 	save_path "$p"
 done
 # A fresh installation: no store or key left by an earlier `make install`.
@@ -123,11 +124,11 @@ enroll() { # USER [hotp]: an enrollment confirmed with a current code
 	BACKUP[$u]=$(printf '%s\n' "$out" | grep -oE '\b[0-9]{4} ?[0-9]{4}\b' | head -n 1)
 	[ -n "${BACKUP[$u]}" ] || die "no backup code in: $out"
 }
-for u in twofa-e2e-ssh twofa-e2e-pk twofa-e2e-sudo twofa-e2e-su twofa-e2e-plain; do
+for u in twofa-e2e-ssh twofa-e2e-pk twofa-e2e-fp twofa-e2e-sudo twofa-e2e-su twofa-e2e-plain; do
 	PASSWORD[$u]=$(random_password)
 	add_user "$u" "${PASSWORD[$u]}"
 done
-for u in twofa-e2e-ssh twofa-e2e-pk twofa-e2e-sudo; do
+for u in twofa-e2e-ssh twofa-e2e-pk twofa-e2e-fp twofa-e2e-sudo; do
 	enroll "$u"
 done
 enroll twofa-e2e-su hotp
@@ -339,6 +340,26 @@ check "twofa-admin unlock" sh -c "twofa-admin unlock $u >/dev/null"
 ssh_pk "${BACKUP[$u]}" pk-unlocked
 expect_in "ssh: after unlock, the same backup code works (it was not checked while locked)" \
 	E2E-PK-OK "password=0 code=1"
+
+echo "--- sshd: one prompt for password and code (forward_pass)"
+start_sshd fp keyboard-interactive no "auth     required  pam_twofa.so forward_pass
+auth     required  pam_unix.so use_first_pass
+account  required  pam_unix.so
+session  required  pam_unix.so"
+u=twofa-e2e-fp
+ssh_fp() { # PASSWORD CODE LOG
+	drive "$3" "$1" "$2" ssh "${SSH_OPTS[@]}" -o PreferredAuthentications=keyboard-interactive \
+		-o PubkeyAuthentication=no -p "$PORT_fp" -l $u 127.0.0.1 'echo E2E-FP-OK'
+}
+ssh_fp "wrong-${PASSWORD[$u]}" "${BACKUP[$u]}" fp-wrongpw
+expect_out "ssh forward_pass: wrong password + valid backup code -> refused" E2E-FP-OK \
+	"password=0 code=0 combined=1"
+totp_code $u "${SECRET[$u]}"
+ssh_fp "${PASSWORD[$u]}" "$(wrong_code "${SECRET[$u]}")" fp-wrong
+expect_out "ssh forward_pass: password + wrong code -> refused" E2E-FP-OK "password=0 code=0 combined=1"
+ssh_fp "${PASSWORD[$u]}" "$CODE" fp-right
+expect_in "ssh forward_pass: password and code in one answer -> the command runs" E2E-FP-OK \
+	"password=0 code=0 combined=1"
 
 # --- sudo --------------------------------------------------------------------
 
