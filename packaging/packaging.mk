@@ -42,6 +42,7 @@ packaging-versions:
 deb: $(DEB_FILE)
 
 $(DEB_FILE): $(PKG_INPUTS)
+	sh tools/install-deps.sh $(sort $(BUILD_PACKAGES) debhelper dpkg-dev fakeroot)
 	$(MAKE) --no-print-directory packaging-versions
 	rm -rf $(DEB_WORK)
 	mkdir -p $(DEB_TREE)
@@ -55,12 +56,14 @@ $(DEB_FILE): $(PKG_INPUTS)
 # Warnings fail too; each accepted one is overridden with its reason in
 # packaging/debian/libpam-twofa.lintian-overrides.
 lint-deb: $(DEB_FILE)
+	sh tools/install-deps.sh lintian
 	lintian --fail-on error,warning --info \
 		$(DEB_WORK)/libpam-twofa_$(VERSION)_$(DEB_ARCH).changes
 
 # rpmbuild on Debian has no RPM database of build dependencies, hence
 # --nodeps; on Fedora or RHEL, run `rpmbuild -ta` on the tarball instead.
 rpm: packaging-versions
+	sh tools/install-deps.sh rpm
 	rm -rf $(RPM_WORK)
 	mkdir -p $(RPM_WORK)/SOURCES $(RPM_WORK)/src/pam_twofa-$(VERSION)
 	tar -cf - $(PKG_SRC_EXCLUDES) . | tar -xf - -C $(RPM_WORK)/src/pam_twofa-$(VERSION)

@@ -69,10 +69,13 @@ PAMFILES="/etc/pam.d/sudo /etc/pam.d/su /etc/pam.d/common-auth \
 	/etc/pam.d/common-account /etc/pam.d/common-password \
 	/etc/pam.d/common-session /etc/pam.d/common-session-noninteractive"
 for p in $PAMFILES /var/lib/pam /etc/sudoers.d/twofa-e2e /etc/twofa \
-	/var/lib/twofa /run/sshd /etc/pam.d/sshd-twofa-test /etc/pam.d/sshd-twofa-pk \
+	/var/lib/twofa /etc/pam.d/sshd-twofa-test /etc/pam.d/sshd-twofa-pk \
 	/etc/pam.d/sshd-twofa-fp; do
 	save_path "$p"
 done
+# sshd's privilege separation directory: made if missing (and removed at
+# the end), never touched if the system's sshd has it.
+[ -e /run/sshd ] || save_path /run/sshd
 # A fresh installation: no store or key left by an earlier `make install`.
 rm -rf /etc/twofa /var/lib/twofa
 
