@@ -18,7 +18,7 @@ RPM_WORK	:= $(BUILD)/rpm
 RPM_TARBALL	:= $(RPM_WORK)/SOURCES/pam_twofa-$(VERSION).tar.gz
 
 # The source tree as shipped: everything but build output and VCS data.
-PKG_SRC_EXCLUDES := --exclude=./.git --exclude='./$(BUILD)' --exclude=./build \
+PKG_SRC_EXCLUDES := --exclude=./.git --exclude='./$(BUILD)' --exclude='./build*' \
 		    --exclude='*.o' --exclude='*.d' --exclude=./bench/work \
 		    --exclude=./fuzz/artifacts --exclude=__pycache__
 
