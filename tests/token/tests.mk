@@ -1,9 +1,11 @@
 # Tokens: the core (cmocka), then PyJWT against what we issue and what we
-# refuse, then twofa-admin's token commands (and the module's token_env),
+# refuse, then twofa-admin's token commands and the module's token_env,
 # which use the fixed /etc/twofa: tests/token/with-etc-twofa gives them a
-# private tmpfs there in a mount namespace of their own.
+# private tmpfs there in a mount namespace of their own, and the module's
+# log lines go to a private /dev/log (tests/tools/with-syslog).
 TOKEN_DRIVER	:= $(BUILD)/tests/token/token_driver
 TOKEN_UNIT	:= $(BUILD)/tests/token/test_token
+TOKEN_SYSLOG	:= $(abspath $(BUILD))/tests/token/syslog.log
 
 CHECK_TARGETS	+= check-token
 TEST_PACKAGES	+= libcmocka-dev python3-jwt python3-pytest \
@@ -15,14 +17,21 @@ $(TOKEN_DRIVER): $(BUILD)/tests/token/token_driver.o $(LIBTWOFA)
 $(TOKEN_UNIT): $(BUILD)/tests/token/test_token.o $(LIBTWOFA)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) -lcmocka $(LIBJWT) $(LIBCRYPTO)
 
-# twofa-admin's part runs once the admin tool is in the tree.
+# The twofa-admin and module parts run once those are in the tree.
 TOKEN_ADMIN	:= $(if $(wildcard admin_tool/commands.c),$(BUILD)/twofa-admin)
+TOKEN_PAM	:= $(if $(TOKEN_ADMIN),$(if $(wildcard tests/tools/with-syslog),$(if $(wildcard pam_module/pam_twofa.c),yes)))
 
 .PHONY: check-token
-check-token: $(TOKEN_DRIVER) $(TOKEN_UNIT) $(TOKEN_ADMIN)
+check-token: $(TOKEN_DRIVER) $(TOKEN_UNIT) $(TOKEN_ADMIN) \
+		$(if $(TOKEN_PAM),$(BUILD)/pam_twofa.so test-tools)
 	$(TOKEN_UNIT)
-	tests/token/with-etc-twofa env \
-		TOKEN_DRIVER=$(abspath $(TOKEN_DRIVER)) \
+	rm -f $(TOKEN_SYSLOG)
+	tests/token/with-etc-twofa \
+		env SYSLOG_SINK=$(abspath $(BUILD))/tests/tools/syslog-sink \
+		$(if $(TOKEN_PAM),tests/tools/with-syslog $(TOKEN_SYSLOG) --) \
+		env TOKEN_DRIVER=$(abspath $(TOKEN_DRIVER)) \
+		BUILD_DIR=$(abspath $(BUILD)) TWOFA_SYSLOG=$(TOKEN_SYSLOG) \
 		$(if $(TOKEN_ADMIN),TWOFA_ADMIN=$(abspath $(TOKEN_ADMIN))) \
 		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/token \
-		$(if $(TOKEN_ADMIN),,--ignore=tests/token/test_admin.py)
+		$(if $(TOKEN_ADMIN),,--ignore=tests/token/test_admin.py) \
+		$(if $(TOKEN_PAM),,--ignore=tests/token/test_module.py)
