@@ -14,6 +14,10 @@ const struct command *const commands[] = {
 	&command_unlock,
 	&command_disable,
 	&command_import,
+	&command_keygen,
+	&command_token,
+	&command_verify_token,
+	&command_jwks,
 	NULL,
 };
 

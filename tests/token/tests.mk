@@ -17,21 +17,16 @@ $(TOKEN_DRIVER): $(BUILD)/tests/token/token_driver.o $(LIBTWOFA)
 $(TOKEN_UNIT): $(BUILD)/tests/token/test_token.o $(LIBTWOFA)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) -lcmocka $(LIBJWT) $(LIBCRYPTO)
 
-# The twofa-admin and module parts run once those are in the tree.
-TOKEN_ADMIN	:= $(if $(wildcard admin_tool/commands.c),$(BUILD)/twofa-admin)
-TOKEN_PAM	:= $(if $(TOKEN_ADMIN),$(if $(wildcard tests/tools/with-syslog),$(if $(wildcard pam_module/pam_twofa.c),yes)))
-
 .PHONY: check-token
-check-token: $(TOKEN_DRIVER) $(TOKEN_UNIT) $(TOKEN_ADMIN) \
-		$(if $(TOKEN_PAM),$(BUILD)/pam_twofa.so test-tools)
+check-token: $(TOKEN_DRIVER) $(TOKEN_UNIT) $(BUILD)/twofa-admin \
+		$(MODULE_SO) test-tools
 	$(TOKEN_UNIT)
 	rm -f $(TOKEN_SYSLOG)
 	tests/token/with-etc-twofa \
 		env SYSLOG_SINK=$(abspath $(BUILD))/tests/tools/syslog-sink \
-		$(if $(TOKEN_PAM),tests/tools/with-syslog $(TOKEN_SYSLOG) --) \
+		tests/tools/with-syslog $(TOKEN_SYSLOG) -- \
 		env TOKEN_DRIVER=$(abspath $(TOKEN_DRIVER)) \
 		BUILD_DIR=$(abspath $(BUILD)) TWOFA_SYSLOG=$(TOKEN_SYSLOG) \
-		$(if $(TOKEN_ADMIN),TWOFA_ADMIN=$(abspath $(TOKEN_ADMIN))) \
-		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/token \
-		$(if $(TOKEN_ADMIN),,--ignore=tests/token/test_admin.py) \
-		$(if $(TOKEN_PAM),,--ignore=tests/token/test_module.py)
+		TWOFA_ADMIN=$(abspath $(BUILD))/twofa-admin \
+		PYTHONDONTWRITEBYTECODE=1 \
+		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/token
