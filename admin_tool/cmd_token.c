@@ -41,8 +41,8 @@ static int load_key(struct twofa_key **key)
 	cli_error("%s: %s%s", why.path[0] ? why.path : TWOFA_KEY_DIR,
 		  why.what ? why.what : twofa_strerror(err),
 		  err == TWOFA_ERR_KEY && why.sys_errno != 0
-			  ? " (create one with twofa-admin keygen)"
-			  : "");
+		      ? " (create one with twofa-admin keygen)"
+		      : "");
 	return EXIT_SYSTEM;
 }
 
@@ -57,19 +57,18 @@ static int text_option(const struct cli *cli, const char *option,
 				       option, max);
 	for (size_t i = 0; i < n; i++)
 		if (value[i] < 0x20 || value[i] > 0x7e)
-			return cli_usage_error(cli,
-					       "%s must be printable ASCII",
-					       option);
+			return cli_usage_error(
+			    cli, "%s must be printable ASCII", option);
 	*out = value;
 	return 0;
 }
 
 static const struct option keygen_longopts[] = {
-	{"alg", required_argument, NULL, OPT_ALG},
-	{"bits", required_argument, NULL, OPT_BITS},
-	{"force", no_argument, NULL, OPT_FORCE},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"alg", required_argument, NULL, OPT_ALG},
+    {"bits", required_argument, NULL, OPT_BITS},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static int run_keygen(struct cli *cli, int argc, char **argv)
@@ -89,7 +88,7 @@ static int run_keygen(struct cli *cli, int argc, char **argv)
 		if (c == OPT_ALG) {
 			if (twofa_key_alg_parse(optarg, &alg) != TWOFA_OK)
 				ret = cli_usage_error(
-					cli, "--alg must be RS256 or ES256");
+				    cli, "--alg must be RS256 or ES256");
 		} else if (c == OPT_BITS) {
 			ret = cli_parse_uint(cli, "--bits", optarg,
 					     TWOFA_RSA_BITS_MIN,
@@ -133,11 +132,11 @@ static int run_keygen(struct cli *cli, int argc, char **argv)
 }
 
 static const struct option token_longopts[] = {
-	{"ttl", required_argument, NULL, OPT_TTL},
-	{"audience", required_argument, NULL, OPT_AUDIENCE},
-	{"issuer", required_argument, NULL, OPT_ISSUER},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"ttl", required_argument, NULL, OPT_TTL},
+    {"audience", required_argument, NULL, OPT_AUDIENCE},
+    {"issuer", required_argument, NULL, OPT_ISSUER},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static int run_token(struct cli *cli, int argc, char **argv)
@@ -194,8 +193,7 @@ static int run_token(struct cli *cli, int argc, char **argv)
 		goto out;
 	twofa_policy_default(&pol);
 	req.now = (uint64_t)time(NULL);
-	err = twofa_authenticate(st, req.user, code, req.now, &pol, &res,
-				 &why);
+	err = twofa_authenticate(st, req.user, code, req.now, &pol, &res, &why);
 	if (err != TWOFA_OK) {
 		ret = cli_store_fail(cli, err, req.user, &why);
 		goto out;
@@ -206,8 +204,9 @@ static int run_token(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (res.verdict != TWOFA_VERDICT_ACCEPTED) {
-		cli_error("%s: code refused (%u consecutive failure%s); no token",
-			  req.user, res.failures, res.failures == 1 ? "" : "s");
+		cli_error(
+		    "%s: code refused (%u consecutive failure%s); no token",
+		    req.user, res.failures, res.failures == 1 ? "" : "s");
 		ret = EXIT_REFUSED;
 		goto out;
 	}
@@ -232,10 +231,10 @@ out:
 }
 
 static const struct option verify_longopts[] = {
-	{"audience", required_argument, NULL, OPT_AUDIENCE},
-	{"issuer", required_argument, NULL, OPT_ISSUER},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"audience", required_argument, NULL, OPT_AUDIENCE},
+    {"issuer", required_argument, NULL, OPT_ISSUER},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 /* One line of standard input, trailing white space dropped. */
@@ -315,8 +314,8 @@ out:
 }
 
 static const struct option help_only[] = {
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static int run_jwks(struct cli *cli, int argc, char **argv)
@@ -346,48 +345,48 @@ static int run_jwks(struct cli *cli, int argc, char **argv)
 }
 
 const struct command command_keygen = {
-	"keygen",
-	run_keygen,
-	"[--alg RS256|ES256] [--bits N] [--force]",
-	"Create the token signing key " TWOFA_KEY_DIR "/" TWOFA_KEY_NAME
-	" (0600 root)\n"
-	"and its public half " TWOFA_KEY_DIR "/" TWOFA_PUB_NAME
-	" (0644). RS256: RSA, 3072 bits\n"
-	"unless --bits (2048 to 8192); ES256: P-256. An existing key is kept\n"
-	"unless --force (tokens signed with it then stop verifying).\n",
+    "keygen",
+    run_keygen,
+    "[--alg RS256|ES256] [--bits N] [--force]",
+    "Create the token signing key " TWOFA_KEY_DIR "/" TWOFA_KEY_NAME
+    " (0600 root)\n"
+    "and its public half " TWOFA_KEY_DIR "/" TWOFA_PUB_NAME
+    " (0644). RS256: RSA, 3072 bits\n"
+    "unless --bits (2048 to 8192); ES256: P-256. An existing key is kept\n"
+    "unless --force (tokens signed with it then stop verifying).\n",
 };
 
 const struct command command_token = {
-	"token",
-	run_token,
-	"USER [--ttl S] [--audience AUD] [--issuer NAME]",
-	"Read one code and check it exactly as a login would (it is used up;\n"
-	"a wrong one counts as a failure), then print a signed JWT for USER:\n"
-	"iss (the host name unless --issuer), sub, aud (with --audience), iat,\n"
-	"nbf, exp (--ttl seconds, 300 by default, at most 86400), jti, amr\n"
-	"[\"otp\"] and groups (USER's Unix groups). Exit 1 and nothing on\n"
-	"standard output when the code is refused; 3 when the key is missing\n"
-	"or unusable (checked before the code is read).\n",
+    "token",
+    run_token,
+    "USER [--ttl S] [--audience AUD] [--issuer NAME]",
+    "Read one code and check it exactly as a login would (it is used up;\n"
+    "a wrong one counts as a failure), then print a signed JWT for USER:\n"
+    "iss (the host name unless --issuer), sub, aud (with --audience), iat,\n"
+    "nbf, exp (--ttl seconds, 300 by default, at most 86400), jti, amr\n"
+    "[\"otp\"] and groups (USER's Unix groups). Exit 1 and nothing on\n"
+    "standard output when the code is refused; 3 when the key is missing\n"
+    "or unusable (checked before the code is read).\n",
 };
 
 const struct command command_verify_token = {
-	"verify-token",
-	run_verify_token,
-	"[--audience AUD] [--issuer NAME] [TOKEN]",
-	"Check a token (argument, or one line of standard input) against\n"
-	TWOFA_KEY_DIR "/" TWOFA_KEY_NAME
-	": its alg must be the key's (none, HMAC and any\n"
-	"other algorithm are refused before the signature is looked at), the\n"
-	"signature must verify, iss must be the host name (or --issuer), exp,\n"
-	"nbf and iat must hold with 60 seconds of leeway, and aud must be AUD\n"
-	"(a token with an audience needs --audience). Prints the claims as\n"
-	"JSON; exit 1 if the token is invalid.\n",
+    "verify-token",
+    run_verify_token,
+    "[--audience AUD] [--issuer NAME] [TOKEN]",
+    "Check a token (argument, or one line of standard input) "
+    "against\n" TWOFA_KEY_DIR "/" TWOFA_KEY_NAME
+    ": its alg must be the key's (none, HMAC and any\n"
+    "other algorithm are refused before the signature is looked at), the\n"
+    "signature must verify, iss must be the host name (or --issuer), exp,\n"
+    "nbf and iat must hold with 60 seconds of leeway, and aud must be AUD\n"
+    "(a token with an audience needs --audience). Prints the claims as\n"
+    "JSON; exit 1 if the token is invalid.\n",
 };
 
 const struct command command_jwks = {
-	"jwks",
-	run_jwks,
-	"",
-	"Print the public signing key as a JSON Web Key Set; its kid (the\n"
-	"RFC 7638 thumbprint) is the kid in every token's header.\n",
+    "jwks",
+    run_jwks,
+    "",
+    "Print the public signing key as a JSON Web Key Set; its kid (the\n"
+    "RFC 7638 thumbprint) is the kid in every token's header.\n",
 };

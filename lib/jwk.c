@@ -18,7 +18,7 @@
 #include "jwt_key_internal.h"
 
 /* RSA n of up to 8192 bits: 1024 bytes, 1366 characters. */
-#define B64_MAX 1400
+#define B64_MAX	     1400
 #define EC_COORD_LEN 32
 
 int twofa_b64url_encode(const unsigned char *in, size_t len, char *out,
@@ -45,8 +45,8 @@ int twofa_b64url_encode(const unsigned char *in, size_t len, char *out,
 		out[o++] = alphabet[(v >> 18) & 63];
 		out[o++] = alphabet[(v >> 12) & 63];
 	} else if (len - i == 2) {
-		unsigned long v = (unsigned long)in[i] << 16 |
-				  (unsigned long)in[i + 1] << 8;
+		unsigned long v =
+		    (unsigned long)in[i] << 16 | (unsigned long)in[i + 1] << 8;
 
 		out[o++] = alphabet[(v >> 18) & 63];
 		out[o++] = alphabet[(v >> 12) & 63];
@@ -84,7 +84,7 @@ static int jwk_members(const struct twofa_key *key, struct jwk_members *m)
 
 	if (twofa_key_alg(key) == TWOFA_KEY_RS256) {
 		if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_N, &a) !=
-			    1 ||
+			1 ||
 		    EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &b) != 1)
 			goto out;
 		ret = bn_b64(a, 0, m->a, sizeof(m->a));
@@ -92,9 +92,9 @@ static int jwk_members(const struct twofa_key *key, struct jwk_members *m)
 			ret = bn_b64(b, 0, m->b, sizeof(m->b));
 	} else {
 		if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_X, &a) !=
-			    1 ||
+			1 ||
 		    EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &b) !=
-			    1)
+			1)
 			goto out;
 		ret = bn_b64(a, EC_COORD_LEN, m->a, sizeof(m->a));
 		if (ret == TWOFA_OK)
@@ -119,8 +119,9 @@ int twofa_jwk_thumbprint(const struct twofa_key *key, char kid[TWOFA_KID_LEN])
 		return ret;
 	/* RFC 7638 section 3.2: required members only, sorted, no spaces. */
 	if (twofa_key_alg(key) == TWOFA_KEY_RS256)
-		n = asprintf(&json, "{\"e\":\"%s\",\"kty\":\"RSA\",\"n\":\"%s\"}",
-			     m.b, m.a);
+		n = asprintf(&json,
+			     "{\"e\":\"%s\",\"kty\":\"RSA\",\"n\":\"%s\"}", m.b,
+			     m.a);
 	else
 		n = asprintf(&json,
 			     "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"%s\","
@@ -153,11 +154,12 @@ int twofa_jwks_json(const struct twofa_key *key, char **out)
 			     "\"e\":\"%s\"}]}\n",
 			     twofa_key_id(key), m.a, m.b);
 	else
-		n = asprintf(out,
-			     "{\"keys\":[{\"kty\":\"EC\",\"use\":\"sig\","
-			     "\"alg\":\"ES256\",\"kid\":\"%s\",\"crv\":\"P-256\","
-			     "\"x\":\"%s\",\"y\":\"%s\"}]}\n",
-			     twofa_key_id(key), m.a, m.b);
+		n = asprintf(
+		    out,
+		    "{\"keys\":[{\"kty\":\"EC\",\"use\":\"sig\","
+		    "\"alg\":\"ES256\",\"kid\":\"%s\",\"crv\":\"P-256\","
+		    "\"x\":\"%s\",\"y\":\"%s\"}]}\n",
+		    twofa_key_id(key), m.a, m.b);
 	if (n < 0) {
 		*out = NULL;
 		return TWOFA_ERR_NOMEM;

@@ -139,7 +139,7 @@ static int key_from_pkey(EVP_PKEY *pkey, struct twofa_key **out)
 		break;
 	case EVP_PKEY_EC:
 		if (EVP_PKEY_get_group_name(pkey, group, sizeof(group), NULL) !=
-			    1 ||
+			1 ||
 		    (strcmp(group, "prime256v1") != 0 &&
 		     strcmp(group, "P-256") != 0))
 			goto out;
@@ -276,7 +276,7 @@ static int open_key_dir(const char *dir, uid_t owner, bool create, int *dfd,
 			}
 			nfd = openat(fd, comp,
 				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					     O_CLOEXEC);
+					 O_CLOEXEC);
 		}
 		if (nfd < 0) {
 			int e = errno;
@@ -334,7 +334,7 @@ int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
 	if (fd < 0) {
 		int e = errno;
 
-		ret = e == ENOENT ? TWOFA_ERR_KEY
+		ret = e == ENOENT  ? TWOFA_ERR_KEY
 		      : e == ELOOP ? TWOFA_ERR_UNSAFE
 				   : TWOFA_ERR_IO;
 		twofa_store_fail(why, ret, e,
@@ -361,9 +361,10 @@ int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
 		goto out;
 	}
 	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-		twofa_store_fail(why, ret, 0,
-				 "key has group or other permissions (want 0600)",
-				 dir, TWOFA_KEY_NAME);
+		twofa_store_fail(
+		    why, ret, 0,
+		    "key has group or other permissions (want 0600)", dir,
+		    TWOFA_KEY_NAME);
 		goto out;
 	}
 	if (sb.st_size <= 0 || sb.st_size > TWOFA_KEY_FILE_MAX) {
@@ -385,10 +386,9 @@ int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			ret = twofa_store_fail(why, TWOFA_ERR_IO,
-					       n < 0 ? errno : 0,
-					       "cannot read key", dir,
-					       TWOFA_KEY_NAME);
+			ret = twofa_store_fail(
+			    why, TWOFA_ERR_IO, n < 0 ? errno : 0,
+			    "cannot read key", dir, TWOFA_KEY_NAME);
 			goto out;
 		}
 		got += (size_t)n;

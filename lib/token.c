@@ -30,7 +30,7 @@
 #include "twofa/user.h"
 #include "jwt_key_internal.h"
 
-#define JTI_BYTES 16 /* 128 random bits */
+#define JTI_BYTES  16 /* 128 random bits */
 #define AMR_GROUPS "{\"amr\":[\"otp\"],\"groups\":"
 
 static jwt_alg_t jwt_alg_of(const struct twofa_key *key)
@@ -143,7 +143,8 @@ static int add_groups(struct buf *b, const char *user)
 		if (groups == NULL)
 			goto out;
 		n = TWOFA_GROUPS_MAX;
-		/* More than TWOFA_GROUPS_MAX: the first ones, n is the count. */
+		/* More than TWOFA_GROUPS_MAX: the first ones, n is the count.
+		 */
 		if (getgrouplist(user, pw.pw_gid, groups, &n) < 0 &&
 		    n > TWOFA_GROUPS_MAX)
 			n = TWOFA_GROUPS_MAX;
@@ -327,9 +328,8 @@ static const char *header_problem(const struct twofa_key *key, jwt_t *hdr)
 	return NULL;
 }
 
-static const char *claims_problem(jwt_t *jwt,
-				  const struct twofa_token_check *chk,
-				  const char *iss)
+static const char *
+claims_problem(jwt_t *jwt, const struct twofa_token_check *chk, const char *iss)
 {
 	uint64_t exp, nbf, iat;
 	const char *s;
@@ -430,7 +430,7 @@ out:
 	jwt_free(hdr);
 	jwt_free(jwt);
 	if (reason != NULL)
-		*reason = ret == TWOFA_OK	 ? NULL
+		*reason = ret == TWOFA_OK	   ? NULL
 			  : ret == TWOFA_ERR_TOKEN ? why
 						   : twofa_strerror(ret);
 	return ret;

@@ -20,8 +20,7 @@ int twofa_b64url_encode(const unsigned char *in, size_t len, char *out,
  * The RFC 7638 thumbprint of key's public part: base64url of SHA-256 over
  * {"e":..,"kty":"RSA","n":..} or {"crv":"P-256","kty":"EC","x":..,"y":..}.
  */
-int twofa_jwk_thumbprint(const struct twofa_key *key,
-			 char kid[TWOFA_KID_LEN]);
+int twofa_jwk_thumbprint(const struct twofa_key *key, char kid[TWOFA_KID_LEN]);
 
 /*
  * The JSON Web Key Set publishing key, one line with a newline:

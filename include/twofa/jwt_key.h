@@ -18,14 +18,14 @@
 
 #include "twofa/store.h"
 
-#define TWOFA_KEY_DIR "/etc/twofa"
-#define TWOFA_KEY_NAME "jwt.key"
-#define TWOFA_PUB_NAME "jwt.pub"
+#define TWOFA_KEY_DIR	   "/etc/twofa"
+#define TWOFA_KEY_NAME	   "jwt.key"
+#define TWOFA_PUB_NAME	   "jwt.pub"
 #define TWOFA_KEY_FILE_MAX (16 * 1024)
 
 #define TWOFA_RSA_BITS_DEFAULT 3072
-#define TWOFA_RSA_BITS_MIN 2048
-#define TWOFA_RSA_BITS_MAX 8192 /* bounds the cost of a signature */
+#define TWOFA_RSA_BITS_MIN     2048
+#define TWOFA_RSA_BITS_MAX     8192 /* bounds the cost of a signature */
 
 /* Only these; the token header's alg is always the key's one. */
 enum twofa_key_alg { TWOFA_KEY_RS256 = 1, TWOFA_KEY_ES256 };
@@ -38,9 +38,10 @@ struct twofa_key;
 
 /*
  * Load dir/jwt.key (see above). TWOFA_ERR_KEY for a missing, unparsable
- * or unsuitable key (RSA under 2048 bits, an EC curve other than P-256, an encrypted key), TWOFA_ERR_UNSAFE for a
- * file or directory with the wrong type, owner or mode, TWOFA_ERR_IO when
- * a system call fails. why (may be NULL) names what and where.
+ * or unsuitable key (RSA under 2048 bits, an EC curve other than P-256, an
+ * encrypted key), TWOFA_ERR_UNSAFE for a file or directory with the wrong type,
+ * owner or mode, TWOFA_ERR_IO when a system call fails. why (may be NULL) names
+ * what and where.
  */
 int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
 		   struct twofa_store_error *why);

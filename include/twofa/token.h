@@ -16,13 +16,13 @@
 #include "twofa/jwt_key.h"
 
 #define TWOFA_TOKEN_TTL_DEFAULT 300 /* seconds */
-#define TWOFA_TOKEN_TTL_MAX 86400
+#define TWOFA_TOKEN_TTL_MAX	86400
 /* Clock difference tolerated between issuer and verifier, for exp/nbf/iat. */
 #define TWOFA_TOKEN_LEEWAY 60
-#define TWOFA_TOKEN_MAX 8192 /* bytes of a token we look at */
+#define TWOFA_TOKEN_MAX	   8192 /* bytes of a token we look at */
 #define TWOFA_AUDIENCE_MAX 256
-#define TWOFA_ISSUER_MAX 256
-#define TWOFA_GROUPS_MAX 1024
+#define TWOFA_ISSUER_MAX   256
+#define TWOFA_GROUPS_MAX   1024
 
 struct twofa_token_request {
 	const char *user;     /* sub; must be a valid user name */

@@ -42,8 +42,7 @@ static int setup(void **state)
 	snprintf(keypath, sizeof(keypath), "%s/%s", dir, TWOFA_KEY_NAME);
 	if (twofa_key_generate(TWOFA_KEY_ES256, 0, &es_key) != TWOFA_OK)
 		return -1;
-	return twofa_key_save(es_key, dir, 0, false, &why) == TWOFA_OK ? 0
-									: -1;
+	return twofa_key_save(es_key, dir, 0, false, &why) == TWOFA_OK ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -88,8 +87,8 @@ static void test_b64url(void **state)
 	char out[16];
 
 	(void)state;
-	assert_int_equal(twofa_b64url_encode((const unsigned char *)"f", 1,
-					     out, sizeof(out)),
+	assert_int_equal(twofa_b64url_encode((const unsigned char *)"f", 1, out,
+					     sizeof(out)),
 			 0);
 	assert_string_equal(out, "Zg");
 	twofa_b64url_encode((const unsigned char *)"fo", 2, out, sizeof(out));
@@ -99,9 +98,8 @@ static void test_b64url(void **state)
 	twofa_b64url_encode((const unsigned char *)"\xfb\xff\xbf", 3, out,
 			    sizeof(out));
 	assert_string_equal(out, "-_-_");
-	assert_int_not_equal(twofa_b64url_encode((const unsigned char *)"foob",
-						 4, out, 6),
-			     0);
+	assert_int_not_equal(
+	    twofa_b64url_encode((const unsigned char *)"foob", 4, out, 6), 0);
 }
 
 static void test_saved_key_loads(void **state)
@@ -203,10 +201,9 @@ static void write_pkey(EVP_PKEY *pkey, int encrypt)
 
 	assert_non_null(pkey);
 	assert_int_equal(PEM_write_bio_PrivateKey(
-				 bio, pkey,
-				 encrypt ? EVP_aes_128_cbc() : NULL,
-				 encrypt ? pass : NULL,
-				 encrypt ? 4 : 0, NULL, NULL),
+			     bio, pkey, encrypt ? EVP_aes_128_cbc() : NULL,
+			     encrypt ? pass : NULL, encrypt ? 4 : 0, NULL,
+			     NULL),
 			 1);
 	n = BIO_get_mem_data(bio, &data);
 	write_key_text(data, (size_t)n);
@@ -262,7 +259,7 @@ static int verify_at(const char *tok, uint64_t now, const char *aud,
 static char *issue(uint64_t ttl, const char *aud)
 {
 	struct twofa_token_request req = {
-		.user = "root", .now = NOW, .ttl = ttl, .audience = aud};
+	    .user = "root", .now = NOW, .ttl = ttl, .audience = aud};
 	char *tok = NULL;
 
 	assert_int_equal(twofa_token_issue(es_key, &req, &tok), TWOFA_OK);
@@ -333,8 +330,8 @@ static void test_forged_tokens_refused(void **state)
 	bad = with_header(tok, "{\"alg\":\"HS256\",\"typ\":\"JWT\"}", "");
 	bad[strlen(bad) - 1] = '\0'; /* drop the trailing dot */
 	pem = twofa_key_public_pem(es_key, &pem_len);
-	HMAC(EVP_sha256(), pem, (int)pem_len, (unsigned char *)bad,
-	     strlen(bad), mac, &maclen);
+	HMAC(EVP_sha256(), pem, (int)pem_len, (unsigned char *)bad, strlen(bad),
+	     mac, &maclen);
 	twofa_b64url_encode(mac, maclen, sig, sizeof(sig));
 	p = NULL;
 	assert_true(asprintf(&p, "%s.%s", bad, sig) > 0);
@@ -345,8 +342,8 @@ static void test_forged_tokens_refused(void **state)
 
 	/* Our own header with another kid, or with crit. */
 	bad = with_header(
-		tok, "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"other\"}",
-		strrchr(tok, '.') + 1);
+	    tok, "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"other\"}",
+	    strrchr(tok, '.') + 1);
 	assert_int_equal(verify_at(bad, NOW, NULL, NULL), TWOFA_ERR_TOKEN);
 	free(bad);
 
@@ -396,15 +393,15 @@ static void test_issue_refuses_bad_requests(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_b64url),
-		cmocka_unit_test(test_saved_key_loads),
-		cmocka_unit_test(test_save_keeps_existing_key),
-		cmocka_unit_test(test_unsafe_key_files_refused),
-		cmocka_unit_test(test_unusable_keys_refused),
-		cmocka_unit_test(test_rsa_generate_sizes),
-		cmocka_unit_test(test_times_and_audience),
-		cmocka_unit_test(test_forged_tokens_refused),
-		cmocka_unit_test(test_issue_refuses_bad_requests),
+	    cmocka_unit_test(test_b64url),
+	    cmocka_unit_test(test_saved_key_loads),
+	    cmocka_unit_test(test_save_keeps_existing_key),
+	    cmocka_unit_test(test_unsafe_key_files_refused),
+	    cmocka_unit_test(test_unusable_keys_refused),
+	    cmocka_unit_test(test_rsa_generate_sizes),
+	    cmocka_unit_test(test_times_and_audience),
+	    cmocka_unit_test(test_forged_tokens_refused),
+	    cmocka_unit_test(test_issue_refuses_bad_requests),
 	};
 
 	return cmocka_run_group_tests_name("token", tests, setup, teardown);

@@ -53,9 +53,8 @@ int main(int argc, char **argv)
 
 		if (twofa_key_alg_parse(argv[3], &alg) != TWOFA_OK)
 			return usage();
-		ret = twofa_key_generate(alg,
-					 argc > 4 ? (unsigned)atoi(argv[4]) : 0,
-					 &key);
+		ret = twofa_key_generate(
+		    alg, argc > 4 ? (unsigned)atoi(argv[4]) : 0, &key);
 		if (ret == TWOFA_OK)
 			ret = twofa_key_save(key, argv[2], 0, true, &why);
 		if (ret != TWOFA_OK)
