@@ -106,9 +106,18 @@ def setup():
                 os.unlink(os.path.join(ETC, name))
 
 
-def log_lines(text):
-    with open(SYSLOG, errors="replace") as f:
-        return [l for l in f if "pam_twofa(" in l and text in l]
+def logged(*texts, timeout=5.0):
+    """Is there a pam_twofa line with all texts? The sink writes the file
+    a moment after the datagram is sent, so wait a little for it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with open(SYSLOG, errors="replace") as f:
+            if any("pam_twofa(" in l and all(t in l for t in texts)
+                   for l in f):
+                return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 @pytest.mark.parametrize("alg", ["ES256", "RS256"])
@@ -144,11 +153,10 @@ def test_missing_or_unsafe_key_logged_login_unaffected(setup):
     code = fresh_code()
     result, token = setup.login("root", code)
     assert result == "PAM_SUCCESS" and token is None
-    assert any("no signing key" in l and "token_env=" + VAR in l
-               for l in log_lines("user=root"))
+    assert logged("user=root ", "token_env=" + VAR, "no signing key")
     # A key others can read: refused as unsafe, the login still succeeds.
     assert setup.admin("keygen", "--force", "--alg", "ES256").returncode == 0
     os.chmod(os.path.join(ETC, "jwt.key"), 0o644)
     result, token = setup.login("daemon", code)
     assert result == "PAM_SUCCESS" and token is None
-    assert any("want 0600" in l for l in log_lines("user=daemon"))
+    assert logged("user=daemon ", "want 0600")
