@@ -285,6 +285,7 @@ static void put_token(const struct login *l, uint64_t now)
 	struct twofa_key *key = NULL;
 	char *tok = NULL, *entry = NULL;
 	const char *name = l->opt->token_env;
+	bool put = false;
 	int err, r;
 
 	if (name == NULL)
@@ -323,15 +324,17 @@ static void put_token(const struct login *l, uint64_t now)
 			   l->log_user, name, pam_strerror(l->pamh, r));
 		goto out;
 	}
+	put = true;
 	if (l->opt->debug)
 		pam_syslog(l->pamh, LOG_DEBUG,
 			   "user=%s token_env=%s: token issued (kid %s)",
 			   l->log_user, name, twofa_key_id(key));
 out:
-	if (tok == NULL || entry == NULL)
+	if (!put)
 		pam_putenv(l->pamh, name); /* unset: no stale token */
-	free(entry);
-	free(tok);
+	/* A bearer credential: wiped like a code (libpam keeps its copy). */
+	twofa_free_string(entry);
+	twofa_free_string(tok);
 	twofa_key_free(key);
 }
 
