@@ -190,18 +190,22 @@ int cli_read_code(const char *prompt, bool echo, char *buf, size_t size)
 	memset(buf, 0, size);
 	fflush(stdout);
 	if (tty) {
-		fputs(prompt, stderr);
-		fflush(stderr);
+		/*
+		 * Echo off before the prompt: TCSAFLUSH drops what was typed
+		 * before it, but nothing typed after it is lost.
+		 */
 		if (!echo && tcgetattr(STDIN_FILENO, &old) == 0) {
 			quiet = old;
 			quiet.c_lflag &= ~(tcflag_t)ECHO;
 			quiet.c_lflag |= ECHONL;
 			restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
 		}
+		fputs(prompt, stderr);
+		fflush(stderr);
 	}
 	toolong = read_line(STDIN_FILENO, buf, size, &len);
 	if (restore)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
 	if (len > 0 && buf[len - 1] == '\r')
 		buf[--len] = '\0';
 	if (toolong) {

@@ -1,0 +1,93 @@
+"""twofa-admin on a terminal: the default QR style follows the locale,
+codes are read from the terminal (verify without echo)."""
+import os
+import select
+import subprocess
+import time
+
+import pytest
+
+from conftest import ADMIN, now, oathtool
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+class Tty:
+    def __init__(self, args, env):
+        self.master, slave = os.openpty()
+        self.p = subprocess.Popen([ADMIN, *args], stdin=slave, stdout=slave,
+                                  stderr=slave, env=env, start_new_session=True)
+        os.close(slave)
+        self.out = b""
+
+    def read_until(self, text, timeout=20):
+        end = time.time() + timeout
+        while text.encode() not in self.out:
+            assert time.time() < end, self.out
+            if not self._read(end - time.time()):
+                break
+        return text.encode() in self.out
+
+    def _read(self, timeout):
+        r, _, _ = select.select([self.master], [], [], max(timeout, 0))
+        if not r:
+            return True
+        try:
+            data = os.read(self.master, 65536)
+        except OSError:  # EIO: the other side is closed
+            return False
+        if not data:
+            return False
+        self.out += data
+        return True
+
+    def send(self, line):
+        os.write(self.master, (line + "\n").encode())
+
+    def finish(self, timeout=30):
+        end = time.time() + timeout
+        while self._read(1):
+            if self.p.poll() is not None and not select.select(
+                    [self.master], [], [], 0.2)[0]:
+                break
+            if time.time() > end:
+                self.p.kill()
+                pytest.fail("twofa-admin hung on the terminal: %r" % self.out)
+        rc = self.p.wait(timeout=timeout)
+        os.close(self.master)
+        return rc, self.out.decode("utf-8", "replace")
+
+
+def env_with(locale):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("LC_") and k != "LANG"}
+    env["LC_ALL"] = locale
+    return env
+
+
+@pytest.mark.parametrize("locale,marker,absent", [
+    ("C.UTF-8", "\u2588", "\x1b[47m"),
+    ("C", "\x1b[47m", "\u2588"),
+])
+def test_default_qr_style_on_a_terminal(admin, locale, marker, absent):
+    t = Tty(["--store", admin.store, "enroll", "alice", "--secret", SECRET],
+            env_with(locale))
+    assert t.read_until("confirm: ")
+    t.send(oathtool(SECRET))
+    rc, out = t.finish()
+    assert rc == 0, out
+    assert marker in out and absent not in out
+    assert "Enrolled alice" in out
+
+
+def test_verify_reads_code_from_terminal_without_echo(admin):
+    r = admin.run("enroll", "alice", "--no-confirm", "--secret", SECRET)
+    assert r.returncode == 0
+    code = oathtool(SECRET, at=now())
+    t = Tty(["--store", admin.store, "verify", "alice"], env_with("C"))
+    assert t.read_until("Verification code: ")
+    t.send(code)
+    rc, out = t.finish()
+    assert rc == 0, out
+    assert "accepted" in out
+    assert code not in out  # not echoed
