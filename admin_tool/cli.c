@@ -96,16 +96,16 @@ int cli_store_fail(const struct cli *cli, int err, const char *user,
 	return cli_exit_for(err);
 }
 
-int cli_parse_uint(const struct cli *cli, const char *option,
-		   const char *value, unsigned min, unsigned max,
-		   unsigned *out)
+int cli_parse_uint(const struct cli *cli, const char *option, const char *value,
+		   unsigned min, unsigned max, unsigned *out)
 {
 	uint64_t v = 0;
 
 	if (twofa_parse_u64(value, strlen(value), max, &v) != TWOFA_OK ||
 	    v < min)
-		return cli_usage_error(cli, "%s: want a number from %u to %u, "
-					    "not '%s'",
+		return cli_usage_error(cli,
+				       "%s: want a number from %u to %u, "
+				       "not '%s'",
 				       option, min, max, value);
 	*out = (unsigned)v;
 	return 0;
@@ -122,8 +122,7 @@ int cli_check_user(const struct cli *cli, const char *user)
 			       user, TWOFA_USER_MAX);
 }
 
-int cli_open_store(const struct cli *cli, bool create,
-		   struct twofa_store **st)
+int cli_open_store(const struct cli *cli, bool create, struct twofa_store **st)
 {
 	struct twofa_store_error why;
 	struct stat sb;
@@ -198,7 +197,8 @@ int cli_read_code(const char *prompt, bool echo, char *buf, size_t size)
 			quiet = old;
 			quiet.c_lflag &= ~(tcflag_t)ECHO;
 			quiet.c_lflag |= ECHONL;
-			restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+			restore =
+			    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
 		}
 		fputs(prompt, stderr);
 		fflush(stderr);
@@ -231,8 +231,8 @@ int cli_read_file(const char *path, size_t max, char **out, size_t *len)
 
 	*out = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-				O_NONBLOCK);
+	fd = open(path,
+		  O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		cli_error("%s: cannot open: %s", path,
 			  errno == ELOOP ? "it is a symbolic link"
@@ -262,8 +262,7 @@ int cli_read_file(const char *path, size_t max, char **out, size_t *len)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			cli_error("%s: cannot read: %s", path,
-				  strerror(errno));
+			cli_error("%s: cannot read: %s", path, strerror(errno));
 			goto out;
 		}
 		if (r == 0)

@@ -11,15 +11,15 @@
 #include "twofa/mem.h"
 #include "twofa/uri.h"
 
-int show_parse_qr(const struct cli *cli, const char *value,
-		  struct show_opts *o)
+int show_parse_qr(const struct cli *cli, const char *value, struct show_opts *o)
 {
 	o->qr_given = true;
 	o->qr_none = strcmp(value, "none") == 0;
 	if (o->qr_none || twofa_qr_style_parse(value, &o->style) == TWOFA_OK)
 		return 0;
-	return cli_usage_error(cli, "--qr: want utf8, ansi, ascii or none, "
-				    "not '%s'",
+	return cli_usage_error(cli,
+			       "--qr: want utf8, ansi, ascii or none, "
+			       "not '%s'",
 			       value);
 }
 
@@ -45,7 +45,7 @@ static bool pick_style(const struct show_opts *o, enum twofa_qr_style *style)
 	if (!isatty(STDOUT_FILENO))
 		return false;
 	*style = strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? TWOFA_QR_UTF8
-							      : TWOFA_QR_ANSI;
+							    : TWOFA_QR_ANSI;
 	return true;
 }
 

@@ -14,8 +14,7 @@
 
 #define OATH_FIELDS_MAX 7
 
-static int fail(struct twofa_parse_error *why, unsigned line,
-		const char *what)
+static int fail(struct twofa_parse_error *why, unsigned line, const char *what)
 {
 	if (why != NULL) {
 		why->line = line;
@@ -29,8 +28,7 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
-static size_t split_fields(const char *s, size_t n, const char **w,
-			   size_t *wl)
+static size_t split_fields(const char *s, size_t n, const char **w, size_t *wl)
 {
 	size_t i = 0, count = 0;
 
@@ -64,10 +62,10 @@ static int parse_type(const char *s, size_t n, struct twofa_record *rec)
 		enum twofa_otp_type type;
 		unsigned period;
 	} bases[] = {
-		{"HOTP/E", TWOFA_HOTP, 0},
-		{"HOTP/T30", TWOFA_TOTP, 30},
-		{"HOTP/T60", TWOFA_TOTP, 60},
-		{"HOTP", TWOFA_HOTP, 0},
+	    {"HOTP/E", TWOFA_HOTP, 0},
+	    {"HOTP/T30", TWOFA_TOTP, 30},
+	    {"HOTP/T60", TWOFA_TOTP, 60},
+	    {"HOTP", TWOFA_HOTP, 0},
 	};
 	size_t i, bl;
 
@@ -101,8 +99,8 @@ static int parse_secret(const char *s, size_t n, struct twofa_record *rec)
 		goto out;
 	/* liboath takes either case; the core's hex parser wants lower. */
 	for (i = 0; i < n; i++)
-		lower[i] = (s[i] >= 'A' && s[i] <= 'F') ? (char)(s[i] + 32)
-							  : s[i];
+		lower[i] =
+		    (s[i] >= 'A' && s[i] <= 'F') ? (char)(s[i] + 32) : s[i];
 	ret = twofa_parse_hex(lower, n, rec->secret, n / 2);
 	if (ret == TWOFA_OK)
 		rec->secret_len = n / 2;
@@ -136,8 +134,7 @@ static int parse_line(const char *s, size_t n, unsigned line, uint64_t now,
 		return fail(why, line, "invalid user name");
 	e->has_pin = !(wl[2] == 1 && (w[2][0] == '-' || w[2][0] == '+'));
 	if (parse_secret(w[3], wl[3], rec) != TWOFA_OK)
-		return fail(why, line,
-			    "secret is not 16 to 64 bytes of hex");
+		return fail(why, line, "secret is not 16 to 64 bytes of hex");
 	if (count >= 5 &&
 	    twofa_parse_u64(w[4], wl[4], UINT64_MAX - 1, &counter) != 0)
 		return fail(why, line, "bad counter");
@@ -203,8 +200,8 @@ int twofa_import_oath_parse(const char *text, size_t len, uint64_t now,
 				       out->count * sizeof(*grown));
 			out->entries = grown;
 		}
-		ret = parse_line(s, n, line, now, &out->entries[out->count],
-				 why);
+		ret =
+		    parse_line(s, n, line, now, &out->entries[out->count], why);
 		out->count++; /* wiped on failure too */
 		if (ret != TWOFA_OK)
 			goto out;

@@ -11,9 +11,9 @@
 #define QR_WIDTH_MAX 177 /* version 40 */
 
 /* Longest cell of each style: ANSI colour switch + two spaces. */
-#define CELL_MAX 12
+#define CELL_MAX   12
 #define ANSI_LIGHT "\033[47m"
-#define ANSI_DARK "\033[40m"
+#define ANSI_DARK  "\033[40m"
 #define ANSI_RESET "\033[0m"
 
 int twofa_qr_style_parse(const char *name, enum twofa_qr_style *style)
@@ -66,8 +66,7 @@ void twofa_qr_free(struct twofa_qr *qr)
 }
 
 /* Is the module at (x, y) of the quiet-zoned picture dark? */
-static int dark(const unsigned char *m, unsigned width, unsigned x,
-		unsigned y)
+static int dark(const unsigned char *m, unsigned width, unsigned x, unsigned y)
 {
 	if (x < TWOFA_QR_QUIET || y < TWOFA_QR_QUIET)
 		return 0;
@@ -86,8 +85,8 @@ static void put(char *buf, size_t *pos, const char *s)
 	*pos += n;
 }
 
-static void render_utf8(const unsigned char *m, unsigned width,
-			unsigned side, char *buf, size_t *pos)
+static void render_utf8(const unsigned char *m, unsigned width, unsigned side,
+			char *buf, size_t *pos)
 {
 	unsigned x, y;
 
@@ -96,7 +95,8 @@ static void render_utf8(const unsigned char *m, unsigned width,
 			int top = !dark(m, width, x, y);
 			int bottom = y + 1 >= side || !dark(m, width, x, y + 1);
 
-			/* Glyphs draw light modules: full, upper, lower half. */
+			/* Glyphs draw light modules: full, upper, lower half.
+			 */
 			if (top && bottom)
 				put(buf, pos, "\xe2\x96\x88");
 			else if (top)
@@ -110,8 +110,8 @@ static void render_utf8(const unsigned char *m, unsigned width,
 	}
 }
 
-static void render_ansi(const unsigned char *m, unsigned width,
-			unsigned side, char *buf, size_t *pos)
+static void render_ansi(const unsigned char *m, unsigned width, unsigned side,
+			char *buf, size_t *pos)
 {
 	unsigned x, y;
 
@@ -130,8 +130,8 @@ static void render_ansi(const unsigned char *m, unsigned width,
 	}
 }
 
-static void render_ascii(const unsigned char *m, unsigned width,
-			 unsigned side, char *buf, size_t *pos)
+static void render_ascii(const unsigned char *m, unsigned width, unsigned side,
+			 char *buf, size_t *pos)
 {
 	unsigned x, y;
 

@@ -65,8 +65,8 @@ void twofa_ga_wipe(struct twofa_ga_file *f);
 /* One user of a pam_oath usersfile. */
 struct twofa_oath_entry {
 	char user[TWOFA_USER_MAX + 1];
-	unsigned line;	  /* where it was, for messages */
-	bool has_pin;	  /* the password field was neither "-" nor "+" */
+	unsigned line; /* where it was, for messages */
+	bool has_pin;  /* the password field was neither "-" nor "+" */
 	struct twofa_record rec;
 };
 
