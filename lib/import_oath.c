@@ -109,6 +109,35 @@ out:
 	return ret;
 }
 
+/*
+ * pam_oath keeps no usable step for TOTP, only the last accepted code
+ * (and a local time). Find the latest step up to a little after now
+ * that gives that code, and start the replay guard after it. A code not
+ * seen in the last TOTP_LOOKBACK steps is long unusable anyway.
+ */
+#define TOTP_LOOKBACK 1000
+#define TOTP_AHEAD    10
+
+static uint64_t totp_after_last(const struct twofa_record *rec,
+				const char *last, uint64_t now)
+{
+	char code[TWOFA_CODE_MAX + 1];
+	uint64_t step = twofa_totp_step(now, rec->period) + TOTP_AHEAD;
+	uint64_t next = 0;
+	unsigned i;
+
+	for (i = 0; i < TOTP_LOOKBACK && i <= step; i++) {
+		if (twofa_hotp(rec->secret, rec->secret_len, rec->alg,
+			       rec->digits, step - i, code) == TWOFA_OK &&
+		    memcmp(code, last, rec->digits) == 0) {
+			next = step - i + 1;
+			break;
+		}
+	}
+	twofa_wipe(code, sizeof(code));
+	return next;
+}
+
 static int parse_line(const char *s, size_t n, unsigned line, uint64_t now,
 		      struct twofa_oath_entry *e, struct twofa_parse_error *why)
 {
@@ -144,8 +173,9 @@ static int parse_line(const char *s, size_t n, unsigned line, uint64_t now,
 		/* pam_oath keeps the counter of the last accepted code. */
 		rec->state.next = count >= 6 ? counter + 1 : counter;
 	} else if (count >= 6) {
-		/* A code was used; when is not reliably known: refuse older. */
-		rec->state.next = twofa_totp_step(now, rec->period);
+		if (wl[5] != rec->digits)
+			return fail(why, line, "bad last OTP");
+		rec->state.next = totp_after_last(rec, w[5], now);
 	}
 	if (twofa_record_check(rec, why) != TWOFA_OK)
 		return fail(why, line, why ? why->what : "invalid entry");

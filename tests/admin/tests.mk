@@ -2,7 +2,8 @@
 # pyotp, QR codes are read back with zbarimg, import sources are written
 # from the documented formats and by google-authenticator itself.
 TEST_PACKAGES	+= python3-pytest python3-pyotp python3-pil zbar-tools \
-		   oathtool libpam-google-authenticator util-linux libpam-modules
+		   oathtool libpam-google-authenticator libpam-oath \
+		   util-linux libpam-modules
 CHECK_TARGETS	+= check-admin
 
 .PHONY: check-admin

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "helpers.h"
 #include "twofa/backup.h"
 #include "twofa/err.h"
 #include "twofa/import.h"
@@ -150,14 +151,20 @@ static void test_oath(void **state)
 {
 	struct twofa_oath_file f;
 	struct twofa_parse_error why;
-	const char *text =
-	    "# comment\n"
-	    "\n"
-	    "HOTP\talice\t-\t" SEED_HEX "\n"
-	    "HOTP/E/8 bob 1234 " SEED_HEX " 7 12345678 2020-01-01T00:00:00L\n"
-	    "HOTP/T30/7 carol + " SEED_HEX "\n"
-	    "  HOTP/T60 dave - " SEED_HEX " 0 123456 2020-01-01T00:00:00L\r\n"
-	    "HOTP/E eve - 3132333435363738393031323334353637383930AB 5";
+	char text[1024], used[9];
+	/* dave's last code, accepted 5 steps of 60 s ago (and at step 7). */
+	helper_hotp_sha1("12345678901234567890", NOW / 60 - 5, 6, used);
+	snprintf(text, sizeof(text), "%s%s%s",
+		 "# comment\n"
+		 "\n"
+		 "HOTP\talice\t-\t" SEED_HEX "\n"
+		 "HOTP/E/8 bob 1234 " SEED_HEX
+		 " 7 12345678 2020-01-01T00:00:00L\n"
+		 "HOTP/T30/7 carol + " SEED_HEX "\n"
+		 "  HOTP/T60 dave - " SEED_HEX " 0 ",
+		 used,
+		 " 2020-01-01T00:00:00L\r\n"
+		 "HOTP/E eve - 3132333435363738393031323334353637383930AB 5");
 
 	(void)state;
 	assert_int_equal(oath(text, &f, &why), 0);
@@ -181,13 +188,31 @@ static void test_oath(void **state)
 	assert_false(f.entries[2].has_pin);
 	/* TOTP with a used code: nothing before now's step. */
 	assert_int_equal(f.entries[3].rec.period, 60);
-	assert_int_equal(f.entries[3].rec.state.next, NOW / 60);
+	assert_int_equal(f.entries[3].rec.state.next, NOW / 60 - 5 + 1);
 	/* Upper-case hex, 21 bytes; no newline at the end. */
 	assert_int_equal(f.entries[4].rec.secret_len, 21);
 	assert_int_equal(f.entries[4].rec.secret[20], 0xab);
 	assert_int_equal(f.entries[4].rec.state.next, 5);
 	twofa_oath_free(&f);
 	assert_null(f.entries);
+}
+
+static void test_oath_totp_last_code_unknown(void **state)
+{
+	struct twofa_oath_file f;
+	char text[256], old[9];
+
+	(void)state;
+	/* Used 2000 steps ago: beyond any window, no guard is needed. */
+	helper_hotp_sha1("12345678901234567890", NOW / 30 - 2000, 6, old);
+	snprintf(text, sizeof(text),
+		 "HOTP/T30 a - %s 0 %s 2020-01-01T00:00:00L", SEED_HEX, old);
+	assert_int_equal(oath(text, &f, NULL), 0);
+	assert_int_equal(f.entries[0].rec.state.next, 0);
+	twofa_oath_free(&f);
+	/* A last code of the wrong length is not understood. */
+	snprintf(text, sizeof(text), "HOTP/T30 a - %s 0 1234567", SEED_HEX);
+	assert_int_equal(oath(text, &f, NULL), TWOFA_ERR_MALFORMED);
 }
 
 static void test_oath_refusals(void **state)
@@ -260,6 +285,7 @@ int main(void)
 	    cmocka_unit_test(test_ga_refusals),
 	    cmocka_unit_test(test_ga_scratch_codes_become_hashed_backup_codes),
 	    cmocka_unit_test(test_oath),
+	    cmocka_unit_test(test_oath_totp_last_code_unknown),
 	    cmocka_unit_test(test_oath_refusals),
 	    cmocka_unit_test(test_oath_many_users),
 	};
