@@ -2,6 +2,7 @@
 documented formats and by google-authenticator itself; logins checked
 with oathtool codes for the imported secret."""
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -264,4 +265,37 @@ def test_oath_usersfile_updated_by_pam_oath(admin):
     assert r.returncode == 0, r.stderr
     r = admin.run("verify", "bob",
                   stdin=oathtool_hex(HEX2, at=now() + 30) + "\n")
+    assert r.returncode == 0, r.stderr
+
+
+def test_ga_file_updated_by_pam_google_authenticator(admin):
+    """A file the real module has used: its used step and rate-limit
+    timestamps are read, and the code it accepted stays used."""
+    if not os.path.exists(PAMRUN) or not any(os.path.exists(p) for p in (
+            "/lib/x86_64-linux-gnu/security/pam_google_authenticator.so",
+            "/usr/lib64/security/pam_google_authenticator.so")):
+        pytest.skip("pam_google_authenticator or pamrun not available")
+    path = os.path.join(admin.root, "ga-used")
+    lines = google_authenticator(path, "-t", "-d", "-r", "3", "-R", "30",
+                                 "-w", "3", "-e", "2")
+    secret = lines[0]
+    conf = os.path.join(admin.root, "pam.d")
+    os.makedirs(conf)
+    with open(os.path.join(conf, "other"), "w") as f:
+        f.write("auth required pam_deny.so\n")
+    with open(os.path.join(conf, "ga"), "w") as f:
+        f.write("auth required pam_google_authenticator.so secret=%s "
+                "user=root\n" % path)
+    code = oathtool(secret)
+    r = subprocess.run([PAMRUN, "-c", conf, "-s", "ga", "-u", "root", code],
+                       capture_output=True, text=True, timeout=30)
+    assert "PAM_SUCCESS" in r.stdout, r.stdout + r.stderr
+    with open(path) as f:
+        text = f.read()
+    assert re.search(r'^" DISALLOW_REUSE \d+$', text, re.M), text
+    r = admin.run("import", "google-authenticator", "alice", path)
+    assert r.returncode == 0, r.stderr
+    assert admin.run("verify", "alice", stdin=code + "\n").returncode == 1
+    r = admin.run("verify", "alice",
+                  stdin=oathtool(secret, at=now() + 30) + "\n")
     assert r.returncode == 0, r.stderr
