@@ -71,7 +71,6 @@ int show_enrollment(const struct cli *cli, const struct twofa_record *rec,
 		ret = cli_exit_for(err);
 		goto out;
 	}
-	printf("URI: %s\n", uri);
 	if (want_qr || o->png != NULL) {
 		err = twofa_qr_encode(uri, &qr);
 		if (err != TWOFA_OK) {
@@ -87,16 +86,20 @@ int show_enrollment(const struct cli *cli, const struct twofa_record *rec,
 				  twofa_strerror(err));
 			goto out;
 		}
-		fputs(text, stdout);
 	}
+	/* Whatever can fail comes first: no secret is shown for nothing. */
 	if (o->png != NULL) {
 		ret = png_write_qr(&qr, o->png);
 		if (ret != 0)
 			goto out;
+	}
+	printf("URI: %s\n", uri);
+	if (text != NULL)
+		fputs(text, stdout);
+	if (o->png != NULL)
 		printf("QR code written to %s (it holds the secret: delete it "
 		       "once used)\n",
 		       o->png);
-	}
 	(void)cli;
 	ret = 0;
 out:

@@ -1,8 +1,10 @@
 """twofa-admin on a terminal: the default QR style follows the locale,
 codes are read from the terminal (verify without echo)."""
+import fcntl
 import os
 import select
 import subprocess
+import termios
 import time
 
 import pytest
@@ -16,9 +18,17 @@ class Tty:
     def __init__(self, args, env):
         self.master, slave = os.openpty()
         self.p = subprocess.Popen([ADMIN, *args], stdin=slave, stdout=slave,
-                                  stderr=slave, env=env, start_new_session=True)
+                                  stderr=slave, env=env,
+                                  preexec_fn=self._controlling_tty)
         os.close(slave)
         self.out = b""
+
+    @staticmethod
+    def _controlling_tty():
+        """A session of its own with the pty as its terminal, so Ctrl-C
+        there sends SIGINT as on a real terminal."""
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
     def read_until(self, text, timeout=20):
         end = time.time() + timeout
@@ -91,3 +101,21 @@ def test_verify_reads_code_from_terminal_without_echo(admin):
     assert rc == 0, out
     assert "accepted" in out
     assert code not in out  # not echoed
+
+
+def test_ctrl_c_at_the_code_prompt_restores_echo(admin):
+    import signal
+    r = admin.run("enroll", "alice", "--no-confirm", "--secret", SECRET)
+    assert r.returncode == 0
+    t = Tty(["--store", admin.store, "verify", "alice"], env_with("C"))
+    assert t.read_until("Verification code: ")
+    lflag = termios.tcgetattr(t.master)[3]
+    assert not lflag & termios.ECHO  # echo is off while the code is typed
+    os.write(t.master, b"12\x03")  # Ctrl-C
+    rc = t.p.wait(timeout=30)
+    assert rc == -signal.SIGINT
+    lflag = termios.tcgetattr(t.master)[3]
+    assert lflag & termios.ECHO
+    os.close(t.master)
+    # Nothing was checked, so nothing was counted.
+    assert '"failures":0' in admin.run("status", "alice", "--json").stdout
