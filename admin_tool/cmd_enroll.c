@@ -3,6 +3,7 @@
  * with the backup codes; the record is written only after a code from the
  * user's app verifies.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -288,7 +289,15 @@ static int enroll(struct cli *cli, const char *user,
 		       "again):\n");
 		show_backup_codes(codes, o->backup);
 	}
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		/* The user never saw the secret: enrolling it would lock out.
+		 */
+		cli_error("%s: cannot show the secret on standard output: %s; "
+			  "nothing was written",
+			  user, strerror(errno));
+		ret = EXIT_SYSTEM;
+		goto out;
+	}
 
 	if (!o->no_confirm) {
 		ret = confirm(&rec);

@@ -2,6 +2,7 @@
  * twofa-admin: the sysadmin's tool for pam_twofa. Parses the global
  * options and runs one command from the table in commands.c.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -44,7 +45,7 @@ int main(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct cli cli = {TWOFA_STORE_DEFAULT, NULL};
-	int c;
+	int c, ret;
 
 	setlocale(LC_ALL, "");
 	/* Records and PNG files are created 0600 whatever the caller's umask.
@@ -95,5 +96,12 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0;
-	return cli.cmd->run(&cli, argc, argv);
+	ret = cli.cmd->run(&cli, argc, argv);
+	/* Output that never arrived (disk full, closed pipe) is an error. */
+	if ((fflush(stdout) != 0 || ferror(stdout)) && ret == EXIT_DONE) {
+		cli_error("cannot write to standard output: %s",
+			  strerror(errno));
+		ret = EXIT_SYSTEM;
+	}
+	return ret;
 }
