@@ -220,6 +220,8 @@ static int confirm(struct twofa_record *rec)
 	}
 	if (twofa_otp_find(rec->secret, rec->secret_len, rec->alg, rec->digits,
 			   code, first, last, &matched) != TWOFA_OK) {
+		cli_error("the confirmation code did not verify; nothing was "
+			  "written");
 		ret = EXIT_REFUSED;
 		goto out;
 	}
@@ -290,8 +292,7 @@ static int enroll(struct cli *cli, const char *user,
 		show_backup_codes(codes, o->backup);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		/* The user never saw the secret: enrolling it would lock out.
-		 */
+		/* Nobody saw the secret: enrolling it would lock them out. */
 		cli_error("%s: cannot show the secret on standard output: %s; "
 			  "nothing was written",
 			  user, strerror(errno));
@@ -301,10 +302,6 @@ static int enroll(struct cli *cli, const char *user,
 
 	if (!o->no_confirm) {
 		ret = confirm(&rec);
-		if (ret == EXIT_REFUSED)
-			cli_error("%s: the confirmation code did not verify; "
-				  "nothing was written",
-				  user);
 		if (ret != 0)
 			goto out;
 	}
