@@ -8,7 +8,9 @@
 # go through the real libpam (tests/tools/pamrun, pam_start_confdir) into
 # the built pam_twofa.so; codes come from oathtool, as from a phone. The
 # module's syslog lines are caught on a private /dev/log and shown at the
-# end. Everything is removed afterwards.
+# end. The last step signs tokens with a key made in a private copy of
+# /etc (tests/token/with-etc-twofa), not the system's /etc/twofa.
+# Everything is removed afterwards.
 set -eu
 
 build=${1:-build}
@@ -110,3 +112,30 @@ login "$backup"
 step "5. What the admin sees"
 show "twofa-admin --store $store status $user"
 "$admin" --store "$store" status "$user"
+
+step "6. A signed token (JWT) after 2FA"
+echo "   (/etc/twofa is a private copy in this step: tests/token/with-etc-twofa)"
+codes=$(sed -n 's/^  \([0-9]\{4\} [0-9]\{4\}\)$/\1/p' "$sandbox/enroll.out")
+echo "auth required $module store=$store token_env=TWOFA_TOKEN" \
+	>"$conf/demo-token"
+export admin pamrun conf store user
+"$here/../tests/token/with-etc-twofa" sh -eu -c '
+	show() { echo "\$ $*"; }
+	show "twofa-admin keygen --alg ES256"
+	"$admin" keygen --alg ES256 | sed "s/^/   /"
+	show "twofa-admin jwks"
+	"$admin" jwks | sed "s/^/   /"
+	echo "   With token_env=TWOFA_TOKEN, a login leaves the token in the PAM"
+	echo "   environment (sshd hands it to the session):"
+	show "login as $user, typing the backup code $1"
+	"$pamrun" -c "$conf" -s demo-token -u "$user" -e TWOFA_TOKEN "$1" |
+		sed "s/^/   /"
+	show "twofa-admin --store $store token $user --audience git.example   (typing $2)"
+	token=$(echo "$2" | "$admin" --store "$store" token "$user" \
+		--audience git.example)
+	echo "   $token"
+	show "twofa-admin verify-token --audience git.example TOKEN"
+	"$admin" verify-token --audience git.example "$token" | sed "s/^/   /"
+	show "twofa-admin verify-token TOKEN   (for git.example, not for anyone)"
+	"$admin" verify-token "$token" 2>&1 | sed "s/^/   /" || true
+' demo "$(echo "$codes" | sed -n 2p)" "$(echo "$codes" | sed -n 3p)"

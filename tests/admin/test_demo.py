@@ -26,9 +26,15 @@ def test_demo_flow():
     assert "Enrolled demo" in out
     assert "\u2588" in out or "\x1b[47m" in out  # the QR code
     assert re.findall(r"result: (PAM_\w+)", out) == [
-        "PAM_SUCCESS", "PAM_AUTH_ERR", "PAM_SUCCESS", "PAM_AUTH_ERR"]
+        "PAM_SUCCESS", "PAM_AUTH_ERR", "PAM_SUCCESS", "PAM_AUTH_ERR",
+        "PAM_SUCCESS"]
     assert "info: Backup code accepted; 9 left" in out
     assert "method=backup outcome=success" in out  # the module's log line
+    # Step 6: a token in the PAM environment and one from twofa-admin,
+    # accepted by verify-token for its audience only.
+    assert re.search(r"env TWOFA_TOKEN=[\w-]+\.[\w-]+\.[\w-]+", out)
+    assert '"aud":"git.example"' in out and '"sub":"demo"' in out
+    assert "invalid token: token is for an audience" in out
     # The sandbox is gone.
     sandbox = re.search(r"Sandbox (/run/twofa-demo\.\w+) removed", out)
     assert sandbox and not os.path.exists(sandbox.group(1))
