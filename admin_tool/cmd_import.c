@@ -17,9 +17,9 @@
 enum { OPT_FORCE = 256 };
 
 static const struct option import_longopts[] = {
-	{"force", no_argument, NULL, OPT_FORCE},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static int parse_fail(const char *file, const struct twofa_parse_error *why)
@@ -52,8 +52,8 @@ static int import_ga(struct cli *cli, const char *user, const char *file,
 	ret = cli_read_file(file, TWOFA_IMPORT_MAX, &text, &len);
 	if (ret != 0)
 		goto out;
-	err = twofa_import_ga_parse(text, len, (uint64_t)time(NULL), &ga,
-				    &perr);
+	err =
+	    twofa_import_ga_parse(text, len, (uint64_t)time(NULL), &ga, &perr);
 	if (err == TWOFA_ERR_MALFORMED) {
 		ret = parse_fail(file, &perr);
 		goto out;
@@ -139,8 +139,8 @@ static int import_oath(struct cli *cli, const char *file, bool force)
 		if (err == TWOFA_OK)
 			err = TWOFA_ERR_EXISTS;
 		if (err != TWOFA_ERR_NO_RECORD) {
-			ret = cli_store_fail(cli, err, of.entries[i].user,
-					     &why);
+			ret =
+			    cli_store_fail(cli, err, of.entries[i].user, &why);
 			cli_error("%s: nothing imported", file);
 			goto out;
 		}
@@ -202,8 +202,9 @@ static int run(struct cli *cli, int argc, char **argv)
 	kind = argv[optind];
 	if (strcmp(kind, "google-authenticator") == 0) {
 		if (n != 3)
-			return cli_usage_error(cli, "import google-authenticator "
-						    "needs USER and FILE");
+			return cli_usage_error(cli,
+					       "import google-authenticator "
+					       "needs USER and FILE");
 		ret = cli_check_user(cli, argv[optind + 1]);
 		if (ret != 0)
 			return ret;
@@ -216,30 +217,31 @@ static int run(struct cli *cli, int argc, char **argv)
 					       "import oath needs one FILE");
 		return import_oath(cli, argv[optind + 1], force);
 	}
-	return cli_usage_error(cli, "unknown source '%s' (want "
-				    "google-authenticator or oath)",
+	return cli_usage_error(cli,
+			       "unknown source '%s' (want "
+			       "google-authenticator or oath)",
 			       kind);
 }
 
 const struct command command_import = {
-	"import",
-	run,
-	"google-authenticator USER FILE | oath FILE  [--force]",
-	"Adopt existing enrollments so users keep their apps and tokens.\n\n"
-	"  google-authenticator USER FILE\n"
-	"      FILE is USER's ~/.google_authenticator: the secret (at least\n"
-	"      128 bits), TOTP_AUTH or HOTP_COUNTER, STEP_SIZE, WINDOW_SIZE\n"
-	"      (w codes valid at once: TOTP (w-1)/2 steps either side, HOTP\n"
-	"      w-1 counters ahead), DISALLOW_REUSE (used steps stay used);\n"
-	"      scratch codes become hashed backup codes. RATE_LIMIT is not\n"
-	"      carried over.\n"
-	"  oath FILE\n"
-	"      FILE is a pam_oath usersfile: one record for every user in it\n"
-	"      (HOTP, HOTP/E, HOTP/T30, HOTP/T60, with /6, /7 or /8 digits;\n"
-	"      hex secret; counter). A PIN in the password field is not\n"
-	"      carried over.\n\n"
-	"The whole file is checked before anything is written; a line that\n"
-	"is not understood refuses the import (exit status 1).\n\n"
-	"  --force   replace existing records (otherwise an enrolled user\n"
-	"            refuses the import)\n",
+    "import",
+    run,
+    "google-authenticator USER FILE | oath FILE  [--force]",
+    "Adopt existing enrollments so users keep their apps and tokens.\n\n"
+    "  google-authenticator USER FILE\n"
+    "      FILE is USER's ~/.google_authenticator: the secret (at least\n"
+    "      128 bits), TOTP_AUTH or HOTP_COUNTER, STEP_SIZE, WINDOW_SIZE\n"
+    "      (w codes valid at once: TOTP (w-1)/2 steps either side, HOTP\n"
+    "      w-1 counters ahead), DISALLOW_REUSE (used steps stay used);\n"
+    "      scratch codes become hashed backup codes. RATE_LIMIT is not\n"
+    "      carried over.\n"
+    "  oath FILE\n"
+    "      FILE is a pam_oath usersfile: one record for every user in it\n"
+    "      (HOTP, HOTP/E, HOTP/T30, HOTP/T60, with /6, /7 or /8 digits;\n"
+    "      hex secret; counter). A PIN in the password field is not\n"
+    "      carried over.\n\n"
+    "The whole file is checked before anything is written; a line that\n"
+    "is not understood refuses the import (exit status 1).\n\n"
+    "  --force   replace existing records (otherwise an enrolled user\n"
+    "            refuses the import)\n",
 };

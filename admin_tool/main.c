@@ -2,6 +2,7 @@
  * twofa-admin: the sysadmin's tool for pam_twofa. Parses the global
  * options and runs one command from the table in commands.c.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -25,28 +26,30 @@ static void usage(FILE *f)
 		   "commands:\n");
 	for (i = 0; commands[i] != NULL; i++)
 		fprintf(f, "  %s %s\n", commands[i]->name, commands[i]->usage);
-	fprintf(f, "\nglobal options:\n"
-		   "  --store DIR   the record store (default %s)\n"
-		   "  --help        this text; COMMAND --help for one command\n"
-		   "  --version     the version\n\n"
-		   "Exit status: 0 done, 1 refused, 2 usage error, 3 system "
-		   "error.\nSee twofa-admin(8).\n",
+	fprintf(f,
+		"\nglobal options:\n"
+		"  --store DIR   the record store (default %s)\n"
+		"  --help        this text; COMMAND --help for one command\n"
+		"  --version     the version\n\n"
+		"Exit status: 0 done, 1 refused, 2 usage error, 3 system "
+		"error.\nSee twofa-admin(8).\n",
 		TWOFA_STORE_DEFAULT);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"store", required_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"store", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct cli cli = {TWOFA_STORE_DEFAULT, NULL};
-	int c;
+	int c, ret;
 
 	setlocale(LC_ALL, "");
-	/* Records and PNG files are created 0600 whatever the caller's umask. */
+	/* Records and PNG files are created 0600 whatever the caller's umask.
+	 */
 	umask(077);
 	opterr = 0;
 	/* '+': stop at the command name; its options are its own. */
@@ -84,13 +87,21 @@ int main(int argc, char **argv)
 	}
 	cli.cmd = command_find(argv[optind]);
 	if (cli.cmd == NULL) {
-		cli_error("unknown command '%s' (twofa-admin --help lists them)",
-			  argv[optind]);
+		cli_error(
+		    "unknown command '%s' (twofa-admin --help lists them)",
+		    argv[optind]);
 		return EXIT_USAGE;
 	}
 	/* The command parses its own argv from the start. */
 	argc -= optind;
 	argv += optind;
 	optind = 0;
-	return cli.cmd->run(&cli, argc, argv);
+	ret = cli.cmd->run(&cli, argc, argv);
+	/* Output that never arrived (disk full, closed pipe) is an error. */
+	if ((fflush(stdout) != 0 || ferror(stdout)) && ret == EXIT_DONE) {
+		cli_error("cannot write to standard output: %s",
+			  strerror(errno));
+		ret = EXIT_SYSTEM;
+	}
+	return ret;
 }

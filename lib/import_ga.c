@@ -13,19 +13,18 @@
 #include "twofa/parse.h"
 
 #define GA_WINDOW_DEFAULT 3
-#define GA_WINDOW_MAX 100
-#define GA_STEP_MAX 60
-#define GA_MAX_WORDS 64 /* RATE_LIMIT and DISALLOW_REUSE list timestamps */
+#define GA_WINDOW_MAX	  100
+#define GA_STEP_MAX	  60
+#define GA_MAX_WORDS	  64 /* RATE_LIMIT and DISALLOW_REUSE list timestamps */
 
-#define OPT_TOTP 1u
-#define OPT_HOTP 2u
+#define OPT_TOTP   1u
+#define OPT_HOTP   2u
 #define OPT_WINDOW 4u
-#define OPT_STEP 8u
-#define OPT_REUSE 16u
-#define OPT_RATE 32u
+#define OPT_STEP   8u
+#define OPT_REUSE  16u
+#define OPT_RATE   32u
 
-static int fail(struct twofa_parse_error *why, unsigned line,
-		const char *what)
+static int fail(struct twofa_parse_error *why, unsigned line, const char *what)
 {
 	if (why != NULL) {
 		why->line = line;
@@ -35,8 +34,8 @@ static int fail(struct twofa_parse_error *why, unsigned line,
 }
 
 /* Split s[0..n) at spaces into words (pointers and lengths). */
-static size_t split_words(const char *s, size_t n, const char **w,
-			  size_t *wl, size_t max)
+static size_t split_words(const char *s, size_t n, const char **w, size_t *wl,
+			  size_t max)
 {
 	size_t i = 0, count = 0;
 
@@ -103,8 +102,7 @@ static int parse_option(const char *s, size_t n, unsigned line,
 			return fail(why, line, "bad WINDOW_SIZE (1..100)");
 	} else if (word_is(w[0], wl[0], "STEP_SIZE") && count == 2) {
 		bit = OPT_STEP;
-		if (num(w[1], wl[1], GA_STEP_MAX, &o->step) != 0 ||
-		    o->step < 1)
+		if (num(w[1], wl[1], GA_STEP_MAX, &o->step) != 0 || o->step < 1)
 			return fail(why, line, "bad STEP_SIZE (1..60)");
 	} else if (word_is(w[0], wl[0], "DISALLOW_REUSE")) {
 		bit = OPT_REUSE;
@@ -187,8 +185,8 @@ static int apply(const struct ga_opts *o, struct twofa_ga_file *out,
 		 struct twofa_parse_error *why)
 {
 	struct twofa_record *rec = &out->rec;
-	uint64_t window = (o->seen & OPT_WINDOW) ? o->window
-						 : GA_WINDOW_DEFAULT;
+	uint64_t window =
+	    (o->seen & OPT_WINDOW) ? o->window : GA_WINDOW_DEFAULT;
 
 	if ((o->seen & OPT_TOTP) && (o->seen & OPT_HOTP))
 		return fail(why, 0, "both TOTP_AUTH and HOTP_COUNTER");

@@ -65,8 +65,8 @@ void twofa_ga_wipe(struct twofa_ga_file *f);
 /* One user of a pam_oath usersfile. */
 struct twofa_oath_entry {
 	char user[TWOFA_USER_MAX + 1];
-	unsigned line;	  /* where it was, for messages */
-	bool has_pin;	  /* the password field was neither "-" nor "+" */
+	unsigned line; /* where it was, for messages */
+	bool has_pin;  /* the password field was neither "-" nor "+" */
 	struct twofa_record rec;
 };
 
@@ -82,9 +82,10 @@ struct twofa_oath_file {
  * separated by blanks, TYPE one of HOTP, HOTP/E, HOTP/T30, HOTP/T60, each
  * optionally followed by /6, /7 or /8 (digits). HOTP: the next counter is
  * COUNTER, or COUNTER + 1 when a last OTP is recorded (pam_oath stores the
- * counter of the last accepted code). TOTP with a recorded last OTP: codes
- * from before now's step are refused, so a code used before the import
- * cannot be replayed. Fails closed: an unknown type, invalid user name, a
+ * counter of the last accepted code). TOTP with a recorded last OTP: the
+ * replay guard starts after the latest step (of the last 1000, up to 10
+ * ahead of now) whose code it is, so that code cannot be replayed. Fails
+ * closed: an unknown type, invalid user name, a
  * user listed twice, bad hex, a secret under 128 bits, a bad counter are
  * TWOFA_ERR_MALFORMED with why naming the line, and nothing is returned.
  */
