@@ -217,10 +217,12 @@ start_sshd() {
 	"$W/$svc" -t -f "$W/$svc.conf" || die "sshd rejects its config"
 	"$W/$svc" -D -f "$W/$svc.conf" -E "$W/$svc.log" &
 	echo $! >"$W/$svc.pid"
+	local up=0
 	for _ in $(seq 50); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { up=1; break; }
 		sleep 0.1
 	done
+	[ "$up" = 1 ] || die "$svc did not start listening on port $port: $(tail -n 5 "$W/$svc.log")"
 	eval "PORT_$name=$port"
 }
 
