@@ -71,7 +71,7 @@ stop_daemons() {
 		[ -f "$pidf" ] || continue
 		pid=$(cat "$pidf")
 		case $pid in '' | *[!0-9]*) continue ;; esac
-		if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -e 'sshd-twofa-' -e 'twofa-e2e-syslog'; then
+		if grep -q -e 'sshd-twofa-' -e 'twofa-e2e-syslog' <<<"$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"; then
 			kill "$pid" 2>/dev/null
 			for _ in 1 2 3 4 5 6 7 8 9 10; do
 				kill -0 "$pid" 2>/dev/null || break
@@ -99,7 +99,7 @@ restore_state() {
 	[ -n "$workdir" ] && [ -d "$workdir" ] && stop_daemons "$workdir"
 	remove_test_users
 	if grep -qx 'installed libpam-twofa' "$E2E_SAVED/manifest" &&
-		dpkg-query -W -f='${Status}' libpam-twofa 2>/dev/null | grep -q installed; then
+		grep -q installed <<<"$(dpkg-query -W -f='${Status}' libpam-twofa 2>/dev/null)"; then
 		dpkg --purge libpam-twofa >/dev/null 2>&1 || note "dpkg --purge libpam-twofa failed"
 	fi
 	while read -r state p; do
@@ -171,7 +171,7 @@ wrong_code() {
 		oathtool --totp -b -N "@$(((now + i) * 30))" "$secret"
 	done; oathtool --hotp -b -w 40 -c 0 "$secret")
 	for c in 000000 111111 222222 333333 444444 555555; do
-		printf '%s\n' "$valid" | grep -qx "$c" || { echo "$c"; return; }
+		grep -qx "$c" <<<"$valid" || { echo "$c"; return; }
 	done
 	die "no wrong code found"
 }
@@ -192,7 +192,7 @@ private_devlog() {
 		fi
 	done
 	: >"$w/syslog"
-	/usr/bin/python3 "$HERE/syslog.py" "$d/log" "$w/syslog" twofa-e2e-syslog &
+	/usr/bin/python3 "$HERE/syslog.py" "$d/log" "$w/syslog" twofa-e2e-syslog 9>&- &
 	echo $! >"$w/syslog.pid"
 	for _ in $(seq 50); do
 		[ -S "$d/log" ] && break

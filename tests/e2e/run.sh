@@ -33,7 +33,7 @@ if [ -n "$RESULTS" ]; then
 fi
 [ "$(id -u)" = 0 ] || die "needs root"
 for tool in sshd ssh ssh-keygen sudo su runuser expect oathtool dpkg useradd \
-	userdel chpasswd pam-auth-update visudo; do
+	userdel chpasswd pam-auth-update visudo unshare mountpoint flock shuf; do
 	command -v "$tool" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin:/sbin command -v "$tool" >/dev/null 2>&1 ||
 		die "$tool not found"
 done
@@ -45,11 +45,21 @@ if [ -z "${E2E_IN_NAMESPACE:-}" ]; then
 fi
 
 T0=$(date +%s)
+# One run at a time per machine (two would undo each other's changes). The
+# lock is not passed on to the daemons started below, so a killed run's
+# leftovers cannot keep the next run waiting.
+exec 9>/run/lock/twofa-e2e.lock || die "cannot open /run/lock/twofa-e2e.lock"
+if ! flock -n 9; then
+	echo "e2e: another end-to-end run holds /run/lock/twofa-e2e.lock; waiting (at most 10 min)"
+	flock -w 600 9 || die "another end-to-end run is still going"
+fi
 if [ -d "$E2E_SAVED" ]; then
 	echo "e2e: $E2E_SAVED exists: an earlier run was interrupted; restoring its state first"
 	restore_state
 fi
-if dpkg-query -W -f='${Status}' libpam-twofa 2>/dev/null | grep -q 'ok installed'; then
+# (grep -q reads here-strings, not pipes: under pipefail, a writer cut off by
+# grep's early exit would turn a match into a failure.)
+if grep -q 'ok installed' <<<"$(dpkg-query -W -f='${Status}' libpam-twofa 2>/dev/null)"; then
 	die "libpam-twofa is already installed on this machine; the test installs and purges its own build, so purge it first"
 fi
 
@@ -139,11 +149,11 @@ drive() {
 	E2E_PASSWORD=$2 E2E_CODE=$3 "$DRIVE" 40 "${@:4}" >"$W/$log.out" 2>&1
 	OUT=$(tr -d '\r' <"$W/$log.out")
 }
-has() { printf '%s\n' "$OUT" | grep -qE -- "$1"; }
+has() { grep -qE -- "$1" <<<"$OUT"; }
 # logged NAME REGEX: the module logged a line matching REGEX (the part
 # after "pam_twofa(SERVICE:auth): ").
 logged() {
-	if grep -o 'pam_twofa([^)]*): .*' "$W/syslog" | grep -qE -- "$2"; then
+	if grep -qE -- "$2" <<<"$(grep -o 'pam_twofa([^)]*): .*' "$W/syslog")"; then
 		pass "$1"
 	else
 		fail "$1" "no log line matches: $2" "pam_twofa lines:" \
@@ -215,7 +225,7 @@ start_sshd() {
 		LogLevel VERBOSE
 	EOF
 	"$W/$svc" -t -f "$W/$svc.conf" || die "sshd rejects its config"
-	"$W/$svc" -D -f "$W/$svc.conf" -E "$W/$svc.log" &
+	"$W/$svc" -D -f "$W/$svc.conf" -E "$W/$svc.log" 9>&- &
 	echo $! >"$W/$svc.pid"
 	local up=0
 	for _ in $(seq 50); do
@@ -416,9 +426,10 @@ logged "log: su backup code" "user=twofa-e2e-su service=su rhost=[^ ]* method=ba
 logged "log: su nullok pass-through" "user=twofa-e2e-plain service=su rhost=[^ ]* method=[a-z]+ outcome=ignore"
 
 leaked=""
+twofa_lines=$(grep 'pam_twofa' "$W/syslog")
 for c in "${SENT_CODES[@]}" "${SECRET[@]}"; do
-	grep 'pam_twofa' "$W/syslog" | grep -qwF -- "$c" && leaked="$leaked $c"
-	grep 'pam_twofa' "$W/syslog" | grep -qwF -- "${c// /}" && leaked="$leaked ${c// /}"
+	grep -qwF -- "$c" <<<"$twofa_lines" && leaked="$leaked $c"
+	grep -qwF -- "${c// /}" <<<"$twofa_lines" && leaked="$leaked ${c// /}"
 done
 if [ -z "$leaked" ] && grep -q pam_twofa "$W/syslog"; then
 	pass "log: no code, backup code or secret in any pam_twofa line (${#SENT_CODES[@]} codes sent)"
