@@ -40,14 +40,17 @@ int cli_usage_error(const struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* One line: "twofa-admin: CMD: what (see twofa-admin CMD --help)". */
+	fflush(stdout);
+	fputs("twofa-admin: ", stderr);
+	if (cli != NULL && cli->cmd != NULL)
+		fprintf(stderr, "%s: ", cli->cmd->name);
 	va_start(ap, fmt);
-	verror(fmt, ap);
+	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	if (cli != NULL && cli->cmd != NULL)
-		fprintf(stderr,
-			"usage: twofa-admin [--store DIR] %s %s\n"
-			"(twofa-admin %s --help for more)\n",
-			cli->cmd->name, cli->cmd->usage, cli->cmd->name);
+		fprintf(stderr, " (see twofa-admin %s --help)", cli->cmd->name);
+	fputc('\n', stderr);
 	return EXIT_USAGE;
 }
 

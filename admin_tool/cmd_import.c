@@ -91,6 +91,12 @@ static int import_ga(struct cli *cli, const char *user, const char *file,
 		printf("note: RATE_LIMIT %u %u is not carried over; pam_twofa "
 		       "locks after deny= failures instead\n",
 		       ga.rate_limit_count, ga.rate_limit_secs);
+	if (ga.time_skew != 0)
+		printf("note: the phone's clock is %d step%s off (TIME_SKEW); "
+		       "the window was widened to %u to keep it working\n",
+		       ga.time_skew,
+		       ga.time_skew == 1 || ga.time_skew == -1 ? "" : "s",
+		       ga.rec.window);
 	if (!ga.disallow_reuse && ga.rec.type == TWOFA_TOTP)
 		printf("note: the file allowed reusing codes; pam_twofa "
 		       "accepts each code once\n");

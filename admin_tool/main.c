@@ -17,6 +17,47 @@
 #define TWOFA_VERSION "unknown"
 #endif
 
+/* Length of the next word of a usage text; "[...]" counts as one. */
+static size_t usage_word(const char *p)
+{
+	size_t n = 0;
+	int depth = 0;
+
+	for (; p[n] != '\0' && (p[n] != ' ' || depth > 0); n++) {
+		if (p[n] == '[')
+			depth++;
+		else if (p[n] == ']' && depth > 0)
+			depth--;
+	}
+	return n;
+}
+
+/* "  NAME USAGE", the usage wrapped at 78 columns under itself. */
+static void print_wrapped(FILE *f, const char *name, const char *text)
+{
+	size_t indent = 3 + strlen(name), col = indent;
+	const char *p = text;
+
+	fprintf(f, "  %s", name);
+	while (*p != '\0') {
+		size_t n = usage_word(p);
+
+		if (col > indent && col + 1 + n > 78) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		} else {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", (int)n, p);
+		col += n;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
 static void usage(FILE *f)
 {
 	size_t i;
@@ -25,7 +66,7 @@ static void usage(FILE *f)
 		   "Enroll users in pam_twofa and look after their records.\n\n"
 		   "commands:\n");
 	for (i = 0; commands[i] != NULL; i++)
-		fprintf(f, "  %s %s\n", commands[i]->name, commands[i]->usage);
+		print_wrapped(f, commands[i]->name, commands[i]->usage);
 	fprintf(f,
 		"\nglobal options:\n"
 		"  --store DIR   the record store (default %s)\n"
@@ -65,15 +106,14 @@ int main(int argc, char **argv)
 			printf("twofa-admin %s\n", TWOFA_VERSION);
 			return EXIT_DONE;
 		default:
-			cli_error("unknown global option or missing value: %s",
+			cli_error("unknown global option or missing value: %s "
+				  "(see twofa-admin --help)",
 				  argv[optind - 1]);
-			usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		cli_error("no command given");
-		usage(stderr);
+		cli_error("no command given (see twofa-admin --help)");
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[optind], "help") == 0) {

@@ -15,7 +15,13 @@
 #define GA_WINDOW_DEFAULT 3
 #define GA_WINDOW_MAX	  100
 #define GA_STEP_MAX	  60
-#define GA_MAX_WORDS	  64 /* RATE_LIMIT and DISALLOW_REUSE list timestamps */
+/* RATE_LIMIT and DISALLOW_REUSE list timestamps (up to the window). */
+#define GA_MAX_WORDS 128
+/*
+ * TIME_SKEW is carried over by widening the window; more steps than this
+ * would make the window too wide: fix the phone's clock instead.
+ */
+#define GA_SKEW_MAX 4
 
 #define OPT_TOTP   1u
 #define OPT_HOTP   2u
@@ -23,6 +29,7 @@
 #define OPT_STEP   8u
 #define OPT_REUSE  16u
 #define OPT_RATE   32u
+#define OPT_SKEW   64u
 
 static int fail(struct twofa_parse_error *why, unsigned line, const char *what)
 {
@@ -70,9 +77,16 @@ static int num(const char *w, size_t n, uint64_t max, uint64_t *v)
 
 struct ga_opts {
 	unsigned seen;
-	uint64_t counter, window, step, last_step;
+	uint64_t counter, window, step, last_step, skew;
 	int have_last;
 };
+
+/* Is word n LASTd (d a digit)? google-authenticator's grace-period lines. */
+static int is_last_n(const char *w, size_t n)
+{
+	return n == 5 && memcmp(w, "LAST", 4) == 0 && w[4] >= '0' &&
+	       w[4] <= '9';
+}
 
 static int parse_option(const char *s, size_t n, unsigned line,
 			struct ga_opts *o, struct twofa_ga_file *out,
@@ -130,6 +144,20 @@ static int parse_option(const char *s, size_t n, unsigned line,
 					    "bad RATE_LIMIT timestamp");
 		}
 		out->rate_limit = true;
+	} else if (word_is(w[0], wl[0], "TIME_SKEW") && count == 2) {
+		/* Learnt clock skew of the phone, in steps, maybe negative. */
+		size_t neg = w[1][0] == '-';
+
+		bit = OPT_SKEW;
+		if (num(w[1] + neg, wl[1] - neg, GA_SKEW_MAX, &o->skew) != 0)
+			return fail(why, line,
+				    "TIME_SKEW over 4 steps (fix the phone's "
+				    "clock, then remove the line)");
+		out->time_skew = neg ? -(int)o->skew : (int)o->skew;
+	} else if (word_is(w[0], wl[0], "RESETTING_TIME_SKEW") ||
+		   is_last_n(w[0], wl[0])) {
+		/* Skew being learnt, grace-period hosts: not carried over. */
+		return TWOFA_OK;
 	} else {
 		return fail(why, line, "unknown or malformed option");
 	}
@@ -188,6 +216,8 @@ static int apply(const struct ga_opts *o, struct twofa_ga_file *out,
 	uint64_t window =
 	    (o->seen & OPT_WINDOW) ? o->window : GA_WINDOW_DEFAULT;
 
+	if ((o->seen & OPT_SKEW) && (o->seen & OPT_HOTP))
+		return fail(why, 0, "TIME_SKEW given for HOTP");
 	if ((o->seen & OPT_TOTP) && (o->seen & OPT_HOTP))
 		return fail(why, 0, "both TOTP_AUTH and HOTP_COUNTER");
 	if (o->seen & OPT_HOTP) {
@@ -201,8 +231,11 @@ static int apply(const struct ga_opts *o, struct twofa_ga_file *out,
 	} else {
 		rec->type = TWOFA_TOTP;
 		rec->period = (o->seen & OPT_STEP) ? (unsigned)o->step : 30;
-		/* GA accepts (w-1)/2 steps back; we take as many each way. */
-		rec->window = (unsigned)((window - 1) / 2);
+		/*
+		 * GA accepts (w-1)/2 steps back; we take as many each way,
+		 * and as many more as the phone's learnt skew.
+		 */
+		rec->window = (unsigned)((window - 1) / 2 + o->skew);
 		if (o->have_last)
 			rec->state.next = o->last_step + 1;
 	}

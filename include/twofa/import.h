@@ -29,6 +29,7 @@ struct twofa_ga_file {
 	bool rate_limit;	   /* " RATE_LIMIT n m" was present */
 	unsigned rate_limit_count; /* n logins ... */
 	unsigned rate_limit_secs;  /* ... every m seconds */
+	int time_skew; /* " TIME_SKEW s", steps; widens the window */
 };
 
 /*
@@ -44,6 +45,9 @@ struct twofa_ga_file {
  *     " DISALLOW_REUSE [t...] the listed time steps were used: the replay
  *                             guard starts after the largest
  *     " RATE_LIMIT n m [t...] kept only as information
+ *     " TIME_SKEW s           the phone's learnt clock skew (|s| <= 4
+ *                             steps): the TOTP window grows by |s|
+ *     " RESETTING_TIME_SKEW, " LAST0.." LAST9: accepted, not carried over
  *   then 8-digit scratch codes, one a line (at most 10).
  * Anything else (unknown option, both TOTP_AUTH and HOTP_COUNTER, bad
  * number, blank line in the middle) is TWOFA_ERR_MALFORMED with why

@@ -75,6 +75,18 @@ def test_ga_hotp_file_from_format(admin):
     assert r.returncode == 0, r.stderr
 
 
+def test_ga_time_skew_keeps_the_phone_working(admin):
+    """google-authenticator learnt that the phone runs 2 steps slow."""
+    ga = write(admin, "ga", SECRET + '\n" TOTP_AUTH\n" TIME_SKEW -2\n'
+               '" RESETTING_TIME_SKEW 1 2\n" LAST0 10.0.0.1 1700000000\n')
+    r = admin.run("import", "google-authenticator", "alice", ga)
+    assert r.returncode == 0, r.stderr
+    assert "TIME_SKEW" in r.stdout and "widened to 3" in r.stdout
+    r = admin.run("verify", "alice",
+                  stdin=oathtool(SECRET, at=now() - 60) + "\n")
+    assert r.returncode == 0, r.stderr
+
+
 def google_authenticator(path, *flags):
     if shutil.which("google-authenticator") is None:
         pytest.skip("google-authenticator is not installed")
@@ -123,6 +135,7 @@ def test_ga_file_made_by_google_authenticator_hotp(admin):
     (SECRET + '\n" STEP_SIZE 61\n', "STEP_SIZE"),
     (SECRET + "\n1234567\n", "line 2: scratch"),
     (SECRET + "\n\n12345678\n", "blank"),
+    (SECRET + '\n" TIME_SKEW 9\n', "phone's clock"),
     ("JBSWY3DPEHPK3PXP\n", "128 bits"),
     ("JBSW!3DPEHPK3PXPJBSWY3DPEHPK3PXP\n", "base32"),
     ("", "empty"),

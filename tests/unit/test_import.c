@@ -58,6 +58,28 @@ static void test_ga_totp(void **state)
 	twofa_ga_wipe(&f);
 }
 
+static void test_ga_time_skew_and_ignored_lines(void **state)
+{
+	struct twofa_ga_file f;
+
+	(void)state;
+	/* Lines the module itself writes while in use. */
+	assert_int_equal(ga(SEED_B32 "\n\" TOTP_AUTH\n\" TIME_SKEW -3\n"
+				     "\" RESETTING_TIME_SKEW 56666666-3 "
+				     "56666667-3\n"
+				     "\" LAST0 10.0.0.1 1700000000\n"
+				     "\" WINDOW_SIZE 3\n",
+			    &f, NULL),
+			 0);
+	assert_int_equal(f.time_skew, -3);
+	assert_int_equal(f.rec.window, 1 + 3);
+	twofa_ga_wipe(&f);
+	assert_int_equal(ga(SEED_B32 "\n\" TIME_SKEW 2\n", &f, NULL), 0);
+	assert_int_equal(f.time_skew, 2);
+	assert_int_equal(f.rec.window, 3);
+	twofa_ga_wipe(&f);
+}
+
 static void test_ga_hotp(void **state)
 {
 	struct twofa_ga_file f;
@@ -99,6 +121,12 @@ static void test_ga_refusals(void **state)
 	    {SEED_B32 "\n123456789\n", 2},
 	    {SEED_B32 "\n1234567a\n", 2},
 	    {SEED_B32 "\n\n", 2},
+	    {SEED_B32 "\n\" TIME_SKEW 5\n", 2},
+	    {SEED_B32 "\n\" TIME_SKEW -5\n", 2},
+	    {SEED_B32 "\n\" TIME_SKEW --1\n", 2},
+	    {SEED_B32 "\n\" TIME_SKEW\n", 2},
+	    {SEED_B32 "\n\" LAST10 x 1\n", 2},
+	    {SEED_B32 "\n\" HOTP_COUNTER 1\n\" TIME_SKEW 1\n", 0},
 	    {SEED_B32 "\n11111111\n22222222\n33333333\n44444444\n55555555\n"
 		      "66666666\n77777777\n88888888\n99999999\n12121212\n"
 		      "13131313\n",
@@ -281,6 +309,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ga_totp),
+	    cmocka_unit_test(test_ga_time_skew_and_ignored_lines),
 	    cmocka_unit_test(test_ga_hotp),
 	    cmocka_unit_test(test_ga_refusals),
 	    cmocka_unit_test(test_ga_scratch_codes_become_hashed_backup_codes),
