@@ -10,8 +10,8 @@ PACKAGING_PACKAGES := debhelper dpkg-dev fakeroot lintian rpm
 TEST_PACKAGES	+= $(PACKAGING_PACKAGES)
 CHECK_TARGETS	+= check-packaging
 
-DEB_ARCH	 = $(shell dpkg --print-architecture)
-DEB_FILE	 = $(BUILD)/libpam-twofa_$(VERSION)_$(DEB_ARCH).deb
+DEB_ARCH	:= $(shell dpkg --print-architecture 2>/dev/null)
+DEB_FILE	:= $(BUILD)/libpam-twofa_$(VERSION)_$(DEB_ARCH).deb
 DEB_WORK	:= $(BUILD)/deb
 DEB_TREE	:= $(DEB_WORK)/libpam-twofa-$(VERSION)
 RPM_WORK	:= $(BUILD)/rpm
