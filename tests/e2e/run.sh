@@ -80,7 +80,7 @@ PAMFILES="/etc/pam.d/sudo /etc/pam.d/su /etc/pam.d/common-auth \
 	/etc/pam.d/common-session /etc/pam.d/common-session-noninteractive"
 for p in $PAMFILES /var/lib/pam /etc/sudoers.d/twofa-e2e /etc/twofa \
 	/var/lib/twofa /etc/pam.d/sshd-twofa-test /etc/pam.d/sshd-twofa-pk \
-	/etc/pam.d/sshd-twofa-fp; do
+	/etc/pam.d/sshd-twofa-fp /run/motd.dynamic; do
 	save_path "$p"
 done
 # sshd's privilege separation directory: made if missing (and removed at
@@ -421,6 +421,21 @@ expect_in "su: backup code typed without its space -> in" E2E-SU-OK "password=1 
 check "su: told how many backup codes are left" has "Backup code accepted; 2 left"
 su_run twofa-e2e-plain "${PASSWORD[twofa-e2e-plain]}" "" su-nullok
 expect_in "su: user without a record under nullok -> in with the password alone" E2E-SU-OK "password=1 code=0"
+
+echo "--- console login (login(1) on a pseudo-terminal, same profile)"
+if [ -e /etc/nologin ] || [ -e /run/nologin ]; then
+	note "SKIP login(1): /etc/nologin or /run/nologin refuses every non-root login on this machine"
+else
+	login_run() { # CODE LOG
+		E2E_SHELL_CMD='echo E2E-LOGIN-OK; exit' drive "$2" "${PASSWORD[$u]}" "$1" login $u
+	}
+	hotp_code $u "${SECRET[$u]}"
+	login_run "$(wrong_code "${SECRET[$u]}")" login-wrong
+	expect_out "login: password + wrong code -> asked again, no shell" E2E-LOGIN-OK "password=1 code=1"
+	login_run "$CODE" login-right
+	expect_in "login: password + right code -> a shell" E2E-LOGIN-OK "password=1 code=1"
+fi
+
 logged "log: su success" "user=twofa-e2e-su service=su rhost=[^ ]* method=hotp outcome=success"
 logged "log: su backup code" "user=twofa-e2e-su service=su rhost=[^ ]* method=backup outcome=success"
 logged "log: su nullok pass-through" "user=twofa-e2e-plain service=su rhost=[^ ]* method=[a-z]+ outcome=ignore"
