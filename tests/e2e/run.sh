@@ -6,7 +6,7 @@
 # Installs the package into this machine, enrolls test users with
 # twofa-admin, and logs in with the real programs over pseudo-terminals
 # driven by expect (drive.exp): the OpenSSH server on a loopback port with
-# its own config and PAM service, sudo, and su. Codes come from oathtool,
+# its own config and PAM service, sudo, su and login. Codes come from oathtool,
 # tokens are checked by twofa-admin verify-token and by PyJWT.
 #
 # Everything it changes is saved first and put back by an EXIT trap (also
