@@ -187,7 +187,7 @@ expect_out() {
 
 # --- sshd ------------------------------------------------------------------
 
-mkdir -p -m 0755 /run/sshd
+[ -d /run/sshd ] || mkdir -m 0755 /run/sshd
 ssh-keygen -q -t ed25519 -N '' -C e2e-host -f "$W/hostkey" || die "ssh-keygen failed"
 
 free_port() {
@@ -199,7 +199,8 @@ free_port() {
 }
 
 # start_sshd NAME METHODS PUBKEY PAM-STACK: sshd named sshd-twofa-NAME, so
-# its PAM service is /etc/pam.d/sshd-twofa-NAME; sets PORT_<NAME>.
+# its PAM service is /etc/pam.d/sshd-twofa-NAME; sets PORT[NAME].
+declare -A PORT
 start_sshd() {
 	local name=$1 methods=$2 pubkey=$3 stack=$4 port svc=sshd-twofa-$1
 	port=$(free_port)
@@ -233,7 +234,7 @@ start_sshd() {
 		sleep 0.1
 	done
 	[ "$up" = 1 ] || die "$svc did not start listening on port $port: $(tail -n 5 "$W/$svc.log")"
-	eval "PORT_$name=$port"
+	PORT[$name]=$port
 }
 
 SSH_OPTS=(-F /dev/null -o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null
@@ -241,7 +242,7 @@ SSH_OPTS=(-F /dev/null -o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/
 	-o ConnectTimeout=10 -o BatchMode=no)
 ssh_pw() { # USER PASSWORD CODE LOG [SSH-OPTION...]: password + code through keyboard-interactive
 	drive "$4" "$2" "$3" ssh "${SSH_OPTS[@]}" "${@:5}" -o PreferredAuthentications=keyboard-interactive \
-		-o PubkeyAuthentication=no -p "$PORT_test" -l "$1" 127.0.0.1 \
+		-o PubkeyAuthentication=no -p "${PORT[test]}" -l "$1" 127.0.0.1 \
 		'echo E2E-SSH-OK; echo "TOKEN=${TWOFA_TOKEN:-}"'
 }
 
@@ -322,7 +323,7 @@ install -d -m 0700 -o $u -g $u "/home/$u/.ssh"
 install -m 0600 -o $u -g $u "$W/userkey.pub" "/home/$u/.ssh/authorized_keys"
 ssh_pk() { # CODE LOG [KEY]
 	drive "$2" "" "$1" ssh "${SSH_OPTS[@]}" -o PreferredAuthentications=publickey,keyboard-interactive \
-		-o IdentitiesOnly=yes -i "${3:-$W/userkey}" -p "$PORT_pk" -l $u 127.0.0.1 'echo E2E-PK-OK'
+		-o IdentitiesOnly=yes -i "${3:-$W/userkey}" -p "${PORT[pk]}" -l $u 127.0.0.1 'echo E2E-PK-OK'
 }
 totp_code $u "${SECRET[$u]}"
 ssh_pk "$CODE" pk-right
@@ -354,7 +355,7 @@ session  required  pam_unix.so"
 u=twofa-e2e-fp
 ssh_fp() { # PASSWORD CODE LOG
 	drive "$3" "$1" "$2" ssh "${SSH_OPTS[@]}" -o PreferredAuthentications=keyboard-interactive \
-		-o PubkeyAuthentication=no -p "$PORT_fp" -l $u 127.0.0.1 'echo E2E-FP-OK'
+		-o PubkeyAuthentication=no -p "${PORT[fp]}" -l $u 127.0.0.1 'echo E2E-FP-OK'
 }
 ssh_fp "wrong-${PASSWORD[$u]}" "${BACKUP[$u]}" fp-wrongpw
 expect_out "ssh forward_pass: wrong password + valid backup code -> refused" E2E-FP-OK \
