@@ -41,8 +41,8 @@ static int bind(void *handle, const char *name, void *fnptr)
 
 static void lib_open(void)
 {
-	void *h = dlopen(TWOFA_JWT_SONAME,
-			 RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	void *h =
+	    dlopen(TWOFA_JWT_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 
 	if (h == NULL)
 		return;
