@@ -686,6 +686,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_store_open_refusals, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_dir_open_create, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_unsafe_records, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_commit_alternates_slots, setup,
