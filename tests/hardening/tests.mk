@@ -15,5 +15,8 @@ $(HARDEN_DIR)/%: $(HARDEN_DIR)/%.o $(LIBTWOFA)
 .PHONY: check-hardening hardening-progs
 hardening-progs: $(HARDEN_PROGS)
 
+PYTEST		?= /usr/bin/python3 -m pytest
+
 check-hardening: $(HARDEN_PROGS)
 	$(HARDEN_DIR)/oom_slot
+	BUILD=$(BUILD) $(PYTEST) -q -p no:cacheprovider tests/hardening
