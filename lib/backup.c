@@ -82,8 +82,8 @@ out:
 	return ret;
 }
 
-int twofa_backup_generate(struct twofa_record *rec, unsigned count,
-			  char *codes, size_t codes_size)
+int twofa_backup_generate(struct twofa_record *rec, unsigned count, char *codes,
+			  size_t codes_size)
 {
 	const char *ptrs[TWOFA_BACKUP_MAX];
 	unsigned i, j;
@@ -114,8 +114,7 @@ out:
 	return ret;
 }
 
-int twofa_backup_normalise(const char *typed,
-			   char out[TWOFA_BACKUP_DIGITS + 1])
+int twofa_backup_normalise(const char *typed, char out[TWOFA_BACKUP_DIGITS + 1])
 {
 	size_t i, n = 0;
 
@@ -158,7 +157,7 @@ int twofa_backup_match(const struct twofa_record *rec, const char *code,
 		if (ret != 0)
 			goto out;
 		hit = (unsigned)(twofa_memeq_ct(h, rec->backup_hash[i],
-						 sizeof(h)) == 0);
+						sizeof(h)) == 0);
 		found = (hit & !any) ? i : found;
 		any |= hit;
 	}
@@ -170,5 +169,25 @@ int twofa_backup_match(const struct twofa_record *rec, const char *code,
 	}
 out:
 	twofa_wipe(h, sizeof(h));
+	return ret;
+}
+
+int twofa_backup_burn(const char *code, unsigned count)
+{
+	unsigned char salt[TWOFA_BACKUP_SALT_LEN], h[TWOFA_BACKUP_HASH_LEN];
+	char pad[TWOFA_BACKUP_DIGITS + 1];
+	unsigned i;
+	int ret = TWOFA_OK;
+
+	/* Any text will do; it only has to cost what a real check costs. */
+	memset(pad, '0', TWOFA_BACKUP_DIGITS);
+	pad[TWOFA_BACKUP_DIGITS] = '\0';
+	if (code != NULL && code_is_digits(code))
+		memcpy(pad, code, TWOFA_BACKUP_DIGITS);
+	ret = twofa_random(salt, sizeof(salt));
+	for (i = 0; ret == TWOFA_OK && i < count && i < TWOFA_BACKUP_MAX; i++)
+		ret = backup_hash(pad, salt, TWOFA_BACKUP_ITERATIONS, h);
+	twofa_wipe(h, sizeof(h));
+	twofa_wipe(pad, sizeof(pad));
 	return ret;
 }

@@ -6,7 +6,7 @@
 
 #include "twofa/record.h"
 
-#define TWOFA_BACKUP_DIGITS 8
+#define TWOFA_BACKUP_DIGITS  8
 #define TWOFA_BACKUP_DEFAULT 10
 /*
  * PBKDF2-HMAC-SHA256 iterations for new codes: about 2.3 ms a hash on the
@@ -15,7 +15,7 @@
  * check (one hash per unused code, at most 20) stays under 100 ms with
  * room to spare on a busy host.
  */
-#define TWOFA_BACKUP_ITERATIONS 10000
+#define TWOFA_BACKUP_ITERATIONS	    10000
 #define TWOFA_BACKUP_ITERATIONS_MIN 10000
 #define TWOFA_BACKUP_ITERATIONS_MAX 1000000
 
@@ -25,8 +25,8 @@
  * codes (count * (TWOFA_BACKUP_DIGITS + 1) bytes, each NUL-terminated,
  * eight digits without space) for showing once; wipe them afterwards.
  */
-int twofa_backup_generate(struct twofa_record *rec, unsigned count,
-			  char *codes, size_t codes_size);
+int twofa_backup_generate(struct twofa_record *rec, unsigned count, char *codes,
+			  size_t codes_size);
 
 /*
  * Replace the backup codes with the given plain codes (for importing
@@ -49,5 +49,12 @@ int twofa_backup_normalise(const char *typed,
  */
 int twofa_backup_match(const struct twofa_record *rec, const char *code,
 		       unsigned *index);
+
+/*
+ * Spend the time twofa_backup_match() takes for count unused codes of the
+ * default work factor, hashing code with a throwaway salt. For answering a
+ * user without a record about as slowly as one with a record.
+ */
+int twofa_backup_burn(const char *code, unsigned count);
 
 #endif

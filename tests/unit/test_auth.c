@@ -17,7 +17,7 @@
 #include "twofa/backup.h"
 #include "twofa/err.h"
 
-#define NOW 1700000000ULL /* step 56666666 at 30 s */
+#define NOW  1700000000ULL /* step 56666666 at 30 s */
 #define SEED "12345678901234567890"
 
 struct fx {
@@ -55,13 +55,11 @@ static void enroll(struct fx *fx, enum twofa_otp_type type, unsigned backups)
 
 	helper_record(&rec, type);
 	if (backups > 0)
-		assert_int_equal(twofa_backup_generate(&rec, backups,
-						       fx->codes,
+		assert_int_equal(twofa_backup_generate(&rec, backups, fx->codes,
 						       sizeof(fx->codes)),
 				 0);
-	assert_int_equal(twofa_store_create(fx->st, "alice", &rec, true, 500,
-					    NULL),
-			 0);
+	assert_int_equal(
+	    twofa_store_create(fx->st, "alice", &rec, true, 500, NULL), 0);
 }
 
 static enum twofa_verdict try_code(struct fx *fx, const char *code,
@@ -71,9 +69,9 @@ static enum twofa_verdict try_code(struct fx *fx, const char *code,
 
 	if (out == NULL)
 		out = &o;
-	assert_int_equal(twofa_authenticate(fx->st, "alice", code, now,
-					    &fx->pol, out, NULL),
-			 0);
+	assert_int_equal(
+	    twofa_authenticate(fx->st, "alice", code, now, &fx->pol, out, NULL),
+	    0);
 	return out->verdict;
 }
 
@@ -124,8 +122,8 @@ static void test_window_edges(void **state)
 	char code[9];
 	const int64_t d[] = {-1, 1, -2, 2};
 	const enum twofa_verdict want[] = {
-		TWOFA_VERDICT_ACCEPTED, TWOFA_VERDICT_ACCEPTED,
-		TWOFA_VERDICT_REJECTED, TWOFA_VERDICT_REJECTED};
+	    TWOFA_VERDICT_ACCEPTED, TWOFA_VERDICT_ACCEPTED,
+	    TWOFA_VERDICT_REJECTED, TWOFA_VERDICT_REJECTED};
 
 	for (size_t i = 0; i < 4; i++) {
 		enroll(fx, TWOFA_TOTP, 0); /* fresh record, window 1 */
@@ -181,19 +179,18 @@ static void test_sha256_sha512_eight_digits(void **state)
 	rec.digits = 8;
 	memcpy(rec.secret, "12345678901234567890123456789012", 32);
 	rec.secret_len = 32;
-	assert_int_equal(twofa_store_create(fx->st, "alice", &rec, true, 500,
-					    NULL),
-			 0);
+	assert_int_equal(
+	    twofa_store_create(fx->st, "alice", &rec, true, 500, NULL), 0);
 	assert_int_equal(try_code(fx, "46119246", 59, NULL),
 			 TWOFA_VERDICT_ACCEPTED);
 	rec.alg = TWOFA_ALG_SHA512;
-	memcpy(rec.secret,
-	       "1234567890123456789012345678901234567890123456789012345678901234",
-	       64);
+	memcpy(
+	    rec.secret,
+	    "1234567890123456789012345678901234567890123456789012345678901234",
+	    64);
 	rec.secret_len = 64;
-	assert_int_equal(twofa_store_create(fx->st, "alice", &rec, true, 500,
-					    NULL),
-			 0);
+	assert_int_equal(
+	    twofa_store_create(fx->st, "alice", &rec, true, 500, NULL), 0);
 	assert_int_equal(try_code(fx, "47863826", 20000000000ULL, NULL),
 			 TWOFA_VERDICT_ACCEPTED);
 	assert_int_equal(try_code(fx, "47863826", 20000000000ULL, NULL),
@@ -308,9 +305,9 @@ static void test_errors_refuse(void **state)
 					    &fx->pol, &out, &why),
 			 TWOFA_ERR_NO_RECORD);
 	assert_int_equal(out.verdict, TWOFA_VERDICT_REJECTED);
-	assert_int_equal(twofa_authenticate(fx->st, "../x", code, NOW,
-					    &fx->pol, &out, &why),
-			 TWOFA_ERR_BAD_USER);
+	assert_int_equal(
+	    twofa_authenticate(fx->st, "../x", code, NOW, &fx->pol, &out, &why),
+	    TWOFA_ERR_BAD_USER);
 	assert_int_equal(out.verdict, TWOFA_VERDICT_REJECTED);
 	helper_write_file(fx->dir, "alice", "twofa-record 1\n", 15, 0600);
 	assert_int_equal(twofa_authenticate(fx->st, "alice", code, NOW,
@@ -323,15 +320,15 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_totp_accept_once),
-		T(test_older_code_after_newer),
-		T(test_window_edges),
-		T(test_hotp_lookahead),
-		T(test_sha256_sha512_eight_digits),
-		T(test_lockout_and_expiry),
-		T(test_lock_forever_and_reset),
-		T(test_backup_codes),
-		T(test_errors_refuse),
+	    T(test_totp_accept_once),
+	    T(test_older_code_after_newer),
+	    T(test_window_edges),
+	    T(test_hotp_lookahead),
+	    T(test_sha256_sha512_eight_digits),
+	    T(test_lockout_and_expiry),
+	    T(test_lock_forever_and_reset),
+	    T(test_backup_codes),
+	    T(test_errors_refuse),
 	};
 	return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
 }

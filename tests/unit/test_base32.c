@@ -12,9 +12,8 @@
 static const struct {
 	const char *plain, *enc;
 } vectors[] = {
-	{"f", "MY======"},	   {"fo", "MZXQ===="},
-	{"foo", "MZXW6==="},	   {"foob", "MZXW6YQ="},
-	{"fooba", "MZXW6YTB"},	   {"foobar", "MZXW6YTBOI======"},
+    {"f", "MY======"},	  {"fo", "MZXQ===="},	 {"foo", "MZXW6==="},
+    {"foob", "MZXW6YQ="}, {"fooba", "MZXW6YTB"}, {"foobar", "MZXW6YTBOI======"},
 };
 
 static void test_rfc4648_encode(void **state)
@@ -26,16 +25,16 @@ static void test_rfc4648_encode(void **state)
 		size_t n = strlen(vectors[i].plain);
 		size_t enclen = strcspn(vectors[i].enc, "=");
 
-		assert_int_equal(twofa_base32_encode(
-					 (const unsigned char *)vectors[i].plain,
-					 n, out, sizeof(out)),
-				 0);
+		assert_int_equal(
+		    twofa_base32_encode((const unsigned char *)vectors[i].plain,
+					n, out, sizeof(out)),
+		    0);
 		assert_int_equal(strlen(out), enclen);
 		assert_memory_equal(out, vectors[i].enc, enclen);
 	}
-	assert_int_equal(twofa_base32_encode((const unsigned char *)"", 0, out,
-					     sizeof(out)),
-			 0);
+	assert_int_equal(
+	    twofa_base32_encode((const unsigned char *)"", 0, out, sizeof(out)),
+	    0);
 	assert_string_equal(out, "");
 }
 
@@ -61,9 +60,9 @@ static void test_rfc4648_decode(void **state)
 		/* Lower case and without padding decode the same. */
 		for (k = 0; vectors[i].enc[k]; k++)
 			lower[k] = (char)(vectors[i].enc[k] >= 'A' &&
-							  vectors[i].enc[k] <= 'Z'
-						  ? vectors[i].enc[k] + 32
-						  : vectors[i].enc[k]);
+						  vectors[i].enc[k] <= 'Z'
+					      ? vectors[i].enc[k] + 32
+					      : vectors[i].enc[k]);
 		lower[k] = '\0';
 		check_decodes(lower, vectors[i].plain);
 		k = strcspn(vectors[i].enc, "=");
@@ -79,17 +78,17 @@ static void test_rfc4648_decode(void **state)
 static void test_refusals(void **state)
 {
 	static const char *bad[] = {
-		"",		/* nothing */
-		"MZXW6YTB1",	/* 1 is not base32 */
-		"MZXW6YT!",	/* punctuation */
-		"MY=====A",	/* data after padding */
-		"M",		/* impossible length: 1 symbol */
-		"MZX",		/* impossible length: 3 symbols */
-		"MZXW6Y",	/* impossible length: 6 symbols */
-		"MZ======",	/* non-zero trailing bits ("MZ" = 0x66 + 2) */
-		"MY=",		/* padding that does not complete a group */
-		"========",	/* only padding */
-		"MZXW6YTB\n",	/* control character */
+	    "",		  /* nothing */
+	    "MZXW6YTB1",  /* 1 is not base32 */
+	    "MZXW6YT!",	  /* punctuation */
+	    "MY=====A",	  /* data after padding */
+	    "M",	  /* impossible length: 1 symbol */
+	    "MZX",	  /* impossible length: 3 symbols */
+	    "MZXW6Y",	  /* impossible length: 6 symbols */
+	    "MZ======",	  /* non-zero trailing bits ("MZ" = 0x66 + 2) */
+	    "MY=",	  /* padding that does not complete a group */
+	    "========",	  /* only padding */
+	    "MZXW6YTB\n", /* control character */
 	};
 	unsigned char out[64];
 	size_t n;
@@ -97,9 +96,9 @@ static void test_refusals(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		n = 99;
-		assert_int_equal(twofa_base32_decode(bad[i], out, sizeof(out),
-						     &n),
-				 TWOFA_ERR_INVALID);
+		assert_int_equal(
+		    twofa_base32_decode(bad[i], out, sizeof(out), &n),
+		    TWOFA_ERR_INVALID);
 		assert_int_equal(n, 0);
 	}
 }
@@ -143,11 +142,11 @@ static void test_round_trip_all_lengths(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc4648_encode),
-		cmocka_unit_test(test_rfc4648_decode),
-		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_output_bound),
-		cmocka_unit_test(test_round_trip_all_lengths),
+	    cmocka_unit_test(test_rfc4648_encode),
+	    cmocka_unit_test(test_rfc4648_decode),
+	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_output_bound),
+	    cmocka_unit_test(test_round_trip_all_lengths),
 	};
 	return cmocka_run_group_tests_name("base32", tests, NULL, NULL);
 }

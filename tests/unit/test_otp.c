@@ -39,15 +39,18 @@ static void test_rfc6238_appendix_b(void **state)
 		const char *seed;
 		const char *codes[6];
 	} table[] = {
-		{TWOFA_ALG_SHA1, SEED20,
-		 {"94287082", "07081804", "14050471", "89005924", "69279037",
-		  "65353130"}},
-		{TWOFA_ALG_SHA256, SEED32,
-		 {"46119246", "68084774", "67062674", "91819424", "90698825",
-		  "77737706"}},
-		{TWOFA_ALG_SHA512, SEED64,
-		 {"90693936", "25091201", "99943326", "93441116", "38618901",
-		  "47863826"}},
+	    {TWOFA_ALG_SHA1,
+	     SEED20,
+	     {"94287082", "07081804", "14050471", "89005924", "69279037",
+	      "65353130"}},
+	    {TWOFA_ALG_SHA256,
+	     SEED32,
+	     {"46119246", "68084774", "67062674", "91819424", "90698825",
+	      "77737706"}},
+	    {TWOFA_ALG_SHA512,
+	     SEED64,
+	     {"90693936", "25091201", "99943326", "93441116", "38618901",
+	      "47863826"}},
 	};
 	char code[TWOFA_CODE_MAX + 1];
 
@@ -57,10 +60,10 @@ static void test_rfc6238_appendix_b(void **state)
 			uint64_t step = twofa_totp_step(times[t], 30);
 
 			assert_int_equal(
-				twofa_hotp((const unsigned char *)table[a].seed,
-					   strlen(table[a].seed), table[a].alg,
-					   8, step, code),
-				0);
+			    twofa_hotp((const unsigned char *)table[a].seed,
+				       strlen(table[a].seed), table[a].alg, 8,
+				       step, code),
+			    0);
 			assert_string_equal(code, table[a].codes[t]);
 		}
 	}
@@ -112,48 +115,46 @@ static void test_find(void **state)
 
 	(void)state;
 	/* "162583" is counter 7. */
-	assert_int_equal(twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "162583", 0,
-					9, &m),
-			 0);
+	assert_int_equal(
+	    twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "162583", 0, 9, &m), 0);
 	assert_int_equal(m, 7);
-	assert_int_equal(twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "162583", 7,
-					7, &m),
-			 0);
+	assert_int_equal(
+	    twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "162583", 7, 7, &m), 0);
 	assert_int_equal(m, 7);
 	/* Outside the range: not found. */
-	assert_int_equal(twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "162583", 0,
-					6, &m),
-			 TWOFA_ERR_INVALID);
+	assert_int_equal(
+	    twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "162583", 0, 6, &m),
+	    TWOFA_ERR_INVALID);
 	assert_int_equal(m, 0);
-	assert_int_equal(twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "162583", 8,
-					20, &m),
-			 TWOFA_ERR_INVALID);
+	assert_int_equal(
+	    twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "162583", 8, 20, &m),
+	    TWOFA_ERR_INVALID);
 	/* Wrong shape never matches. */
-	assert_int_equal(twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "16258", 0,
-					9, &m),
-			 TWOFA_ERR_INVALID);
-	assert_int_equal(twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "1625833", 0,
-					9, &m),
-			 TWOFA_ERR_INVALID);
-	assert_int_equal(twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "16258a", 0,
-					9, &m),
-			 TWOFA_ERR_INVALID);
-	assert_int_equal(twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, " 62583", 0,
-					9, &m),
-			 TWOFA_ERR_INVALID);
+	assert_int_equal(
+	    twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "16258", 0, 9, &m),
+	    TWOFA_ERR_INVALID);
+	assert_int_equal(
+	    twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "1625833", 0, 9, &m),
+	    TWOFA_ERR_INVALID);
+	assert_int_equal(
+	    twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "16258a", 0, 9, &m),
+	    TWOFA_ERR_INVALID);
+	assert_int_equal(
+	    twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, " 62583", 0, 9, &m),
+	    TWOFA_ERR_INVALID);
 	/* Ranges are bounded. */
-	assert_int_equal(twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "162583", 0,
-					5000, &m),
-			 TWOFA_ERR_INVALID);
-	assert_int_equal(twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "162583", 9,
-					0, &m),
-			 TWOFA_ERR_INVALID);
+	assert_int_equal(
+	    twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "162583", 0, 5000, &m),
+	    TWOFA_ERR_INVALID);
+	assert_int_equal(
+	    twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "162583", 9, 0, &m),
+	    TWOFA_ERR_INVALID);
 	/* The top of the 64-bit counter space does not wrap. */
 	assert_int_equal(twofa_otp_find(k, 20, TWOFA_ALG_SHA1, 6, "000000",
-					UINT64_MAX - 2, UINT64_MAX, &m) ==
-				 TWOFA_ERR_INVALID ||
-			 m >= UINT64_MAX - 2,
-		     1);
+					UINT64_MAX - 2, UINT64_MAX,
+					&m) == TWOFA_ERR_INVALID ||
+			     m >= UINT64_MAX - 2,
+			 1);
 }
 
 static void test_alg_names(void **state)
@@ -170,12 +171,12 @@ static void test_alg_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc4226_appendix_d),
-		cmocka_unit_test(test_rfc6238_appendix_b),
-		cmocka_unit_test(test_seven_digits_and_leading_zeros),
-		cmocka_unit_test(test_bad_parameters),
-		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_alg_names),
+	    cmocka_unit_test(test_rfc4226_appendix_d),
+	    cmocka_unit_test(test_rfc6238_appendix_b),
+	    cmocka_unit_test(test_seven_digits_and_leading_zeros),
+	    cmocka_unit_test(test_bad_parameters),
+	    cmocka_unit_test(test_find),
+	    cmocka_unit_test(test_alg_names),
 	};
 	return cmocka_run_group_tests_name("otp", tests, NULL, NULL);
 }

@@ -27,8 +27,16 @@
 
 /* ---- failure injection: the test binary links with --wrap ---- */
 
-enum inject { INJ_NONE, INJ_PWRITE, INJ_PWRITE_HALF, INJ_FDATASYNC,
-	      INJ_WRITE, INJ_FSYNC_FILE, INJ_RENAME, INJ_FSYNC_DIR };
+enum inject {
+	INJ_NONE,
+	INJ_PWRITE,
+	INJ_PWRITE_HALF,
+	INJ_FDATASYNC,
+	INJ_WRITE,
+	INJ_FSYNC_FILE,
+	INJ_RENAME,
+	INJ_FSYNC_DIR
+};
 static enum inject inject;
 static int fsync_calls;
 
@@ -153,9 +161,8 @@ static void create_alice(struct fx *fx, enum twofa_otp_type type)
 	struct twofa_record rec;
 
 	helper_record(&rec, type);
-	assert_int_equal(twofa_store_create(fx->st, "alice", &rec, false, 1000,
-					    NULL),
-			 0);
+	assert_int_equal(
+	    twofa_store_create(fx->st, "alice", &rec, false, 1000, NULL), 0);
 }
 
 /* Count the entries in the store whose name starts with ".tmp". */
@@ -302,9 +309,8 @@ static void test_commit_alternates_slots(void **state)
 
 	create_alice(fx, TWOFA_HOTP);
 	for (unsigned i = 1; i <= 5; i++) {
-		assert_int_equal(twofa_handle_open(fx->st, "alice", 500, &h,
-						   NULL),
-				 0);
+		assert_int_equal(
+		    twofa_handle_open(fx->st, "alice", 500, &h, NULL), 0);
 		assert_int_equal(h->rec.state.next, i - 1);
 		assert_int_equal(h->cur_slot, (i - 1) % 2);
 		h->rec.state.next = i;
@@ -332,9 +338,8 @@ static void test_commit_failures_keep_old_state(void **state)
 
 	create_alice(fx, TWOFA_HOTP);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		assert_int_equal(twofa_handle_open(fx->st, "alice", 500, &h,
-						   NULL),
-				 0);
+		assert_int_equal(
+		    twofa_handle_open(fx->st, "alice", 500, &h, NULL), 0);
 		h->rec.state.next = 1000 + i;
 		inject = steps[i];
 		assert_int_equal(twofa_handle_commit_state(h, NULL),
@@ -368,9 +373,8 @@ static void test_rewrite_failures_keep_old_record(void **state)
 	create_alice(fx, TWOFA_TOTP);
 	before = helper_read_file(fx->dir, "alice", &blen);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		assert_int_equal(twofa_handle_open(fx->st, "alice", 500, &h,
-						   NULL),
-				 0);
+		assert_int_equal(
+		    twofa_handle_open(fx->st, "alice", 500, &h, NULL), 0);
 		h->rec.window = 7;
 		inject = steps[i];
 		assert_int_equal(twofa_handle_rewrite(h, NULL), TWOFA_ERR_IO);
@@ -429,15 +433,14 @@ static void test_create_exists_force_remove(void **state)
 
 	create_alice(fx, TWOFA_TOTP);
 	helper_record(&rec, TWOFA_HOTP);
-	assert_int_equal(twofa_store_create(fx->st, "alice", &rec, false, 500,
-					    &why),
-			 TWOFA_ERR_EXISTS);
+	assert_int_equal(
+	    twofa_store_create(fx->st, "alice", &rec, false, 500, &why),
+	    TWOFA_ERR_EXISTS);
 	assert_int_equal(twofa_handle_open(fx->st, "alice", 500, &h, NULL), 0);
 	assert_int_equal(h->rec.type, TWOFA_TOTP);
 	twofa_handle_close(h);
-	assert_int_equal(twofa_store_create(fx->st, "alice", &rec, true, 500,
-					    &why),
-			 0);
+	assert_int_equal(
+	    twofa_store_create(fx->st, "alice", &rec, true, 500, &why), 0);
 	assert_int_equal(twofa_handle_open(fx->st, "alice", 500, &h, NULL), 0);
 	assert_int_equal(h->rec.type, TWOFA_HOTP);
 	assert_int_equal(twofa_handle_remove(h, NULL), 0);
@@ -446,18 +449,17 @@ static void test_create_exists_force_remove(void **state)
 			 TWOFA_ERR_NO_RECORD);
 	/* Failed creation leaves nothing. */
 	inject = INJ_WRITE;
-	assert_int_equal(twofa_store_create(fx->st, "alice", &rec, false, 500,
-					    &why),
-			 TWOFA_ERR_IO);
+	assert_int_equal(
+	    twofa_store_create(fx->st, "alice", &rec, false, 500, &why),
+	    TWOFA_ERR_IO);
 	inject = INJ_NONE;
 	assert_int_equal(twofa_store_exists(fx->st, "alice", NULL),
 			 TWOFA_ERR_NO_RECORD);
 	assert_int_equal(temp_files(fx->dir), 0);
 	/* --force on a malformed record replaces it. */
 	helper_write_file(fx->dir, "alice", "junk\n", 5, 0600);
-	assert_int_equal(twofa_store_create(fx->st, "alice", &rec, true, 500,
-					    &why),
-			 0);
+	assert_int_equal(
+	    twofa_store_create(fx->st, "alice", &rec, true, 500, &why), 0);
 	assert_int_equal(twofa_handle_open(fx->st, "alice", 500, &h, NULL), 0);
 	twofa_handle_close(h);
 }
@@ -478,12 +480,10 @@ static void test_list(void **state)
 	char names[256] = "";
 
 	helper_record(&rec, TWOFA_TOTP);
-	assert_int_equal(twofa_store_create(fx->st, "zed", &rec, false, 500,
-					    NULL),
-			 0);
-	assert_int_equal(twofa_store_create(fx->st, "amy", &rec, false, 500,
-					    NULL),
-			 0);
+	assert_int_equal(
+	    twofa_store_create(fx->st, "zed", &rec, false, 500, NULL), 0);
+	assert_int_equal(
+	    twofa_store_create(fx->st, "amy", &rec, false, 500, NULL), 0);
 	helper_write_file(fx->dir, ".tmp.0011223344556677", "x", 1, 0600);
 	assert_int_equal(twofa_store_list(fx->st, collect, names, NULL), 0);
 	assert_string_equal(names, "amy,zed,");
@@ -610,10 +610,10 @@ static void test_race_exactly_one(void **state)
 				r = twofa_authenticate(st, "alice", code,
 						       1700000000, &pol, &out,
 						       NULL) == 0 &&
-						    out.verdict ==
-							    TWOFA_VERDICT_ACCEPTED
-					    ? 'W'
-					    : 'L';
+					    out.verdict ==
+						TWOFA_VERDICT_ACCEPTED
+					? 'W'
+					: 'L';
 				if (write(res[1], &r, 1) != 1)
 					_exit(2);
 				_exit(0);
@@ -639,27 +639,26 @@ static void test_race_exactly_one(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_store_open_refusals, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_unsafe_records, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_commit_alternates_slots,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			test_commit_failures_keep_old_state, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			test_rewrite_failures_keep_old_record, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rewrite_does_full_sync,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_exists_force_remove,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lock_timeout, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_waiter_sees_rewrite, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_race_exactly_one, setup,
-						teardown),
+	    cmocka_unit_test_setup_teardown(test_store_open_refusals, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_unsafe_records, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_commit_alternates_slots, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_commit_failures_keep_old_state,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_rewrite_failures_keep_old_record, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rewrite_does_full_sync, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_create_exists_force_remove,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lock_timeout, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_waiter_sees_rewrite, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_race_exactly_one, setup,
+					    teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

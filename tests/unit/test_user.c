@@ -10,9 +10,9 @@
 
 static void test_accepted(void **state)
 {
-	static const char *ok[] = {"alice", "Bob", "user.name", "u_1",
-				   "first-last", "me@example.com", "machine$",
-				   "0day", "a"};
+	static const char *ok[] = {"alice",    "Bob",	     "user.name",
+				   "u_1",      "first-last", "me@example.com",
+				   "machine$", "0day",	     "a"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
@@ -21,10 +21,20 @@ static void test_accepted(void **state)
 
 static void test_refused(void **state)
 {
-	static const char *bad[] = {"",	       ".",	  "..",	     ".hidden",
-				    "-rf",     "a/b",	  "../../etc/passwd",
-				    "a b",     "tab\tx",  "new\nline", "semi;colon",
-				    "quote'",  "star*",	  "\xc3\xa9t\xc3\xa9"};
+	static const char *bad[] = {"",
+				    ".",
+				    "..",
+				    ".hidden",
+				    "-rf",
+				    "a/b",
+				    "../../etc/passwd",
+				    "a b",
+				    "tab\tx",
+				    "new\nline",
+				    "semi;colon",
+				    "quote'",
+				    "star*",
+				    "\xc3\xa9t\xc3\xa9"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -48,9 +58,9 @@ static void test_length_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_accepted),
-		cmocka_unit_test(test_refused),
-		cmocka_unit_test(test_length_limit),
+	    cmocka_unit_test(test_accepted),
+	    cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_length_limit),
 	};
 	return cmocka_run_group_tests_name("user", tests, NULL, NULL);
 }
