@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	outsz = size > 0 ? (size_t)(data[0] % 80) : 0;
-	out = malloc(outsz + 1);
+	out = calloc(1, outsz + 1); /* zero: refusals must leave it so */
 	if (out == NULL) {
 		free(text);
 		return 0;

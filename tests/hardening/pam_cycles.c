@@ -5,7 +5,9 @@
  *   pam_cycles CONFDIR SERVICE N USER:ANSWER [USER:ANSWER...]
  *
  * Runs N pam_start_confdir / pam_authenticate / pam_end cycles, taking the
- * USER:ANSWER pairs in turn (the answer is given to every prompt), and
+ * USER:ANSWER pairs in turn (the answer is given to every prompt; an
+ * answer "@FILE" gives the lines of FILE in turn, e.g. HOTP codes from
+ * oathtool, so that every login of that user can succeed), and
  * prints per pair the PAM results seen and the median and mean time of
  * pam_authenticate in microseconds:
  *
@@ -28,6 +30,8 @@
 struct pair {
 	const char *user;
 	const char *answer;
+	FILE *answers; /* "@FILE": one answer a line */
+	char line[256];
 	unsigned results[MAX_RESULTS];
 	uint64_t *us;
 	size_t n;
@@ -95,6 +99,13 @@ int main(int argc, char **argv)
 		*colon = '\0';
 		pairs[np].user = argv[k];
 		pairs[np].answer = colon + 1;
+		if (colon[1] == '@') {
+			pairs[np].answers = fopen(colon + 2, "r");
+			if (pairs[np].answers == NULL) {
+				perror(colon + 2);
+				return 66;
+			}
+		}
 		pairs[np].us = calloc(n / (unsigned long)(argc - 4) + 1,
 				      sizeof(uint64_t));
 		if (pairs[np].us == NULL)
@@ -106,6 +117,17 @@ int main(int argc, char **argv)
 		struct pam_conv c = {conv, (void *)(uintptr_t)p->answer};
 		pam_handle_t *ph = NULL;
 		uint64_t t;
+
+		if (p->answers != NULL) {
+			if (fgets(p->line, sizeof(p->line), p->answers) ==
+			    NULL) {
+				fprintf(stderr, "%s: out of answers\n",
+					p->user);
+				return 65;
+			}
+			p->line[strcspn(p->line, "\n")] = '\0';
+			c.appdata_ptr = p->line;
+		}
 
 		r = pam_start_confdir(argv[2], p->user, &c, argv[1], &ph);
 		if (r != PAM_SUCCESS) {
@@ -138,6 +160,8 @@ int main(int argc, char **argv)
 		       (unsigned long long)(p->n ? p->us[p->n / 10] : 0),
 		       (unsigned long long)(p->n ? p->us[p->n * 9 / 10] : 0));
 		free(p->us);
+		if (p->answers != NULL)
+			fclose(p->answers);
 	}
 	return 0;
 }
