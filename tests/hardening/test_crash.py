@@ -20,6 +20,8 @@ import pytest
 
 from conftest import BACKUP, NOW, Store, hotp, totp
 
+pytestmark = pytest.mark.ptrace
+
 # Every step of an update: the record's open, lock, read, write, sync,
 # rename, directory sync and unlock, plus exit (after the answer).
 SYSCALLS = ["openat", "flock", "pread64", "read", "pwrite64", "write",
