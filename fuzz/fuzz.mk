@@ -48,6 +48,9 @@ FUZZ_NEEDS_options	:= pam_module/options.c
 FUZZ_NEEDS_import_ga	:= lib/import_ga.c
 FUZZ_NEEDS_import_oath	:= lib/import_oath.c
 FUZZ_NEEDS_uri		:= lib/uri.c
+FUZZ_NEEDS_token	:= lib/token.c
+# Libraries a target needs beyond libcrypto.
+FUZZ_LIBS_token		:= $(LIBJWT)
 FUZZ_ALL	:= $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_TARGETS	:= $(foreach t,$(FUZZ_ALL),$(if $(FUZZ_NEEDS_$(t)),\
 		   $(if $(wildcard $(FUZZ_NEEDS_$(t))),$(t)),$(t)))
@@ -65,7 +68,7 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJS)
 	ar rcs $@ $^
 
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/fuzz/fuzz_%.o $(FUZZ_WRAP_OBJ) $(FUZZ_LIB)
-	$(FUZZ_CC) -o $@ $^ $(FUZZ_LDFLAGS) $(LIBCRYPTO)
+	$(FUZZ_CC) -o $@ $^ $(FUZZ_LDFLAGS) $(FUZZ_LIBS_$*) $(LIBCRYPTO)
 
 .PHONY: fuzz-build fuzz check-fuzz $(FUZZ_TARGETS:%=fuzz-%)
 fuzz-build: $(FUZZ_BINS)

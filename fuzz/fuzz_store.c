@@ -12,6 +12,10 @@
  *  - a rewrite leaves exactly the old text or exactly the new text;
  *  - no temporary file, descriptor or lock is left behind.
  *
+ * A fourth operation is the decoy login for a user without a record
+ * (lib/decoy.c): it may only ever touch TWOFA_DECOY_NAME, and never the
+ * record.
+ *
  * Input: flags, fail_at, seed (8 bytes), delta, failures, then a typed
  * code when the flags ask for raw text.
  */
@@ -28,6 +32,7 @@
 
 #include "twofa/auth.h"
 #include "twofa/backup.h"
+#include "twofa/decoy.h"
 #include "twofa/err.h"
 #include "twofa/mem.h"
 #include "twofa/otp.h"
@@ -314,10 +319,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	put_record(text, len);
 	fds = count_fds();
 
-	if ((flags & 3) == 3)
+	if ((flags & 3) == 3) {
 		run_rewrite(text, len, seed, fail_at, (flags & 0x80) != 0);
-	else
+	} else if ((flags & 3) == 2 && (flags & 0x80)) {
+		char *now;
+		size_t nowlen;
+
+		wrap_start(seed, fail_at, 400);
+		twofa_decoy_login(store, raw, delta % 4 - 1);
+		wrap_stop();
+		now = get_record(&nowlen);
+		INVARIANT(nowlen == len && memcmp(now, text, len) == 0);
+		twofa_freezero(now, nowlen + 1);
+		unlinkat(twofa_store_dirfd(store), TWOFA_DECOY_NAME, 0);
+	} else {
 		run_auth(&rec, flags, seed, fail_at, delta, raw);
+	}
 
 	check_nothing_left();
 	INVARIANT(count_fds() == fds);
