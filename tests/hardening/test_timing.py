@@ -17,8 +17,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TIMING_CT = os.path.join(BUILD, "tests/hardening/timing_ct")
 CYCLES = os.path.join(BUILD, "tests/hardening/pam_cycles")
 
-pytestmark = pytest.mark.skipif(not os.path.exists(MODULE),
-                                reason="pam_twofa.so not built")
+pytestmark = [pytest.mark.skipif(not os.path.exists(MODULE),
+                                 reason="pam_twofa.so not built"),
+              pytest.mark.timing]
 
 
 def test_code_checks_take_as_long_whether_and_where_they_match():

@@ -44,6 +44,8 @@ ASAN_FLAGS	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer
 ASAN_LOGS	:= $(abspath $(ASAN_BUILD))/sanitizer-logs
 # Which check targets to repeat under the sanitizers (those that exist).
+# (Not check-token: its tests preload nss_wrapper, which dlopens libc with
+# RTLD_DEEPBIND, which the sanitizer runtime cannot work with.)
 ASAN_CHECKS	?= check-unit check-module check-admin check-hardening-asan
 ASAN_ENV	:= ASAN_OPTIONS=log_path=$(ASAN_LOGS)/asan:detect_leaks=1:$\
 		   verify_asan_link_order=0:abort_on_error=0:exitcode=86 \
@@ -54,11 +56,16 @@ ASAN_MAKE	= $(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) \
 		  OPT="-O1 -g" EXTRA_CFLAGS="$(ASAN_FLAGS)" \
 		  EXTRA_LDFLAGS="$(ASAN_FLAGS)"
 
-# Tests that run a program under strace are left out: LeakSanitizer cannot
-# work under ptrace (they are run in the plain build).
+# Left out under ASan: tests that load other projects' PAM modules
+# (pam_oath, pam_google_authenticator: LeakSanitizer reports their leaks
+# of the conversation's answers, not ours), and tests that run a program
+# under strace (LeakSanitizer cannot work under ptrace; a ptrace-only
+# report from a test not listed here is dropped below, with a note). Our
+# own such tests carry the markers "ptrace" and "timing" instead.
 ASAN_PYTEST_ADDOPTS ?= -k "not failed_state_write_refuses and \
-		   not login_needs_no_rename_or_fsync"
-# Our own such tests carry the marker "ptrace" instead.
+		   not login_needs_no_rename_or_fsync and \
+		   not updated_by_pam_oath and \
+		   not updated_by_pam_google_authenticator"
 
 CHECK_TARGETS	+= check-asan
 
@@ -73,6 +80,14 @@ check-asan:
 		PYTEST_ADDOPTS='$(ASAN_PYTEST_ADDOPTS)' \
 		$(ASAN_ENV) $(ASAN_MAKE) $$t || rc=1; \
 	done; \
+	for f in $(ASAN_LOGS)/*; do \
+		[ -f "$$f" ] || continue; \
+		if grep -q "does not work under ptrace" "$$f" && \
+		    ! grep -q "ERROR: AddressSanitizer\|runtime error\|detected memory leaks" "$$f"; then \
+			echo "note: leak check skipped under ptrace ($$f)"; \
+			rm -f "$$f"; \
+		fi; \
+	done; \
 	if [ -n "$$(ls -A $(ASAN_LOGS))" ]; then \
 		echo "sanitizer reports:"; \
 		for f in $(ASAN_LOGS)/*; do echo "== $$f"; head -n 40 "$$f"; done; \
@@ -83,7 +98,7 @@ check-asan:
 # work under ptrace; they exercise the same code paths as the others).
 check-hardening-asan: hardening-progs $(MODULE_SO) test-tools
 	$(HARDEN_DIR)/oom_slot
-	$(HARDEN_PYTEST) tests/hardening -m "not ptrace"
+	$(HARDEN_PYTEST) tests/hardening -m "not ptrace and not timing"
 
 # --- check-valgrind: memcheck over the module's tests and over 10,000
 # pam_start/pam_authenticate/pam_end cycles in one process. The two run at
