@@ -105,6 +105,7 @@ def test_store_swapped_for_symlink_between_checks(store):
     the path for a symlink to an attacker's store changes nothing."""
     store.create()
     evil = Store()
+    moved = store.path + ".real"
     try:
         evil.create(secret=OTHER_SECRET)
         evil_before = fingerprint(evil.record())
@@ -114,7 +115,6 @@ def test_store_swapped_for_symlink_between_checks(store):
              str(NOW)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert p.stdout.readline() == "ready\n"
-        moved = store.path + ".real"
         os.rename(store.path, moved)
         os.symlink(evil.path, store.path)
         out, _ = p.communicate("go\n", timeout=10)
@@ -127,6 +127,10 @@ def test_store_swapped_for_symlink_between_checks(store):
         assert store.dump()["failures"] == "1"
     finally:
         evil.remove()
+        if os.path.lexists(moved):
+            if os.path.islink(store.path):
+                os.unlink(store.path)
+            shutil.rmtree(moved, ignore_errors=True)
 
 
 @pytest.mark.parametrize("kind", ["fifo", "chardev", "directory", "socket"])

@@ -33,6 +33,7 @@ HARDEN_PYTEST	= SYSLOG_SINK=$(abspath $(BUILD))/tests/tools/syslog-sink \
 
 check-hardening: hardening-progs $(MODULE_SO) test-tools
 	$(HARDEN_DIR)/oom_slot
+	$(HARDEN_DIR)/oom_import
 	$(HARDEN_PYTEST) tests/hardening
 
 # --- check-asan: everything rebuilt with ASan+UBSan in its own BUILD dir,
@@ -98,6 +99,7 @@ check-asan:
 # work under ptrace; they exercise the same code paths as the others).
 check-hardening-asan: hardening-progs $(MODULE_SO) test-tools
 	$(HARDEN_DIR)/oom_slot
+	$(HARDEN_DIR)/oom_import
 	$(HARDEN_PYTEST) tests/hardening -m "not ptrace and not timing"
 
 # --- check-valgrind: memcheck over the module's tests and over 10,000
