@@ -152,6 +152,8 @@ int twofa_handle_open(struct twofa_store *st, const char *user,
 		twofa_store_fail(why, ret, 0,
 				 ret == TWOFA_ERR_TOO_BIG
 				     ? "record larger than 64 KiB"
+				 : ret == TWOFA_ERR_CRYPTO
+				     ? "cannot check record (out of memory)"
 				     : "record is malformed",
 				 twofa_store_path(st), user);
 		goto out;
@@ -181,7 +183,12 @@ int twofa_handle_commit_state(struct twofa_handle *h,
 	int ret = TWOFA_ERR_IO;
 
 	next.seq++;
-	twofa_slot_format(&next, slot, line);
+	if (twofa_slot_format(&next, slot, line) != TWOFA_OK) {
+		ret = twofa_store_fail(why, TWOFA_ERR_CRYPTO, 0,
+				       "cannot compute record state check",
+				       twofa_store_path(h->store), h->user);
+		goto out;
+	}
 	n = pwrite(h->fd, line, sizeof(line), off);
 	if (n != (ssize_t)sizeof(line)) {
 		twofa_store_fail(why, ret, n < 0 ? errno : ENOSPC,

@@ -118,24 +118,32 @@ out:
 #define TOTP_LOOKBACK 1000
 #define TOTP_AHEAD    10
 
-static uint64_t totp_after_last(const struct twofa_record *rec,
-				const char *last, uint64_t now)
+static int totp_after_last(const struct twofa_record *rec, const char *last,
+			   uint64_t now, uint64_t *next)
 {
 	char code[TWOFA_CODE_MAX + 1];
 	uint64_t step = twofa_totp_step(now, rec->period) + TOTP_AHEAD;
-	uint64_t next = 0;
 	unsigned i;
+	int ret = TWOFA_OK;
 
+	*next = 0;
 	for (i = 0; i < TOTP_LOOKBACK && i <= step; i++) {
-		if (twofa_hotp(rec->secret, rec->secret_len, rec->alg,
-			       rec->digits, step - i, code) == TWOFA_OK &&
-		    memcmp(code, last, rec->digits) == 0) {
-			next = step - i + 1;
+		/*
+		 * An HMAC that fails (out of memory) must fail the import:
+		 * skipping that step could miss the code's real step and
+		 * leave the code open to a replay.
+		 */
+		ret = twofa_hotp(rec->secret, rec->secret_len, rec->alg,
+				 rec->digits, step - i, code);
+		if (ret != TWOFA_OK)
+			break;
+		if (memcmp(code, last, rec->digits) == 0) {
+			*next = step - i + 1;
 			break;
 		}
 	}
 	twofa_wipe(code, sizeof(code));
-	return next;
+	return ret;
 }
 
 static int parse_line(const char *s, size_t n, unsigned line, uint64_t now,
@@ -175,7 +183,11 @@ static int parse_line(const char *s, size_t n, unsigned line, uint64_t now,
 	} else if (count >= 6) {
 		if (wl[5] != rec->digits)
 			return fail(why, line, "bad last OTP");
-		rec->state.next = totp_after_last(rec, w[5], now);
+		if (totp_after_last(rec, w[5], now, &rec->state.next) !=
+		    TWOFA_OK) {
+			fail(why, line, "cannot compute codes (out of memory)");
+			return TWOFA_ERR_CRYPTO;
+		}
 	}
 	if (twofa_record_check(rec, why) != TWOFA_OK)
 		return fail(why, line, why ? why->what : "invalid entry");

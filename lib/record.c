@@ -424,6 +424,11 @@ int twofa_record_parse(const char *text, size_t len, struct twofa_record *rec,
 			fail(why, lines + 1 + s, "bad state slot");
 			goto out;
 		}
+		if (ret == TWOFA_ERR_CRYPTO) {
+			/* Unknown, not torn: guessing could load an old state. */
+			fail(why, lines + 1 + s, "cannot check state slot");
+			goto out;
+		}
 		valid[s] = ret == TWOFA_OK;
 	}
 	if (!valid[0] && !valid[1]) {
@@ -497,8 +502,12 @@ int twofa_record_format(const struct twofa_record *rec, char **out,
 		ret = TWOFA_ERR_INVALID;
 		goto out;
 	}
-	twofa_slot_format(&rec->state, 0, buf + pos);
-	twofa_slot_format(&rec->state, 1, buf + pos + TWOFA_SLOT_LEN);
+	if (twofa_slot_format(&rec->state, 0, buf + pos) != TWOFA_OK ||
+	    twofa_slot_format(&rec->state, 1, buf + pos + TWOFA_SLOT_LEN) !=
+		    TWOFA_OK) {
+		ret = TWOFA_ERR_CRYPTO;
+		goto out;
+	}
 	pos += 2 * TWOFA_SLOT_LEN;
 	*out = buf;
 	*outlen = pos;

@@ -12,24 +12,31 @@
 #define SLOT_BODY_LEN  (TWOFA_SLOT_LEN - 17)
 #define SLOT_CHECK_LEN 8
 
-static void slot_check(const char *body, unsigned char out[SLOT_CHECK_LEN])
+/*
+ * The check of a slot body. OpenSSL allocates to compute it, so it can
+ * fail; that failure must never look like a torn slot (the reader would
+ * fall back to the older slot and undo the replay guard) nor give a slot
+ * a check that can never match (the write would be lost).
+ */
+static int slot_check(const char *body, unsigned char out[SLOT_CHECK_LEN])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 
 	if (EVP_Digest(body, SLOT_BODY_LEN, md, &mdlen, EVP_sha256(), NULL) !=
-		1 ||
+		    1 ||
 	    mdlen < SLOT_CHECK_LEN)
-		memset(md, 0, sizeof(md)); /* can never match a real slot */
+		return TWOFA_ERR_CRYPTO;
 	memcpy(out, md, SLOT_CHECK_LEN);
+	return TWOFA_OK;
 }
 
-void twofa_slot_format(const struct twofa_state *st, unsigned slot,
-		       char line[TWOFA_SLOT_LEN])
+int twofa_slot_format(const struct twofa_state *st, unsigned slot,
+		      char line[TWOFA_SLOT_LEN])
 {
 	char tmp[TWOFA_SLOT_LEN + 1];
 	unsigned char check[SLOT_CHECK_LEN];
-	int i;
+	int i, ret;
 
 	snprintf(tmp, sizeof(tmp),
 		 "state %c %020llu %020llu %010u %020llu %020llu %016llx ",
@@ -38,11 +45,14 @@ void twofa_slot_format(const struct twofa_state *st, unsigned slot,
 		 (unsigned long long)st->locked_until,
 		 (unsigned long long)st->last_success,
 		 (unsigned long long)st->backup_used);
-	slot_check(tmp, check);
+	ret = slot_check(tmp, check);
+	if (ret != TWOFA_OK)
+		return ret;
 	for (i = 0; i < SLOT_CHECK_LEN; i++)
 		snprintf(tmp + SLOT_BODY_LEN + 2 * i, 3, "%02x", check[i]);
 	tmp[TWOFA_SLOT_LEN - 1] = '\n';
 	memcpy(line, tmp, TWOFA_SLOT_LEN);
+	return TWOFA_OK;
 }
 
 /* Fixed-width field of digits (base 10) or lower-case hex (base 16). */
@@ -97,7 +107,8 @@ int twofa_slot_parse(const char *line, unsigned slot, struct twofa_state *st)
 			return TWOFA_ERR_INVALID;
 		got[i] = (unsigned char)b;
 	}
-	slot_check(line, want);
+	if (slot_check(line, want) != TWOFA_OK)
+		return TWOFA_ERR_CRYPTO;
 	if (twofa_memeq_ct(want, got, SLOT_CHECK_LEN) != 0)
 		return TWOFA_ERR_INVALID;
 

@@ -20,6 +20,7 @@
 
 #include "twofa/auth.h"
 #include "twofa/backup.h"
+#include "twofa/decoy.h"
 #include "twofa/err.h"
 #include "twofa/jwt_key.h"
 #include "twofa/mem.h"
@@ -472,10 +473,13 @@ out:
  * A user without a record (or with a name that can have none), nullok
  * off: the same prompts and about the same work as an enrolled user with
  * a wrong code, then a refusal. An 8-digit answer costs an enrolled user
- * one hash per unused backup code; twofa_backup_burn() spends that.
- * What is not imitated is the enrolled user's state write (one fdatasync).
+ * one hash per unused backup code; twofa_backup_burn() spends that. A
+ * six-digit one costs the OTP check and the state write (an fdatasync,
+ * most of the time): twofa_decoy_login() spends those (measured in
+ * tests/hardening/TIMING.md).
  */
-static int refuse_unenrolled(const struct login *l, const char *reason)
+static int refuse_unenrolled(const struct login *l, struct twofa_store *st,
+			     const char *reason)
 {
 	const struct twofa_options *opt = l->opt;
 	char *code = NULL;
@@ -493,6 +497,8 @@ static int refuse_unenrolled(const struct login *l, const char *reason)
 		if (code != NULL && !opt->no_backup_codes &&
 		    twofa_backup_normalise(code, backup) == TWOFA_OK)
 			twofa_backup_burn(backup, TWOFA_BACKUP_DEFAULT);
+		if (code != NULL)
+			twofa_decoy_login(st, code, opt->window);
 		if (opt->use_first_pass)
 			goto refuse;
 		twofa_free_string(code);
@@ -511,6 +517,7 @@ static int refuse_unenrolled(const struct login *l, const char *reason)
 		opt->forward_pass && len >= 8 ? code + len - 8 : code,
 		backup) == TWOFA_OK)
 		twofa_backup_burn(backup, TWOFA_BACKUP_DEFAULT);
+	twofa_decoy_login(st, code, opt->window);
 	forward_rest(l, code,
 		     len >= TWOFA_DIGITS_MIN ? len - TWOFA_DIGITS_MIN : 0);
 refuse:
@@ -591,7 +598,7 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	}
 	if (r == TWOFA_ERR_NO_RECORD || r == TWOFA_ERR_BAD_USER) {
 		/* A bad name cannot have a record: refused even with nullok. */
-		ret = refuse_unenrolled(&l, r == TWOFA_ERR_NO_RECORD
+		ret = refuse_unenrolled(&l, st, r == TWOFA_ERR_NO_RECORD
 						? "no record"
 						: "invalid user name");
 		goto out;

@@ -91,7 +91,9 @@ struct twofa_oath_file {
  * ahead of now) whose code it is, so that code cannot be replayed. Fails
  * closed: an unknown type, invalid user name, a
  * user listed twice, bad hex, a secret under 128 bits, a bad counter are
- * TWOFA_ERR_MALFORMED with why naming the line, and nothing is returned.
+ * TWOFA_ERR_MALFORMED with why naming the line, and nothing is returned
+ * (TWOFA_ERR_CRYPTO when the codes that place the replay guard cannot be
+ * computed: the import is refused rather than made without the guard).
  */
 int twofa_import_oath_parse(const char *text, size_t len, uint64_t now,
 			    struct twofa_oath_file *out,

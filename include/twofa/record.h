@@ -91,7 +91,8 @@ int twofa_record_check(const struct twofa_record *rec,
 /*
  * Parse len bytes of record text. Strict: any unknown or duplicate key,
  * out-of-range value, NUL byte, bad base32 or missing field is
- * TWOFA_ERR_MALFORMED (TWOFA_ERR_TOO_BIG over TWOFA_RECORD_MAX).
+ * TWOFA_ERR_MALFORMED (TWOFA_ERR_TOO_BIG over TWOFA_RECORD_MAX;
+ * TWOFA_ERR_CRYPTO when a slot's check cannot be computed).
  * *slot_off receives the byte offset of slot A (slot B follows it), and
  * *cur_slot which slot holds the state that was loaded (0 = A, 1 = B).
  * A slot whose checksum does not match is treated as a torn write and

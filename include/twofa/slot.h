@@ -9,14 +9,19 @@
 
 #include "twofa/record.h"
 
-/* Format slot 0 ("A") or 1 ("B"): exactly TWOFA_SLOT_LEN bytes, no NUL. */
-void twofa_slot_format(const struct twofa_state *st, unsigned slot,
+/*
+ * Format slot 0 ("A") or 1 ("B"): exactly TWOFA_SLOT_LEN bytes, no NUL.
+ * TWOFA_ERR_CRYPTO if the check cannot be computed (line is then untouched).
+ */
+int twofa_slot_format(const struct twofa_state *st, unsigned slot,
 		       char line[TWOFA_SLOT_LEN]);
 
 /*
  * Parse TWOFA_SLOT_LEN bytes as slot number slot. TWOFA_ERR_INVALID: shape
  * or checksum wrong, as a torn write leaves it; TWOFA_ERR_MALFORMED: the
- * checksum is right but a field is not (never written by us).
+ * checksum is right but a field is not (never written by us);
+ * TWOFA_ERR_CRYPTO: the check could not be computed (out of memory), which
+ * says nothing about the slot and must not be taken for a torn write.
  */
 int twofa_slot_parse(const char *line, unsigned slot, struct twofa_state *st);
 

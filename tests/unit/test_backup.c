@@ -134,6 +134,13 @@ static void test_check_cost(void **state)
 	t10 = now_ms() - t0;
 	printf("backup check: %.1f ms CPU for 10 codes, %.1f ms for 20\n", t10,
 	       t20);
+#ifdef __SANITIZE_ADDRESS__
+	/*
+	 * Under check-asan, ASan's allocator slows OpenSSL's per-iteration
+	 * allocations about tenfold: the bound holds for the shipped build.
+	 */
+	skip();
+#endif
 	assert_true(t10 < 100.0);
 	assert_true(t20 < 100.0);
 }
