@@ -45,6 +45,9 @@ TEST_PACKAGES	:= libcmocka-dev
 CHECK_TARGETS	:=
 BINARIES	:=
 
+# Keep intermediate objects (tests link from them).
+.SECONDARY:
+
 .PHONY: all check check-deps check-run install uninstall clean format demo
 all: binaries
 

@@ -76,8 +76,8 @@ static int try_otp(const struct twofa_record *rec, unsigned window,
 
 int twofa_authenticate(struct twofa_store *st, const char *user,
 		       const char *code, uint64_t now,
-		       const struct twofa_policy *pol, struct twofa_outcome *out,
-		       struct twofa_store_error *why)
+		       const struct twofa_policy *pol,
+		       struct twofa_outcome *out, struct twofa_store_error *why)
 {
 	struct twofa_handle *h = NULL;
 	struct twofa_state *s;
@@ -93,8 +93,8 @@ int twofa_authenticate(struct twofa_store *st, const char *user,
 	if (ret != TWOFA_OK)
 		goto out;
 	s = &h->rec.state;
-	out->method = h->rec.type == TWOFA_HOTP ? TWOFA_METHOD_HOTP
-						: TWOFA_METHOD_TOTP;
+	out->method =
+	    h->rec.type == TWOFA_HOTP ? TWOFA_METHOD_HOTP : TWOFA_METHOD_TOTP;
 
 	if (is_locked(s, now)) {
 		/* Locked: the code is not even looked at, nothing changes. */
@@ -131,8 +131,8 @@ int twofa_authenticate(struct twofa_store *st, const char *user,
 			s->failures++;
 		if (pol->deny != 0 && s->failures >= pol->deny) {
 			s->locked_until = pol->unlock_time == 0
-						  ? TWOFA_LOCKED_FOREVER
-						  : now + pol->unlock_time;
+					      ? TWOFA_LOCKED_FOREVER
+					      : now + pol->unlock_time;
 			out->just_locked = true;
 		}
 	}

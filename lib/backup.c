@@ -82,8 +82,8 @@ out:
 	return ret;
 }
 
-int twofa_backup_generate(struct twofa_record *rec, unsigned count,
-			  char *codes, size_t codes_size)
+int twofa_backup_generate(struct twofa_record *rec, unsigned count, char *codes,
+			  size_t codes_size)
 {
 	const char *ptrs[TWOFA_BACKUP_MAX];
 	unsigned i, j;
@@ -114,8 +114,7 @@ out:
 	return ret;
 }
 
-int twofa_backup_normalise(const char *typed,
-			   char out[TWOFA_BACKUP_DIGITS + 1])
+int twofa_backup_normalise(const char *typed, char out[TWOFA_BACKUP_DIGITS + 1])
 {
 	size_t i, n = 0;
 
@@ -158,7 +157,7 @@ int twofa_backup_match(const struct twofa_record *rec, const char *code,
 		if (ret != 0)
 			goto out;
 		hit = (unsigned)(twofa_memeq_ct(h, rec->backup_hash[i],
-						 sizeof(h)) == 0);
+						sizeof(h)) == 0);
 		found = (hit & !any) ? i : found;
 		any |= hit;
 	}

@@ -51,17 +51,17 @@ static int open_locked(struct twofa_store *st, const char *user,
 			return ret;
 		fd = openat(dirfd, user,
 			    O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-				    O_NONBLOCK);
+				O_NONBLOCK);
 		if (fd < 0) {
 			if (errno == ENOENT)
 				continue; /* removed in between: look again */
 			return twofa_store_fail(
-				why, errno == ELOOP ? TWOFA_ERR_UNSAFE
-						    : TWOFA_ERR_IO,
-				errno,
-				errno == ELOOP ? "record is a symbolic link"
-					       : "cannot open record",
-				dir, user);
+			    why,
+			    errno == ELOOP ? TWOFA_ERR_UNSAFE : TWOFA_ERR_IO,
+			    errno,
+			    errno == ELOOP ? "record is a symbolic link"
+					   : "cannot open record",
+			    dir, user);
 		}
 		if (fstat(fd, &sb) != 0) {
 			ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
@@ -75,8 +75,8 @@ static int open_locked(struct twofa_store *st, const char *user,
 		if (ret != TWOFA_OK) {
 			twofa_store_fail(why, ret, errno,
 					 ret == TWOFA_ERR_LOCK_TIMEOUT
-						 ? "lock not granted in time"
-						 : "cannot lock record",
+					     ? "lock not granted in time"
+					     : "cannot lock record",
 					 dir, user);
 			goto fail;
 		}
@@ -146,13 +146,13 @@ int twofa_handle_open(struct twofa_store *st, const char *user,
 				 twofa_store_path(st), user);
 		goto out;
 	}
-	ret = twofa_record_parse(buf, len, &h->rec, &h->slot_off,
-				 &h->cur_slot, why ? &why->parse : NULL);
+	ret = twofa_record_parse(buf, len, &h->rec, &h->slot_off, &h->cur_slot,
+				 why ? &why->parse : NULL);
 	if (ret != TWOFA_OK) {
 		twofa_store_fail(why, ret, 0,
 				 ret == TWOFA_ERR_TOO_BIG
-					 ? "record larger than 64 KiB"
-					 : "record is malformed",
+				     ? "record larger than 64 KiB"
+				     : "record is malformed",
 				 twofa_store_path(st), user);
 		goto out;
 	}
@@ -229,8 +229,8 @@ static int write_all(int fd, const char *buf, size_t len)
  * planted file or symlink at that name makes us fail, not follow it.
  */
 static int write_temp(struct twofa_store *st, const char *user,
-		      const struct twofa_record *rec, char name[32],
-		      int *fdp, struct twofa_store_error *why)
+		      const struct twofa_record *rec, char name[32], int *fdp,
+		      struct twofa_store_error *why)
 {
 	const char *dir = twofa_store_path(st);
 	unsigned char rnd[8];
@@ -251,22 +251,21 @@ static int write_temp(struct twofa_store *st, const char *user,
 		snprintf(name + 5 + 2 * i, 3, "%02x", rnd[i]);
 	fd = openat(twofa_store_dirfd(st), name,
 		    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
-			    O_NOCTTY,
+			O_NOCTTY,
 		    0600);
 	if (fd < 0) {
-		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
-				       "cannot create temporary file", dir,
-				       name);
+		ret =
+		    twofa_store_fail(why, TWOFA_ERR_IO, errno,
+				     "cannot create temporary file", dir, name);
 		goto out;
 	}
 	/* Locked before it gets the record's name: no one reads it early. */
 	ret = twofa_lock_exclusive(fd, 0);
-	if (ret != TWOFA_OK ||
-	    fchmod(fd, 0600) != 0 || write_all(fd, text, len) != 0 ||
-	    fsync(fd) != 0) {
-		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
-				       "cannot write temporary file", dir,
-				       name);
+	if (ret != TWOFA_OK || fchmod(fd, 0600) != 0 ||
+	    write_all(fd, text, len) != 0 || fsync(fd) != 0) {
+		ret =
+		    twofa_store_fail(why, TWOFA_ERR_IO, errno,
+				     "cannot write temporary file", dir, name);
 		unlinkat(twofa_store_dirfd(st), name, 0);
 		close(fd);
 		fd = -1;
@@ -288,8 +287,7 @@ static int sync_dir(struct twofa_store *st, struct twofa_store_error *why)
 	return TWOFA_OK;
 }
 
-int twofa_handle_rewrite(struct twofa_handle *h,
-			 struct twofa_store_error *why)
+int twofa_handle_rewrite(struct twofa_handle *h, struct twofa_store_error *why)
 {
 	struct twofa_store *st = h->store;
 	char name[32];
@@ -346,8 +344,7 @@ void twofa_handle_close(struct twofa_handle *h)
 /* Lock an existing record without parsing it, so --force can replace a
  * malformed one. */
 static int replace_existing(struct twofa_store *st, const char *user,
-			    const struct twofa_record *rec,
-			    unsigned timeout_ms,
+			    const struct twofa_record *rec, unsigned timeout_ms,
 			    struct twofa_store_error *why)
 {
 	char name[32];

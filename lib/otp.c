@@ -51,8 +51,7 @@ static const EVP_MD *alg_md(enum twofa_alg alg)
 static const uint32_t pow10[] = {1000000u, 10000000u, 100000000u};
 
 int twofa_hotp(const unsigned char *key, size_t keylen, enum twofa_alg alg,
-	       unsigned digits, uint64_t counter,
-	       char code[TWOFA_CODE_MAX + 1])
+	       unsigned digits, uint64_t counter, char code[TWOFA_CODE_MAX + 1])
 {
 	unsigned char msg[8];
 	unsigned char mac[EVP_MAX_MD_SIZE];
@@ -113,9 +112,9 @@ static int code_shape_ok(const char *code, unsigned digits)
 	return code[digits] == '\0';
 }
 
-int twofa_otp_find(const unsigned char *key, size_t keylen,
-		   enum twofa_alg alg, unsigned digits, const char *code,
-		   uint64_t first, uint64_t last, uint64_t *matched)
+int twofa_otp_find(const unsigned char *key, size_t keylen, enum twofa_alg alg,
+		   unsigned digits, const char *code, uint64_t first,
+		   uint64_t last, uint64_t *matched)
 {
 	char want[TWOFA_CODE_MAX + 1];
 	char cand[TWOFA_CODE_MAX + 1];

@@ -15,7 +15,7 @@
 #include "twofa/parse.h"
 #include "twofa/slot.h"
 
-#define MAGIC "twofa-record"
+#define MAGIC	 "twofa-record"
 #define KDF_NAME "pbkdf2-sha256"
 
 enum key_bit {
@@ -31,7 +31,7 @@ enum key_bit {
 };
 
 #define K_REQUIRED                                                             \
-	(K_MAGIC | K_TYPE | K_ALG | K_DIGITS | K_WINDOW | K_SECRET |         \
+	(K_MAGIC | K_TYPE | K_ALG | K_DIGITS | K_WINDOW | K_SECRET |           \
 	 K_CREATED | K_KDF)
 
 void twofa_record_init(struct twofa_record *rec, enum twofa_otp_type type,
@@ -86,8 +86,8 @@ int twofa_record_check(const struct twofa_record *rec,
 		return fail(why, 0, "unknown algorithm");
 	if (rec->digits < TWOFA_DIGITS_MIN || rec->digits > TWOFA_DIGITS_MAX)
 		return fail(why, 0, "digits out of range");
-	if (rec->type == TWOFA_TOTP && (rec->period < TWOFA_PERIOD_MIN ||
-					rec->period > TWOFA_PERIOD_MAX))
+	if (rec->type == TWOFA_TOTP &&
+	    (rec->period < TWOFA_PERIOD_MIN || rec->period > TWOFA_PERIOD_MAX))
 		return fail(why, 0, "period out of range");
 	if (rec->type == TWOFA_HOTP && rec->period != 0)
 		return fail(why, 0, "period given for hotp");
@@ -321,7 +321,8 @@ static int parse_line(struct twofa_record *rec, const char *s, size_t n,
 		if (ret != 0)
 			return fail(why, lineno, "bad secret encoding");
 		if (rec->secret_len < TWOFA_SECRET_MIN)
-			return fail(why, lineno, "secret shorter than 128 bits");
+			return fail(why, lineno,
+				    "secret shorter than 128 bits");
 		break;
 	case K_KDF:
 		if (split_fields(val, vallen, f, fl, 2) != 0 ||
@@ -330,7 +331,8 @@ static int parse_line(struct twofa_record *rec, const char *s, size_t n,
 		if (twofa_parse_u64(f[1], fl[1], TWOFA_BACKUP_ITERATIONS_MAX,
 				    &v) != 0 ||
 		    v < TWOFA_BACKUP_ITERATIONS_MIN)
-			return fail(why, lineno, "backup work factor out of range");
+			return fail(why, lineno,
+				    "backup work factor out of range");
 		rec->backup_iterations = (uint32_t)v;
 		break;
 	default:
@@ -339,8 +341,8 @@ static int parse_line(struct twofa_record *rec, const char *s, size_t n,
 	return TWOFA_OK;
 }
 
-static int parse_config(struct twofa_record *rec, const char *text,
-			size_t len, struct twofa_parse_error *why)
+static int parse_config(struct twofa_record *rec, const char *text, size_t len,
+			struct twofa_parse_error *why)
 {
 	size_t pos = 0;
 	unsigned lineno = 0, seen = 0;
@@ -450,8 +452,8 @@ int twofa_record_format(const struct twofa_record *rec, char **out,
 	char secret[TWOFA_BASE32_MAX_INPUT + 1];
 	char salt[2 * TWOFA_BACKUP_SALT_LEN + 1];
 	char hash[2 * TWOFA_BACKUP_HASH_LEN + 1];
-	size_t cap = 1024 + (size_t)rec->backup_count * 112 +
-		     2 * TWOFA_SLOT_LEN;
+	size_t cap =
+	    1024 + (size_t)rec->backup_count * 112 + 2 * TWOFA_SLOT_LEN;
 	size_t pos = 0;
 	char *buf = NULL;
 	int n, ret;
@@ -470,8 +472,7 @@ int twofa_record_format(const struct twofa_record *rec, char **out,
 		ret = TWOFA_ERR_NOMEM;
 		goto out;
 	}
-	n = snprintf(buf, cap,
-		     MAGIC " %d\ntype %s\nalgorithm %s\ndigits %u\n",
+	n = snprintf(buf, cap, MAGIC " %d\ntype %s\nalgorithm %s\ndigits %u\n",
 		     TWOFA_RECORD_VERSION, twofa_otp_type_name(rec->type),
 		     twofa_alg_name(rec->alg), rec->digits);
 	pos += (size_t)n;
@@ -480,8 +481,8 @@ int twofa_record_format(const struct twofa_record *rec, char **out,
 		pos += (size_t)n;
 	}
 	n = snprintf(buf + pos, cap - pos,
-		     "window %u\nsecret %s\ncreated %llu\n" "backup-kdf "
-		     KDF_NAME " %u\n",
+		     "window %u\nsecret %s\ncreated %llu\n"
+		     "backup-kdf " KDF_NAME " %u\n",
 		     rec->window, secret, (unsigned long long)rec->created,
 		     (unsigned)rec->backup_iterations);
 	pos += (size_t)n;

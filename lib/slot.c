@@ -9,7 +9,7 @@
 #include "twofa/slot.h"
 
 /* Bytes covered by the check: all before the check field. */
-#define SLOT_BODY_LEN (TWOFA_SLOT_LEN - 17)
+#define SLOT_BODY_LEN  (TWOFA_SLOT_LEN - 17)
 #define SLOT_CHECK_LEN 8
 
 static void slot_check(const char *body, unsigned char out[SLOT_CHECK_LEN])
@@ -74,12 +74,12 @@ int twofa_slot_parse(const char *line, unsigned slot, struct twofa_state *st)
 		size_t off, len;
 		unsigned base;
 	} fields[] = {
-		{8, 20, 10},  /* seq */
-		{29, 20, 10}, /* next */
-		{50, 10, 10}, /* failures */
-		{61, 20, 10}, /* locked until */
-		{82, 20, 10}, /* last success */
-		{103, 16, 16} /* used mask */
+	    {8, 20, 10},  /* seq */
+	    {29, 20, 10}, /* next */
+	    {50, 10, 10}, /* failures */
+	    {61, 20, 10}, /* locked until */
+	    {82, 20, 10}, /* last success */
+	    {103, 16, 16} /* used mask */
 	};
 	char prefix[9];
 	uint64_t v[6];

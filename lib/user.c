@@ -14,11 +14,11 @@ bool twofa_user_valid(const char *user)
 {
 	size_t i;
 
-	if (user == NULL || user[0] == '\0' || user[0] == '.' ||
-	    user[0] == '-')
+	if (user == NULL || user[0] == '\0' || user[0] == '.' || user[0] == '-')
 		return false;
 	for (i = 0; user[i] != '\0'; i++) {
-		if (i >= TWOFA_USER_MAX || !user_char_ok((unsigned char)user[i]))
+		if (i >= TWOFA_USER_MAX ||
+		    !user_char_ok((unsigned char)user[i]))
 			return false;
 	}
 	return true;

@@ -6,8 +6,12 @@ UNIT_HELPERS	:= $(BUILD)/tests/unit/helpers.o
 BINARIES	+= $(LIBTWOFA)
 CHECK_TARGETS	+= check-unit
 
+# test_store replaces the system calls of the update path with failing
+# versions (-Wl,--wrap), to show the old record survives each failure.
+WRAP_test_store	:= $(foreach f,pwrite fdatasync write fsync renameat renameat2,-Wl,--wrap=$(f))
+
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPERS) $(LIBTWOFA)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) -lcmocka $(LIBCRYPTO)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(WRAP_$*) -lcmocka $(LIBCRYPTO)
 
 .PHONY: check-unit unit-tests
 unit-tests: $(UNIT_BINS)

@@ -54,7 +54,8 @@ struct twofa_outcome {
  */
 int twofa_authenticate(struct twofa_store *st, const char *user,
 		       const char *code, uint64_t now,
-		       const struct twofa_policy *pol, struct twofa_outcome *out,
+		       const struct twofa_policy *pol,
+		       struct twofa_outcome *out,
 		       struct twofa_store_error *why);
 
 #endif

@@ -9,7 +9,7 @@ enum twofa_alg { TWOFA_ALG_SHA1 = 0, TWOFA_ALG_SHA256, TWOFA_ALG_SHA512 };
 
 #define TWOFA_DIGITS_MIN 6
 #define TWOFA_DIGITS_MAX 8
-#define TWOFA_CODE_MAX 8 /* characters in a code, without NUL */
+#define TWOFA_CODE_MAX	 8 /* characters in a code, without NUL */
 
 /* "SHA1", "SHA256", "SHA512" (case-insensitive on parse). */
 const char *twofa_alg_name(enum twofa_alg alg);
@@ -33,8 +33,8 @@ uint64_t twofa_totp_step(uint64_t now, unsigned period);
  * A code of the wrong length or with a non-digit never matches. Ranges
  * are limited to 1000 counters.
  */
-int twofa_otp_find(const unsigned char *key, size_t keylen,
-		   enum twofa_alg alg, unsigned digits, const char *code,
-		   uint64_t first, uint64_t last, uint64_t *matched);
+int twofa_otp_find(const unsigned char *key, size_t keylen, enum twofa_alg alg,
+		   unsigned digits, const char *code, uint64_t first,
+		   uint64_t last, uint64_t *matched);
 
 #endif

@@ -17,23 +17,23 @@
 #include "twofa/otp.h"
 
 #define TWOFA_RECORD_VERSION 1
-#define TWOFA_RECORD_MAX (64 * 1024) /* bytes of text */
+#define TWOFA_RECORD_MAX     (64 * 1024) /* bytes of text */
 
-#define TWOFA_SECRET_MIN 16 /* bytes: 128 bits */
+#define TWOFA_SECRET_MIN     16 /* bytes: 128 bits */
 #define TWOFA_SECRET_DEFAULT 20
-#define TWOFA_SECRET_MAX 64
+#define TWOFA_SECRET_MAX     64
 
 /*
  * At most 20 backup codes: each has its own salt, so checking a typed code
  * costs one hash per unused code, and 20 of them stay under 100 ms.
  */
-#define TWOFA_BACKUP_MAX 20
+#define TWOFA_BACKUP_MAX      20
 #define TWOFA_BACKUP_HASH_LEN 32
 #define TWOFA_BACKUP_SALT_LEN 16
 
-#define TWOFA_PERIOD_MIN 1
-#define TWOFA_PERIOD_MAX 3600
-#define TWOFA_WINDOW_MAX 100
+#define TWOFA_PERIOD_MIN     1
+#define TWOFA_PERIOD_MAX     3600
+#define TWOFA_WINDOW_MAX     100
 #define TWOFA_LOCKED_FOREVER UINT64_MAX
 
 /* Length of one state slot line, newline included. */
@@ -47,8 +47,9 @@ struct twofa_state {
 	uint64_t next;	       /* lowest acceptable TOTP step / HOTP counter */
 	uint32_t failures;     /* consecutive failures */
 	uint64_t locked_until; /* Unix time; 0 not locked; or FOREVER */
-	uint64_t last_success; /* Unix time of the last accepted code; 0 never */
-	uint64_t backup_used;  /* bit i set: backup code i is burnt */
+	uint64_t
+	    last_success;     /* Unix time of the last accepted code; 0 never */
+	uint64_t backup_used; /* bit i set: backup code i is burnt */
 };
 
 struct twofa_record {

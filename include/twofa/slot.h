@@ -1,8 +1,8 @@
 /*
  * A state slot: one fixed-size text line
- *   state A <seq> <next> <failures> <locked-until> <last-success> <used> <check>
- * with zero-padded decimal fields, the used mask and the check (the first
- * 8 bytes of SHA-256 over everything before it) in hex.
+ *   state A <seq> <next> <failures> <locked-until> <last-success> <used>
+ * <check> with zero-padded decimal fields, the used mask and the check (the
+ * first 8 bytes of SHA-256 over everything before it) in hex.
  */
 #ifndef TWOFA_SLOT_H
 #define TWOFA_SLOT_H

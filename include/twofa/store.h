@@ -14,7 +14,7 @@
 
 #include "twofa/record.h"
 
-#define TWOFA_STORE_DEFAULT "/var/lib/twofa"
+#define TWOFA_STORE_DEFAULT   "/var/lib/twofa"
 #define TWOFA_LOCK_TIMEOUT_MS 3000
 
 struct twofa_store;
@@ -82,8 +82,7 @@ int twofa_handle_commit_state(struct twofa_handle *h,
  * codes, import): a new file in the store, fsync, rename over the record,
  * fsync of the directory. The lock is kept until twofa_handle_close().
  */
-int twofa_handle_rewrite(struct twofa_handle *h,
-			 struct twofa_store_error *why);
+int twofa_handle_rewrite(struct twofa_handle *h, struct twofa_store_error *why);
 
 /* Remove the record under the lock (twofa-admin disable). */
 int twofa_handle_remove(struct twofa_handle *h, struct twofa_store_error *why);
