@@ -9,6 +9,7 @@
  *   bench-login --confdir DIR --service NAME --first A --count N
  *               [--stride S] [--mode ok|bad] [--procs P] [--race]
  *               [--budget SECONDS] [--min N] [--preload SO] [--label L]
+ *               [--raw FILE]
  *
  * Users A, A+S, A+2S, ... log in once each, so no code is offered twice
  * and the modules' replay guards stay on. --mode bad offers a code that is
@@ -19,6 +20,7 @@
  * pairs that was: exactly-once means the two are equal. --budget stops
  * after that many seconds once --min logins were timed (slow modules).
  * --preload keeps a module loaded, so pam_end() does not unload it.
+ * --raw appends every latency (microseconds, one a line) to FILE.
  *
  * Prints one line of key=value pairs: the label, logins, accepted,
  * latency percentiles in microseconds, wall time, logins per second, and
@@ -42,7 +44,7 @@
 #include "common.h"
 
 struct opts {
-	const char *confdir, *service, *label, *preload;
+	const char *confdir, *service, *label, *preload, *raw;
 	unsigned first, count, stride, procs, min;
 	double budget;
 	bool bad, race;
@@ -216,6 +218,14 @@ static void print_line(const struct opts *o, double *lat, size_t n,
 	double sum = 0;
 	size_t k;
 
+	if (o->raw != NULL) {
+		FILE *f = fopen(o->raw, "a");
+
+		for (k = 0; f != NULL && k < n; k++)
+			fprintf(f, "%.1f\n", lat[k]);
+		if (f == NULL || fclose(f) != 0)
+			perror(o->raw);
+	}
 	qsort(lat, n, sizeof(double), cmp_double);
 	for (k = 0; k < n; k++)
 		sum += lat[k];
@@ -344,6 +354,7 @@ int main(int argc, char **argv)
 		{ "min", required_argument, NULL, 'M' },
 		{ "preload", required_argument, NULL, 'P' },
 		{ "label", required_argument, NULL, 'l' },
+		{ "raw", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .label = "-", .stride = 1, .procs = 1, .min = 20 };
@@ -363,6 +374,7 @@ int main(int argc, char **argv)
 		case 'M': o.min = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'P': o.preload = optarg; break;
 		case 'l': o.label = optarg; break;
+		case 'R': o.raw = optarg; break;
 		default: return 2;
 		}
 	}
