@@ -14,6 +14,29 @@ void twofa_policy_default(struct twofa_policy *pol)
 	pol->unlock_time = 600;
 	pol->allow_backup = true;
 	pol->lock_timeout_ms = TWOFA_LOCK_TIMEOUT_MS;
+	pol->code_suffix = false;
+}
+
+/*
+ * Where the OTP and the backup code start in the typed text. Without
+ * code_suffix both are the whole text. With it, the OTP is the last digits
+ * characters and a backup code the last 9 characters when they read
+ * "NNNN NNNN" (a space 4 from the end), else the last 8.
+ */
+static void code_offsets(const char *code, unsigned digits, bool suffix,
+			 size_t *otp_off, size_t *backup_off)
+{
+	size_t len = strlen(code);
+
+	*otp_off = 0;
+	*backup_off = 0;
+	if (!suffix)
+		return;
+	*otp_off = len >= digits ? len - digits : 0;
+	if (len >= TWOFA_BACKUP_DIGITS + 1 && code[len - 5] == ' ')
+		*backup_off = len - (TWOFA_BACKUP_DIGITS + 1);
+	else if (len >= TWOFA_BACKUP_DIGITS)
+		*backup_off = len - TWOFA_BACKUP_DIGITS;
 }
 
 const char *twofa_method_name(enum twofa_method m)
@@ -83,6 +106,7 @@ int twofa_authenticate(struct twofa_store *st, const char *user,
 	struct twofa_state *s;
 	char backup[TWOFA_BACKUP_DIGITS + 1];
 	uint64_t matched = 0;
+	size_t otp_off, backup_off;
 	unsigned window, index = 0;
 	int ret;
 
@@ -95,6 +119,9 @@ int twofa_authenticate(struct twofa_store *st, const char *user,
 	s = &h->rec.state;
 	out->method =
 	    h->rec.type == TWOFA_HOTP ? TWOFA_METHOD_HOTP : TWOFA_METHOD_TOTP;
+	code_offsets(code, h->rec.digits, pol->code_suffix, &otp_off,
+		     &backup_off);
+	out->code_start = otp_off;
 
 	if (is_locked(s, now)) {
 		/* Locked: the code is not even looked at, nothing changes. */
@@ -112,14 +139,17 @@ int twofa_authenticate(struct twofa_store *st, const char *user,
 	}
 
 	window = pol->window >= 0 ? (unsigned)pol->window : h->rec.window;
-	if (try_otp(&h->rec, window, code, now, &matched) == TWOFA_OK) {
+	if (try_otp(&h->rec, window, code + otp_off, now, &matched) ==
+	    TWOFA_OK) {
 		out->verdict = TWOFA_VERDICT_ACCEPTED;
 		s->next = matched + 1;
 	} else if (pol->allow_backup &&
-		   twofa_backup_normalise(code, backup) == TWOFA_OK &&
+		   twofa_backup_normalise(code + backup_off, backup) ==
+			   TWOFA_OK &&
 		   twofa_backup_match(&h->rec, backup, &index) == TWOFA_OK) {
 		out->verdict = TWOFA_VERDICT_ACCEPTED;
 		out->method = TWOFA_METHOD_BACKUP;
+		out->code_start = backup_off;
 		s->backup_used |= UINT64_C(1) << index;
 	}
 

@@ -131,6 +131,11 @@ int twofa_store_open(const char *path, uid_t owner, struct twofa_store **out,
 		if (nfd < 0) {
 			int e = errno;
 
+			/* O_DIRECTORY reports a symlink as ENOTDIR: say which. */
+			if (e == ENOTDIR &&
+			    fstatat(fd, comp, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISLNK(sb.st_mode))
+				e = ELOOP;
 			ret = (e == ELOOP || e == ENOTDIR) ? TWOFA_ERR_UNSAFE
 							   : TWOFA_ERR_IO;
 			twofa_store_fail(why, ret, e,

@@ -1,1 +1,16 @@
-# pam_twofa.so (filled in by the module work)
+# pam_twofa.so: the module's own files over the static core library.
+# Only pam_sm_* are exported (pam_twofa.map); -z defs makes any symbol
+# left undefined a link error rather than a failure at dlopen() time.
+MODULE_SRCS	:= $(sort $(wildcard pam_module/*.c))
+MODULE_OBJS	:= $(MODULE_SRCS:%.c=$(BUILD)/%.o)
+MODULE_MAP	:= pam_module/pam_twofa.map
+MODULE_SO	:= $(BUILD)/pam_twofa.so
+# token_env (lib/token.c) will add $(LIBJWT) here.
+MODULE_LIBS	:= $(LIBPAM) $(LIBCRYPTO)
+
+BINARIES	+= $(MODULE_SO)
+
+$(MODULE_SO): $(MODULE_OBJS) $(LIBTWOFA) $(MODULE_MAP)
+	$(CC) $(CFLAGS_ALL) -shared -o $@ $(MODULE_OBJS) $(LIBTWOFA) \
+		$(LDFLAGS_ALL) -Wl,-z,defs -Wl,--version-script=$(MODULE_MAP) \
+		$(MODULE_LIBS)

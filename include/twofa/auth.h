@@ -6,6 +6,7 @@
 #define TWOFA_AUTH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "twofa/store.h"
@@ -16,9 +17,19 @@ struct twofa_policy {
 	uint64_t unlock_time; /* seconds; 0: until unlocked by an admin */
 	bool allow_backup;
 	unsigned lock_timeout_ms;
+	/*
+	 * The code ends the typed text (pam_twofa forward_pass: password and
+	 * code typed together). The OTP is the last `digits` characters, a
+	 * backup code the last 8 digits or "NNNN NNNN"; out->code_start says
+	 * where the code began, so the caller can hand on the rest.
+	 */
+	bool code_suffix;
 };
 
-/* deny=5, unlock_time=600, window from record, backup codes accepted. */
+/*
+ * deny=5, unlock_time=600, window from record, backup codes accepted, the
+ * whole text is the code.
+ */
 void twofa_policy_default(struct twofa_policy *pol);
 
 enum twofa_verdict {
@@ -42,6 +53,7 @@ struct twofa_outcome {
 	uint32_t failures;	  /* after this attempt */
 	uint64_t locked_until;	  /* after this attempt; 0 none */
 	bool just_locked;	  /* this failure started the lock */
+	size_t code_start; /* code_suffix: offset of the code in the text */
 };
 
 /*

@@ -50,4 +50,11 @@ int twofa_backup_normalise(const char *typed,
 int twofa_backup_match(const struct twofa_record *rec, const char *code,
 		       unsigned *index);
 
+/*
+ * Spend the time twofa_backup_match() takes for count unused codes of the
+ * default work factor, hashing code with a throwaway salt. For answering a
+ * user without a record about as slowly as one with a record.
+ */
+int twofa_backup_burn(const char *code, unsigned count);
+
 #endif

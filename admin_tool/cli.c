@@ -1,0 +1,297 @@
+/* Shared helpers of the twofa-admin commands. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "twofa/err.h"
+#include "twofa/mem.h"
+#include "twofa/parse.h"
+#include "twofa/uri.h"
+#include "twofa/user.h"
+
+static void verror(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs("twofa-admin: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(fmt, ap);
+	va_end(ap);
+}
+
+int cli_usage_error(const struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(fmt, ap);
+	va_end(ap);
+	if (cli != NULL && cli->cmd != NULL)
+		fprintf(stderr,
+			"usage: twofa-admin [--store DIR] %s %s\n"
+			"(twofa-admin %s --help for more)\n",
+			cli->cmd->name, cli->cmd->usage, cli->cmd->name);
+	return EXIT_USAGE;
+}
+
+int cli_exit_for(int err)
+{
+	switch (err) {
+	case TWOFA_OK:
+		return EXIT_DONE;
+	case TWOFA_ERR_INVALID:
+	case TWOFA_ERR_BAD_USER:
+		return EXIT_USAGE;
+	case TWOFA_ERR_NO_RECORD:
+	case TWOFA_ERR_EXISTS:
+	case TWOFA_ERR_TOKEN:
+		return EXIT_REFUSED;
+	default:
+		return EXIT_SYSTEM;
+	}
+}
+
+int cli_store_fail(const struct cli *cli, int err, const char *user,
+		   const struct twofa_store_error *why)
+{
+	if (err == TWOFA_ERR_NO_RECORD) {
+		cli_error("%s is not enrolled (no record in %s)",
+			  user ? user : "user", cli->store_path);
+	} else if (err == TWOFA_ERR_EXISTS) {
+		cli_error("%s is already enrolled (%s/%s exists; --force "
+			  "replaces it)",
+			  user ? user : "user", cli->store_path,
+			  user ? user : "");
+	} else if (err == TWOFA_ERR_MALFORMED && why != NULL &&
+		   why->parse.what != NULL) {
+		cli_error("%s: %s (line %u: %s)",
+			  why->path[0] ? why->path : cli->store_path,
+			  twofa_strerror(err), why->parse.line,
+			  why->parse.what);
+	} else if (why != NULL && why->what != NULL) {
+		if (why->sys_errno != 0)
+			cli_error("%s: %s: %s", why->path, why->what,
+				  strerror(why->sys_errno));
+		else
+			cli_error("%s: %s", why->path, why->what);
+	} else {
+		cli_error("%s%s%s: %s", cli->store_path, user ? "/" : "",
+			  user ? user : "", twofa_strerror(err));
+	}
+	return cli_exit_for(err);
+}
+
+int cli_parse_uint(const struct cli *cli, const char *option,
+		   const char *value, unsigned min, unsigned max,
+		   unsigned *out)
+{
+	uint64_t v = 0;
+
+	if (twofa_parse_u64(value, strlen(value), max, &v) != TWOFA_OK ||
+	    v < min)
+		return cli_usage_error(cli, "%s: want a number from %u to %u, "
+					    "not '%s'",
+				       option, min, max, value);
+	*out = (unsigned)v;
+	return 0;
+}
+
+int cli_check_user(const struct cli *cli, const char *user)
+{
+	if (twofa_user_valid(user))
+		return 0;
+	return cli_usage_error(cli,
+			       "invalid user name '%s' (letters, digits and "
+			       ". _ - @ $, not starting with . or -, at most "
+			       "%d bytes)",
+			       user, TWOFA_USER_MAX);
+}
+
+int cli_open_store(const struct cli *cli, bool create,
+		   struct twofa_store **st)
+{
+	struct twofa_store_error why;
+	struct stat sb;
+	int ret;
+
+	memset(&why, 0, sizeof(why));
+	*st = NULL;
+	if (cli->store_path[0] != '/') {
+		cli_error("--store %s: must be an absolute path",
+			  cli->store_path);
+		return EXIT_USAGE;
+	}
+	if (create && lstat(cli->store_path, &sb) != 0 && errno == ENOENT) {
+		/* Only the last component; the parents must exist. */
+		if (mkdir(cli->store_path, 0700) != 0 && errno != EEXIST) {
+			cli_error("%s: cannot create store: %s",
+				  cli->store_path, strerror(errno));
+			return EXIT_SYSTEM;
+		}
+	}
+	ret = twofa_store_open(cli->store_path, 0, st, &why);
+	if (ret == TWOFA_OK)
+		return 0;
+	if (ret == TWOFA_ERR_INVALID) {
+		cli_error("%s: %s", why.path,
+			  why.what ? why.what : "invalid store path");
+		return EXIT_USAGE;
+	}
+	return cli_store_fail(cli, ret, NULL, &why);
+}
+
+/* Read one line from fd into buf; 1 if it was longer than size - 1. */
+static int read_line(int fd, char *buf, size_t size, size_t *len)
+{
+	size_t n = 0;
+	int toolong = 0;
+	char c;
+
+	for (;;) {
+		ssize_t r = read(fd, &c, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n')
+			break;
+		if (n + 1 < size)
+			buf[n++] = c;
+		else
+			toolong = 1;
+	}
+	c = 0;
+	buf[n] = '\0';
+	*len = n;
+	return toolong;
+}
+
+int cli_read_code(const char *prompt, bool echo, char *buf, size_t size)
+{
+	struct termios old, quiet;
+	bool tty = isatty(STDIN_FILENO), restore = false;
+	size_t len = 0;
+	int toolong;
+
+	memset(buf, 0, size);
+	fflush(stdout);
+	if (tty) {
+		fputs(prompt, stderr);
+		fflush(stderr);
+		if (!echo && tcgetattr(STDIN_FILENO, &old) == 0) {
+			quiet = old;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			quiet.c_lflag |= ECHONL;
+			restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+		}
+	}
+	toolong = read_line(STDIN_FILENO, buf, size, &len);
+	if (restore)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	if (len > 0 && buf[len - 1] == '\r')
+		buf[--len] = '\0';
+	if (toolong) {
+		twofa_wipe(buf, size);
+		cli_error("the code is too long (more than %zu characters)",
+			  size - 1);
+		return EXIT_USAGE;
+	}
+	if (len == 0) {
+		cli_error("no code was given on %s",
+			  tty ? "the terminal" : "standard input");
+		return EXIT_REFUSED;
+	}
+	return 0;
+}
+
+int cli_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+	struct stat sb;
+	char *buf = NULL;
+	size_t got = 0;
+	int fd, ret = EXIT_SYSTEM;
+
+	*out = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+				O_NONBLOCK);
+	if (fd < 0) {
+		cli_error("%s: cannot open: %s", path,
+			  errno == ELOOP ? "it is a symbolic link"
+					 : strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &sb) != 0) {
+		cli_error("%s: cannot stat: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		cli_error("%s: not a regular file", path);
+		goto out;
+	}
+	if ((size_t)sb.st_size > max) {
+		cli_error("%s: larger than %zu bytes", path, max);
+		goto out;
+	}
+	buf = malloc((size_t)sb.st_size + 1);
+	if (buf == NULL) {
+		cli_error("%s: out of memory", path);
+		goto out;
+	}
+	while (got < (size_t)sb.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)sb.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			cli_error("%s: cannot read: %s", path,
+				  strerror(errno));
+			goto out;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	buf = NULL;
+	ret = 0;
+out:
+	if (buf != NULL)
+		twofa_freezero(buf, (size_t)sb.st_size + 1);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+void cli_format_time(uint64_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t > (uint64_t)INT64_MAX || localtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%d %H:%M:%S %Z", &tm) == 0)
+		snprintf(buf, size, "@%llu", (unsigned long long)t);
+}
+
+void cli_hostname(char *buf, size_t size)
+{
+	if (gethostname(buf, size) != 0 || !twofa_uri_issuer_valid(buf))
+		buf[0] = '\0';
+	buf[size - 1] = '\0';
+}

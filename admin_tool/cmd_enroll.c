@@ -1,0 +1,367 @@
+/*
+ * twofa-admin enroll: a new secret, shown once as URI, QR code and text
+ * with the backup codes; the record is written only after a code from the
+ * user's app verifies.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "show.h"
+#include "twofa/backup.h"
+#include "twofa/base32.h"
+#include "twofa/err.h"
+#include "twofa/mem.h"
+#include "twofa/otp.h"
+#include "twofa/store.h"
+
+#define CONFIRM_PROMPT "Enter a code from the app to confirm: "
+
+struct enroll_opts {
+	enum twofa_otp_type type;
+	enum twofa_alg alg;
+	unsigned digits, period, window, backup;
+	bool window_given, period_given, no_confirm, force;
+	const char *secret; /* --secret BASE32 */
+	struct show_opts show;
+};
+
+enum {
+	OPT_TYPE = 256,
+	OPT_ALG,
+	OPT_DIGITS,
+	OPT_PERIOD,
+	OPT_WINDOW,
+	OPT_ISSUER,
+	OPT_BACKUP,
+	OPT_SECRET,
+	OPT_QR,
+	OPT_PNG,
+	OPT_NO_CONFIRM,
+	OPT_FORCE,
+};
+
+static const struct option enroll_longopts[] = {
+	{"type", required_argument, NULL, OPT_TYPE},
+	{"algorithm", required_argument, NULL, OPT_ALG},
+	{"digits", required_argument, NULL, OPT_DIGITS},
+	{"period", required_argument, NULL, OPT_PERIOD},
+	{"window", required_argument, NULL, OPT_WINDOW},
+	{"issuer", required_argument, NULL, OPT_ISSUER},
+	{"backup-codes", required_argument, NULL, OPT_BACKUP},
+	{"secret", required_argument, NULL, OPT_SECRET},
+	{"qr", required_argument, NULL, OPT_QR},
+	{"png", required_argument, NULL, OPT_PNG},
+	{"no-confirm", no_argument, NULL, OPT_NO_CONFIRM},
+	{"force", no_argument, NULL, OPT_FORCE},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static int parse_opts(struct cli *cli, int argc, char **argv,
+		      struct enroll_opts *o)
+{
+	int c, ret = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->type = TWOFA_TOTP;
+	o->alg = TWOFA_ALG_SHA1;
+	o->digits = 6;
+	o->period = 30;
+	o->backup = TWOFA_BACKUP_DEFAULT;
+	while (ret == 0 && (c = command_getopt(cli, argc, argv, "h",
+					       enroll_longopts)) != -1) {
+		switch (c) {
+		case OPT_TYPE:
+			if (strcmp(optarg, "totp") == 0)
+				o->type = TWOFA_TOTP;
+			else if (strcmp(optarg, "hotp") == 0)
+				o->type = TWOFA_HOTP;
+			else
+				ret = cli_usage_error(cli, "--type: want totp "
+							   "or hotp, not '%s'",
+						      optarg);
+			break;
+		case OPT_ALG:
+			if (twofa_alg_parse(optarg, &o->alg) != TWOFA_OK)
+				ret = cli_usage_error(
+					cli,
+					"--algorithm: want SHA1, SHA256 or "
+					"SHA512, not '%s'",
+					optarg);
+			break;
+		case OPT_DIGITS:
+			ret = cli_parse_uint(cli, "--digits", optarg,
+					     TWOFA_DIGITS_MIN, TWOFA_DIGITS_MAX,
+					     &o->digits);
+			break;
+		case OPT_PERIOD:
+			o->period_given = true;
+			ret = cli_parse_uint(cli, "--period", optarg,
+					     TWOFA_PERIOD_MIN, TWOFA_PERIOD_MAX,
+					     &o->period);
+			break;
+		case OPT_WINDOW:
+			o->window_given = true;
+			ret = cli_parse_uint(cli, "--window", optarg, 0,
+					     TWOFA_WINDOW_MAX, &o->window);
+			break;
+		case OPT_ISSUER:
+			ret = show_parse_issuer(cli, optarg, &o->show);
+			break;
+		case OPT_BACKUP:
+			ret = cli_parse_uint(cli, "--backup-codes", optarg, 0,
+					     TWOFA_BACKUP_MAX, &o->backup);
+			break;
+		case OPT_SECRET:
+			o->secret = optarg;
+			break;
+		case OPT_QR:
+			ret = show_parse_qr(cli, optarg, &o->show);
+			break;
+		case OPT_PNG:
+			o->show.png = optarg;
+			break;
+		case OPT_NO_CONFIRM:
+			o->no_confirm = true;
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
+		case 'h':
+			return -1;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (ret == 0 && o->type == TWOFA_HOTP && o->period_given)
+		ret = cli_usage_error(cli, "--period: only for --type totp");
+	return ret;
+}
+
+/* The secret: --secret (at least 128 bits), else 160 random bits. */
+static int make_secret(struct cli *cli, const struct enroll_opts *o,
+		       struct twofa_record *rec)
+{
+	size_t len = 0;
+
+	if (o->secret == NULL) {
+		rec->secret_len = TWOFA_SECRET_DEFAULT;
+		if (twofa_random(rec->secret, rec->secret_len) != TWOFA_OK) {
+			cli_error("cannot get random bytes for the secret");
+			return EXIT_SYSTEM;
+		}
+		return 0;
+	}
+	if (twofa_base32_decode(o->secret, rec->secret, sizeof(rec->secret),
+				&len) != TWOFA_OK)
+		return cli_usage_error(cli, "--secret: not valid base32 (or "
+					    "longer than %d bytes)",
+				       TWOFA_SECRET_MAX);
+	if (len < TWOFA_SECRET_MIN)
+		return cli_usage_error(cli, "--secret: %zu bits is too short; "
+					    "at least 128 are needed",
+				       len * 8);
+	rec->secret_len = len;
+	return 0;
+}
+
+static void print_secret(const struct twofa_record *rec)
+{
+	char b32[TWOFA_BASE32_MAX_INPUT + 1];
+	size_t i;
+
+	if (twofa_base32_encode(rec->secret, rec->secret_len, b32,
+				sizeof(b32)) != TWOFA_OK)
+		return;
+	fputs("Secret: ", stdout);
+	for (i = 0; b32[i] != '\0'; i++) {
+		if (i > 0 && i % 4 == 0)
+			putchar(' ');
+		putchar(b32[i]);
+	}
+	putchar('\n');
+	twofa_wipe(b32, sizeof(b32));
+}
+
+/*
+ * Check the confirmation code against the new secret, as a login would
+ * (TOTP: the window around now; HOTP: the next counters), and move the
+ * replay guard past it so it cannot be used again to log in.
+ */
+static int confirm(struct twofa_record *rec)
+{
+	char code[CLI_CODE_MAX + 1];
+	uint64_t first, last, matched = 0;
+	uint64_t now = (uint64_t)time(NULL);
+	unsigned window = rec->window;
+	int ret;
+
+	ret = cli_read_code(CONFIRM_PROMPT, true, code, sizeof(code));
+	if (ret != 0)
+		goto out;
+	if (rec->type == TWOFA_TOTP) {
+		uint64_t step = twofa_totp_step(now, rec->period);
+
+		if (window == 0)
+			window = 1; /* allow for a slow typist */
+		first = step >= window ? step - window : 0;
+		last = step + window;
+	} else {
+		first = rec->state.next;
+		last = first + window;
+	}
+	if (twofa_otp_find(rec->secret, rec->secret_len, rec->alg,
+			   rec->digits, code, first, last,
+			   &matched) != TWOFA_OK) {
+		ret = EXIT_REFUSED;
+		goto out;
+	}
+	rec->state.next = matched + 1;
+	ret = 0;
+out:
+	twofa_wipe(code, sizeof(code));
+	return ret;
+}
+
+static int enroll(struct cli *cli, const char *user,
+		  const struct enroll_opts *o)
+{
+	struct twofa_store *st = NULL;
+	struct twofa_store_error why;
+	struct twofa_record rec;
+	char codes[TWOFA_BACKUP_MAX * (TWOFA_BACKUP_DIGITS + 1)];
+	bool png_made = false;
+	int err, ret;
+
+	memset(&why, 0, sizeof(why));
+	memset(codes, 0, sizeof(codes));
+	twofa_record_init(&rec, o->type, (uint64_t)time(NULL));
+	rec.alg = o->alg;
+	rec.digits = o->digits;
+	if (o->type == TWOFA_TOTP)
+		rec.period = o->period;
+	if (o->window_given)
+		rec.window = o->window;
+	ret = make_secret(cli, o, &rec);
+	if (ret != 0)
+		goto out;
+	ret = cli_open_store(cli, true, &st);
+	if (ret != 0)
+		goto out;
+	/* Refuse early, before a secret is shown for nothing. */
+	err = twofa_store_exists(st, user, &why);
+	if (err == TWOFA_OK && !o->force)
+		err = TWOFA_ERR_EXISTS;
+	else if (err == TWOFA_OK || err == TWOFA_ERR_NO_RECORD)
+		err = TWOFA_OK;
+	if (err != TWOFA_OK) {
+		ret = cli_store_fail(cli, err, user, &why);
+		goto out;
+	}
+	if (twofa_backup_generate(&rec, o->backup, codes, sizeof(codes)) !=
+	    TWOFA_OK) {
+		cli_error("cannot generate backup codes");
+		ret = EXIT_SYSTEM;
+		goto out;
+	}
+
+	printf("Enrolling %s: %s, %s, %u digits", user,
+	       twofa_otp_type_name(rec.type), twofa_alg_name(rec.alg),
+	       rec.digits);
+	if (rec.type == TWOFA_TOTP)
+		printf(", %u s period\n", rec.period);
+	else
+		printf(", counter %llu\n",
+		       (unsigned long long)rec.state.next);
+	ret = show_enrollment(cli, &rec, user, &o->show);
+	if (ret != 0)
+		goto out;
+	png_made = o->show.png != NULL;
+	print_secret(&rec);
+	if (o->backup > 0) {
+		printf("Backup codes (each works once; they are not shown "
+		       "again):\n");
+		show_backup_codes(codes, o->backup);
+	}
+	fflush(stdout);
+
+	if (!o->no_confirm) {
+		ret = confirm(&rec);
+		if (ret == EXIT_REFUSED)
+			cli_error("%s: the confirmation code did not verify; "
+				  "nothing was written",
+				  user);
+		if (ret != 0)
+			goto out;
+	}
+	err = twofa_store_create(st, user, &rec, o->force,
+				 TWOFA_LOCK_TIMEOUT_MS, &why);
+	if (err != TWOFA_OK) {
+		ret = cli_store_fail(cli, err, user, &why);
+		goto out;
+	}
+	png_made = false;
+	printf("Enrolled %s in %s.\n", user, cli->store_path);
+	ret = 0;
+out:
+	if (png_made && ret != 0)
+		unlink(o->show.png); /* its secret was never enrolled */
+	twofa_wipe(codes, sizeof(codes));
+	twofa_record_wipe(&rec);
+	twofa_store_close(st);
+	return ret;
+}
+
+static int run(struct cli *cli, int argc, char **argv)
+{
+	struct enroll_opts o;
+	int ret = parse_opts(cli, argc, argv, &o);
+
+	if (ret < 0)
+		return EXIT_DONE; /* --help */
+	if (ret != 0)
+		return ret;
+	if (optind + 1 != argc)
+		return cli_usage_error(cli, "%s",
+				       optind >= argc ? "missing USER"
+						      : "too many arguments");
+	ret = cli_check_user(cli, argv[optind]);
+	if (ret != 0)
+		return ret;
+	return enroll(cli, argv[optind], &o);
+}
+
+const struct command command_enroll = {
+	"enroll",
+	run,
+	"USER [--type totp|hotp] [--algorithm SHA1|SHA256|SHA512] "
+	"[--digits 6|7|8] [--period S] [--window N] [--issuer NAME] "
+	"[--backup-codes N] [--secret BASE32] [--qr utf8|ansi|ascii|none] "
+	"[--png FILE] [--no-confirm] [--force]",
+	"Create a secret for USER and show it once: the otpauth:// URI, a QR\n"
+	"code, the secret in groups of four and the backup codes. Then read\n"
+	"a current code from the app (terminal, or one line of standard\n"
+	"input) and write the record only if it verifies.\n\n"
+	"  --type totp|hotp        time or counter based (totp)\n"
+	"  --algorithm ALG         SHA1, SHA256 or SHA512 (SHA1: what most\n"
+	"                          apps support)\n"
+	"  --digits N              6, 7 or 8 (6)\n"
+	"  --period S              TOTP time step, 1..3600 seconds (30)\n"
+	"  --window N              TOTP: steps accepted either side of now\n"
+	"                          (1); HOTP: counters looked ahead (10);\n"
+	"                          0..100\n"
+	"  --issuer NAME           shown by the app (the host name)\n"
+	"  --backup-codes N        one-time backup codes, 0..20 (10)\n"
+	"  --secret BASE32         adopt this secret (at least 128 bits)\n"
+	"                          instead of a random 160-bit one\n"
+	"  --qr STYLE              utf8, ansi, ascii or none (utf8 on a UTF-8\n"
+	"                          terminal, else ansi; none when standard\n"
+	"                          output is not a terminal)\n"
+	"  --png FILE              also write the QR code to a new PNG file\n"
+	"  --no-confirm            write the record without a confirmation\n"
+	"  --force                 replace an existing record\n",
+};

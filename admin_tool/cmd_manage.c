@@ -1,0 +1,190 @@
+/*
+ * Record upkeep: backup-codes (a fresh set), unlock (clear failures and
+ * lock), disable (remove). Each holds the record's lock and goes through
+ * the core's crash-safe writes, so logins may run meanwhile.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "show.h"
+#include "twofa/backup.h"
+#include "twofa/err.h"
+#include "twofa/mem.h"
+#include "twofa/store.h"
+
+static const struct option help_only[] = {
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+enum { OPT_COUNT = 256 };
+
+static const struct option backup_longopts[] = {
+	{"count", required_argument, NULL, OPT_COUNT},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/*
+ * The USER argument after the options, checked; the store opened and
+ * user's record locked. Returns 0 or an exit status.
+ */
+static int open_user(struct cli *cli, int argc, char **argv,
+		     struct twofa_store **st, struct twofa_handle **h)
+{
+	struct twofa_store_error why;
+	const char *user;
+	int err, ret;
+
+	memset(&why, 0, sizeof(why));
+	*st = NULL;
+	*h = NULL;
+	if (optind + 1 != argc)
+		return cli_usage_error(cli, "%s",
+				       optind >= argc ? "missing USER"
+						      : "too many arguments");
+	user = argv[optind];
+	ret = cli_check_user(cli, user);
+	if (ret != 0)
+		return ret;
+	ret = cli_open_store(cli, false, st);
+	if (ret != 0)
+		return ret;
+	err = twofa_handle_open(*st, user, TWOFA_LOCK_TIMEOUT_MS, h, &why);
+	if (err != TWOFA_OK)
+		return cli_store_fail(cli, err, user, &why);
+	return 0;
+}
+
+static int run_backup_codes(struct cli *cli, int argc, char **argv)
+{
+	struct twofa_store *st = NULL;
+	struct twofa_handle *h = NULL;
+	struct twofa_store_error why;
+	char codes[TWOFA_BACKUP_MAX * (TWOFA_BACKUP_DIGITS + 1)];
+	unsigned count = TWOFA_BACKUP_DEFAULT;
+	int c, err, ret = 0;
+
+	memset(&why, 0, sizeof(why));
+	memset(codes, 0, sizeof(codes));
+	while (ret == 0 && (c = command_getopt(cli, argc, argv, "h",
+					       backup_longopts)) != -1) {
+		if (c == 'h')
+			return EXIT_DONE;
+		if (c != OPT_COUNT)
+			return EXIT_USAGE;
+		ret = cli_parse_uint(cli, "--count", optarg, 1,
+				     TWOFA_BACKUP_MAX, &count);
+	}
+	if (ret == 0)
+		ret = open_user(cli, argc, argv, &st, &h);
+	if (ret != 0)
+		goto out;
+	if (twofa_backup_generate(&h->rec, count, codes, sizeof(codes)) !=
+	    TWOFA_OK) {
+		cli_error("cannot generate backup codes");
+		ret = EXIT_SYSTEM;
+		goto out;
+	}
+	err = twofa_handle_rewrite(h, &why);
+	if (err != TWOFA_OK) {
+		ret = cli_store_fail(cli, err, h->user, &why);
+		goto out;
+	}
+	/* Shown only once they are durable: these are the ones that work. */
+	printf("New backup codes for %s (the old ones no longer work; each "
+	       "works once):\n",
+	       h->user);
+	show_backup_codes(codes, count);
+	ret = EXIT_DONE;
+out:
+	twofa_wipe(codes, sizeof(codes));
+	twofa_handle_close(h);
+	twofa_store_close(st);
+	return ret;
+}
+
+static int run_unlock(struct cli *cli, int argc, char **argv)
+{
+	struct twofa_store *st = NULL;
+	struct twofa_handle *h = NULL;
+	struct twofa_store_error why;
+	uint32_t failures;
+	int c, err, ret;
+
+	memset(&why, 0, sizeof(why));
+	while ((c = command_getopt(cli, argc, argv, "h", help_only)) != -1)
+		return c == 'h' ? EXIT_DONE : EXIT_USAGE;
+	ret = open_user(cli, argc, argv, &st, &h);
+	if (ret != 0)
+		goto out;
+	failures = h->rec.state.failures;
+	if (failures == 0 && h->rec.state.locked_until == 0) {
+		printf("%s was not locked\n", h->user);
+		goto out;
+	}
+	h->rec.state.failures = 0;
+	h->rec.state.locked_until = 0;
+	err = twofa_handle_commit_state(h, &why);
+	if (err != TWOFA_OK) {
+		ret = cli_store_fail(cli, err, h->user, &why);
+		goto out;
+	}
+	printf("%s unlocked (%u failure%s cleared)\n", h->user,
+	       (unsigned)failures, failures == 1 ? "" : "s");
+out:
+	twofa_handle_close(h);
+	twofa_store_close(st);
+	return ret;
+}
+
+static int run_disable(struct cli *cli, int argc, char **argv)
+{
+	struct twofa_store *st = NULL;
+	struct twofa_handle *h = NULL;
+	struct twofa_store_error why;
+	int c, err, ret;
+
+	memset(&why, 0, sizeof(why));
+	while ((c = command_getopt(cli, argc, argv, "h", help_only)) != -1)
+		return c == 'h' ? EXIT_DONE : EXIT_USAGE;
+	ret = open_user(cli, argc, argv, &st, &h);
+	if (ret != 0)
+		goto out;
+	err = twofa_handle_remove(h, &why);
+	if (err != TWOFA_OK) {
+		ret = cli_store_fail(cli, err, h->user, &why);
+		goto out;
+	}
+	printf("%s disabled: record removed from %s\n", h->user,
+	       cli->store_path);
+out:
+	twofa_handle_close(h);
+	twofa_store_close(st);
+	return ret;
+}
+
+const struct command command_backup_codes = {
+	"backup-codes",
+	run_backup_codes,
+	"USER [--count N]",
+	"Replace all of USER's backup codes with N new ones (1..20, default\n"
+	"10) and print them once. The old codes stop working.\n",
+};
+
+const struct command command_unlock = {
+	"unlock",
+	run_unlock,
+	"USER",
+	"Clear USER's failure count and lock.\n",
+};
+
+const struct command command_disable = {
+	"disable",
+	run_disable,
+	"USER",
+	"Remove USER's record. Unless the module runs with nullok, USER can\n"
+	"then no longer log in where pam_twofa is required.\n",
+};

@@ -1,0 +1,225 @@
+/*
+ * twofa-admin status: who is enrolled and how each record stands. Never
+ * shows a code, a secret or a hash.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "twofa/err.h"
+#include "twofa/store.h"
+
+enum { OPT_JSON = 256 };
+
+static const struct option status_longopts[] = {
+	{"json", no_argument, NULL, OPT_JSON},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+struct status_ctx {
+	struct cli *cli;
+	struct twofa_store *st;
+	bool json;
+	unsigned shown;
+	int ret; /* worst exit status so far */
+	uint64_t now;
+};
+
+/* A JSON string; user names and paths are escaped byte by byte. */
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static bool locked_now(const struct twofa_state *s, uint64_t now)
+{
+	return s->locked_until == TWOFA_LOCKED_FOREVER ||
+	       (s->locked_until != 0 && now < s->locked_until);
+}
+
+static void print_json(const char *user, const struct twofa_record *rec,
+		       uint64_t now)
+{
+	const struct twofa_state *s = &rec->state;
+	bool locked = locked_now(s, now);
+
+	fputs("{\"user\":", stdout);
+	json_string(user);
+	printf(",\"type\":\"%s\",\"algorithm\":\"%s\",\"digits\":%u",
+	       twofa_otp_type_name(rec->type), twofa_alg_name(rec->alg),
+	       rec->digits);
+	if (rec->type == TWOFA_TOTP)
+		printf(",\"period\":%u", rec->period);
+	else
+		printf(",\"counter\":%llu", (unsigned long long)s->next);
+	printf(",\"window\":%u,\"backup_codes_left\":%u,"
+	       "\"backup_codes_total\":%u,\"failures\":%u,\"locked\":%s",
+	       rec->window, twofa_record_backup_left(rec), rec->backup_count,
+	       (unsigned)s->failures, locked ? "true" : "false");
+	if (locked && s->locked_until != TWOFA_LOCKED_FOREVER)
+		printf(",\"locked_until\":%llu",
+		       (unsigned long long)s->locked_until);
+	else
+		fputs(",\"locked_until\":null", stdout);
+	printf(",\"locked_until_unlock\":%s",
+	       locked && s->locked_until == TWOFA_LOCKED_FOREVER ? "true"
+								 : "false");
+	if (s->last_success != 0)
+		printf(",\"last_success\":%llu",
+		       (unsigned long long)s->last_success);
+	else
+		fputs(",\"last_success\":null", stdout);
+	printf(",\"created\":%llu}", (unsigned long long)rec->created);
+}
+
+static void print_text(const char *user, const struct twofa_record *rec,
+		       uint64_t now)
+{
+	const struct twofa_state *s = &rec->state;
+	char when[64];
+
+	printf("%s\n", user);
+	printf("  type:          %s, %s, %u digits", twofa_otp_type_name(rec->type),
+	       twofa_alg_name(rec->alg), rec->digits);
+	if (rec->type == TWOFA_TOTP)
+		printf(", %u s period, window %u\n", rec->period, rec->window);
+	else
+		printf(", next counter %llu, look-ahead %u\n",
+		       (unsigned long long)s->next, rec->window);
+	printf("  backup codes:  %u of %u left\n",
+	       twofa_record_backup_left(rec), rec->backup_count);
+	printf("  failures:      %u\n", (unsigned)s->failures);
+	if (!locked_now(s, now)) {
+		printf("  locked:        no\n");
+	} else if (s->locked_until == TWOFA_LOCKED_FOREVER) {
+		printf("  locked:        until twofa-admin unlock\n");
+	} else {
+		cli_format_time(s->locked_until, when, sizeof(when));
+		printf("  locked:        until %s\n", when);
+	}
+	if (s->last_success == 0) {
+		printf("  last success:  never\n");
+	} else {
+		cli_format_time(s->last_success, when, sizeof(when));
+		printf("  last success:  %s\n", when);
+	}
+	cli_format_time(rec->created, when, sizeof(when));
+	printf("  enrolled:      %s\n", when);
+}
+
+/* Show one user; an unreadable record is reported and remembered. */
+static int show_user(const char *user, void *arg)
+{
+	struct status_ctx *ctx = arg;
+	struct twofa_handle *h = NULL;
+	struct twofa_store_error why;
+	int err, ret;
+
+	memset(&why, 0, sizeof(why));
+	err = twofa_handle_open(ctx->st, user, TWOFA_LOCK_TIMEOUT_MS, &h,
+				&why);
+	if (err != TWOFA_OK) {
+		ret = cli_store_fail(ctx->cli, err, user, &why);
+		if (ret > ctx->ret)
+			ctx->ret = ret;
+		return 0; /* go on with the others */
+	}
+	if (ctx->json) {
+		if (ctx->shown > 0)
+			putchar(',');
+		print_json(user, &h->rec, ctx->now);
+	} else {
+		print_text(user, &h->rec, ctx->now);
+	}
+	ctx->shown++;
+	twofa_handle_close(h);
+	return 0;
+}
+
+static int run(struct cli *cli, int argc, char **argv)
+{
+	struct status_ctx ctx;
+	struct twofa_store_error why;
+	const char *user = NULL;
+	int c, err, ret;
+
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&why, 0, sizeof(why));
+	ctx.cli = cli;
+	ctx.now = (uint64_t)time(NULL);
+	while ((c = command_getopt(cli, argc, argv, "h", status_longopts)) !=
+	       -1) {
+		if (c == 'h')
+			return EXIT_DONE;
+		if (c != OPT_JSON)
+			return EXIT_USAGE;
+		ctx.json = true;
+	}
+	if (argc - optind > 1)
+		return cli_usage_error(cli, "too many arguments");
+	if (optind < argc) {
+		user = argv[optind];
+		ret = cli_check_user(cli, user);
+		if (ret != 0)
+			return ret;
+	}
+	ret = cli_open_store(cli, false, &ctx.st);
+	if (ret != 0)
+		return ret;
+	ctx.cli = cli;
+	if (user != NULL) {
+		show_user(user, &ctx);
+		if (ctx.json && ctx.shown > 0)
+			putchar('\n');
+		ret = ctx.ret;
+		goto out;
+	}
+	if (ctx.json) {
+		fputs("{\"store\":", stdout);
+		json_string(cli->store_path);
+		fputs(",\"users\":[", stdout);
+	}
+	err = twofa_store_list(ctx.st, show_user, &ctx, &why);
+	if (ctx.json)
+		fputs("]}\n", stdout);
+	else if (err == TWOFA_OK && ctx.shown == 0 && ctx.ret == 0)
+		printf("no users enrolled in %s\n", cli->store_path);
+	ret = ctx.ret;
+	if (err != TWOFA_OK)
+		ret = cli_store_fail(cli, err, NULL, &why);
+out:
+	twofa_store_close(ctx.st);
+	return ret;
+}
+
+const struct command command_status = {
+	"status",
+	run,
+	"[USER] [--json]",
+	"Without USER, every enrolled user; with USER, that one: type,\n"
+	"algorithm, digits, period or next counter, window, backup codes\n"
+	"left, failures, lock, last success, enrollment time. Never a code or\n"
+	"a secret. A record that cannot be read is reported on stderr (exit\n"
+	"status 3) and the others are still shown.\n\n"
+	"  --json   one JSON object per user with the fields user, type,\n"
+	"           algorithm, digits, period (totp) or counter (hotp),\n"
+	"           window, backup_codes_left, backup_codes_total,\n"
+	"           failures, locked, locked_until (Unix time or null),\n"
+	"           locked_until_unlock, last_success (Unix time or null),\n"
+	"           created; for all users wrapped as\n"
+	"           {\"store\": DIR, \"users\": [...]}\n",
+};

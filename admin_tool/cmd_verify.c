@@ -1,0 +1,108 @@
+/*
+ * twofa-admin verify: check one code exactly as a login would, through
+ * the same twofa_authenticate() the PAM module calls: it consumes the
+ * code, counts failures and locks.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "twofa/auth.h"
+#include "twofa/err.h"
+#include "twofa/mem.h"
+#include "twofa/store.h"
+
+static const struct option verify_longopts[] = {
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static void print_locked(const char *user, uint64_t until)
+{
+	char when[64];
+
+	if (until == TWOFA_LOCKED_FOREVER) {
+		cli_error("%s is locked until unlocked with twofa-admin unlock",
+			  user);
+		return;
+	}
+	cli_format_time(until, when, sizeof(when));
+	cli_error("%s is locked until %s", user, when);
+}
+
+static int run(struct cli *cli, int argc, char **argv)
+{
+	struct twofa_store *st = NULL;
+	struct twofa_store_error why;
+	struct twofa_policy pol;
+	struct twofa_outcome res;
+	char code[CLI_CODE_MAX + 1];
+	const char *user;
+	int c, err, ret;
+
+	memset(&why, 0, sizeof(why));
+	memset(code, 0, sizeof(code));
+	while ((c = command_getopt(cli, argc, argv, "h", verify_longopts)) !=
+	       -1)
+		return c == 'h' ? EXIT_DONE : EXIT_USAGE;
+	if (optind + 1 != argc)
+		return cli_usage_error(cli, "%s",
+				       optind >= argc ? "missing USER"
+						      : "too many arguments");
+	user = argv[optind];
+	ret = cli_check_user(cli, user);
+	if (ret != 0)
+		return ret;
+	ret = cli_open_store(cli, false, &st);
+	if (ret != 0)
+		goto out;
+	ret = cli_read_code("Verification code: ", false, code, sizeof(code));
+	if (ret != 0)
+		goto out;
+	twofa_policy_default(&pol);
+	err = twofa_authenticate(st, user, code, (uint64_t)time(NULL), &pol,
+				 &res, &why);
+	if (err != TWOFA_OK) {
+		ret = cli_store_fail(cli, err, user, &why);
+		goto out;
+	}
+	switch (res.verdict) {
+	case TWOFA_VERDICT_ACCEPTED:
+		if (res.method == TWOFA_METHOD_BACKUP)
+			printf("%s: backup code accepted; %u left\n", user,
+			       res.backup_left);
+		else
+			printf("%s: %s code accepted\n", user,
+			       twofa_method_name(res.method));
+		ret = EXIT_DONE;
+		break;
+	case TWOFA_VERDICT_LOCKED:
+		print_locked(user, res.locked_until);
+		ret = EXIT_REFUSED;
+		break;
+	default:
+		cli_error("%s: code refused (%u consecutive failure%s)", user,
+			  res.failures, res.failures == 1 ? "" : "s");
+		if (res.just_locked)
+			print_locked(user, res.locked_until);
+		ret = EXIT_REFUSED;
+		break;
+	}
+out:
+	twofa_wipe(code, sizeof(code));
+	twofa_store_close(st);
+	return ret;
+}
+
+const struct command command_verify = {
+	"verify",
+	run,
+	"USER",
+	"Read one code (from the terminal without echo, or one line of\n"
+	"standard input) and check it for USER exactly as a login would:\n"
+	"an accepted code is used up, a wrong one counts as a failure, and\n"
+	"5 failures lock the account for 10 minutes (the module's defaults).\n"
+	"Exit status 0 when accepted, 1 when refused or locked.\n",
+};

@@ -1,0 +1,45 @@
+/*
+ * pam_twofa's module arguments (pam_twofa(8)), parsed strictly and without
+ * any PAM call, so the parser can be fuzzed on its own.
+ */
+#ifndef PAM_TWOFA_OPTIONS_H
+#define PAM_TWOFA_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TWOFA_PROMPT_DEFAULT "Verification code: "
+#define TWOFA_PROMPT_FORWARD "Password and verification code: "
+#define TWOFA_PROMPT_MAX     256      /* bytes of prompt= text */
+#define TWOFA_ENV_NAME_MAX   64	      /* bytes of a token_env= name */
+#define TWOFA_DENY_MAX	     1000     /* deny= */
+#define TWOFA_UNLOCK_MAX     31536000 /* unlock_time=: one year, in seconds */
+
+struct twofa_options {
+	const char *store;     /* points into argv or a constant */
+	const char *prompt;    /* points into argv or a constant */
+	const char *token_env; /* NULL: off */
+	int window;	       /* -1: the record's value */
+	unsigned deny;
+	uint64_t unlock_time;
+	bool nullok;
+	bool try_first_pass;
+	bool use_first_pass;
+	bool forward_pass;
+	bool no_backup_codes;
+	bool echo;
+	bool debug;
+};
+
+/*
+ * Parse argc/argv into opt (defaults first). Every option may appear once;
+ * integers are plain decimal with range checks; an unknown, repeated or
+ * malformed option, or a contradictory pair, returns -1 and writes a short
+ * description into err (err_size bytes, always NUL-terminated) for the
+ * log. Returns 0 on success. The strings in opt point into argv.
+ */
+int twofa_options_parse(int argc, const char *const *argv,
+			struct twofa_options *opt, char *err, size_t err_size);
+
+#endif

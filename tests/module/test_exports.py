@@ -1,0 +1,26 @@
+"""Only pam_sm_* leave the module (version script)."""
+
+import ctypes
+import subprocess
+
+from conftest import MODULE
+
+
+def test_only_pam_sm_symbols_exported():
+    out = subprocess.run(["nm", "-D", "--defined-only", str(MODULE)],
+                         capture_output=True, text=True, check=True).stdout
+    names = sorted(l.split()[-1] for l in out.splitlines() if l.strip())
+    assert names == ["pam_sm_authenticate", "pam_sm_setcred"]
+
+
+def test_dlsym_finds_entry_points_only():
+    lib = ctypes.CDLL(str(MODULE))  # dlopen
+    for name in ("pam_sm_authenticate", "pam_sm_setcred"):
+        assert getattr(lib, name)  # dlsym
+    for name in ("twofa_authenticate", "twofa_options_parse",
+                 "twofa_store_open", "twofa_hotp", "log_decision"):
+        try:
+            getattr(lib, name)
+        except AttributeError:
+            continue
+        raise AssertionError(f"{name} is exported")

@@ -1,0 +1,24 @@
+# Shared test tooling (not installed), for any test that drives PAM:
+#   pamrun          a PAM application: private confdir, scripted answers,
+#                   N logins released at the same instant
+#   syslog-sink     a tiny syslog daemon; tests/tools/with-syslog runs a
+#                   command with a private /dev/log captured to a file
+#   twofa-testrec   writes and dumps records over the core library
+# Depend on the phony target test-tools (fragments are included in
+# alphabetical order, so the variable may not be set yet where you are).
+TEST_TOOLS	:= $(BUILD)/tests/tools/pamrun $(BUILD)/tests/tools/syslog-sink \
+		   $(BUILD)/tests/tools/twofa-testrec
+TEST_PACKAGES	+= util-linux libpam-modules
+
+.PHONY: test-tools
+test-tools: $(TEST_TOOLS)
+
+$(BUILD)/tests/tools/pamrun: $(BUILD)/tests/tools/pamrun.o
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBPAM)
+
+$(BUILD)/tests/tools/syslog-sink: $(BUILD)/tests/tools/syslog-sink.o
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL)
+
+$(BUILD)/tests/tools/twofa-testrec: $(BUILD)/tests/tools/twofa-testrec.o \
+		$(LIBTWOFA)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBCRYPTO)
