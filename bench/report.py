@@ -227,11 +227,140 @@ def main():
               f"{b - a:+,} KiB |")
         p("")
 
-    for sec in ("admin", "tokens", "breakdown", "notes"):
-        path = os.path.join(out, f"{sec}.md")
-        if os.path.exists(path):
-            with open(path) as f:
-                p(f.read().rstrip() + "\n")
+    # ---- where the time goes ----
+    core = rows_of(rows, phase="core")
+    warm = rows_of(rows, phase="warm")
+    if core or warm:
+        p("## Where a login's time goes\n")
+    if core:
+        c = core[0]
+        f = lambda k: float(c[k])
+        p(f"Our core without libpam (`bench/core.c`, {c['logins']} logins "
+          f"with {int(c['users']):,} users, medians): opening the store "
+          f"(the O_NOFOLLOW walk from `/`) {f('store_open_us'):.0f} µs, "
+          f"opening + locking + reading + parsing the record "
+          f"{f('record_open_us'):.0f} µs, checking the code "
+          f"{f('code_check_us'):.0f} µs, the durable commit (one pwrite "
+          f"and one fdatasync) **{f('commit_us'):.0f} µs**, closing "
+          f"{f('close_us'):.0f} µs; {f('total_us'):.0f} µs in all.\n")
+    if warm:
+        p("The same logins with each module kept loaded by the driver "
+          "(`--preload`), so `pam_end()` does not unload it and the next "
+          "`pam_start()` does not load it again (median µs):\n")
+        p("| module | loaded per login | kept loaded | loading costs |")
+        p("|---|---:|---:|---:|")
+        size = int(warm[0]["users"])
+        cold = {svc: pct(raw(out, size, svc, "ok"), 0.5) for svc, _ in MODS}
+        if floor:
+            cold["permit"] = float(floor[0]["median_us"])
+        for svc, name in MODS + [("permit", "pam_permit (floor)")]:
+            r = rows_of(warm, service=svc)
+            if not r:
+                continue
+            wv = float(r[0]["median_us"])
+            cv = cold.get(svc)
+            p(f"| {name} | {us(cv)} | {us(wv)} | "
+              f"{us(cv - wv) if cv is not None else '–'} |")
+        p("")
+    path = os.path.join(out, "strace-c-w.twofa.detail")
+    if os.path.exists(path):
+        with open(path) as fh:
+            lines = fh.read().splitlines()
+        p("`strace -f -c -w` over our module's logins (wall time per "
+          "system call; strace slows every call, so read the shares, not "
+          "the absolute numbers):\n")
+        p("```")
+        p("\n".join(lines[:14]))
+        p("```\n")
+
+    # ---- admin ----
+    adm = rows_of(rows, phase="admin")
+    if adm and not rows_of(adm, missing="1"):
+        p("## Admin\n")
+        get = lambda w: (rows_of(adm, what=w) or [None])[0]
+        d, nb, pr = get("enroll_default"), get("enroll_no_backup"), \
+            get("process")
+        if d:
+            n = int(d["n"])
+            cpu = (float(d["user_s"]) + float(d["sys_s"])) / n * 1000
+            p(f"Enrolling {n:,} users with the defaults (`twofa-admin "
+              f"enroll USER --no-confirm --qr none`, ten backup codes "
+              f"each), two at a time on the two cores: "
+              f"**{float(d['wall_s']):.1f} s**, "
+              f"{float(d['wall_s']) / n * 1000:.1f} ms per enrollment of "
+              f"wall time, {cpu:.1f} ms of CPU per enrollment.")
+            parts = []
+            if nb:
+                m = int(nb["n"])
+                nbc = (float(nb["user_s"]) + float(nb["sys_s"])) / m * 1000
+                nbw = float(nb["wall_s"]) / m * 1000
+                parts.append(f"the same enrollment without backup codes "
+                             f"(`--backup-codes 0`) takes {nbw:.1f} ms "
+                             f"({nbc:.1f} ms CPU)")
+                parts.append(f"so the ten PBKDF2 hashes (16,000 "
+                             f"iterations each, by design) are "
+                             f"{cpu - nbc:.1f} ms, "
+                             f"{(cpu - nbc) / 10:.1f} ms per code, "
+                             f"{(cpu - nbc) / cpu * 100:.0f}% of the CPU")
+            if pr:
+                m = int(pr["n"])
+                parts.append(f"starting `twofa-admin` and reading one "
+                             f"record (`status USER`) is "
+                             f"{float(pr['wall_s']) / m * 1000:.1f} ms")
+            sy = get("enroll_syscalls")
+            if sy:
+                parts.append(f"each enrollment makes {sy.get('fsync', '?')} "
+                             f"fsync calls (the new file and the directory) "
+                             f"and {sy.get('renameat2', '?')} rename")
+            if parts:
+                p("Where it goes: " + "; ".join(parts) + ".\n")
+        hf = os.path.join(out, "hyperfine-qr.json")
+        if os.path.exists(hf):
+            import json
+            with open(hf) as fh:
+                res = json.load(fh)["results"]
+            if len(res) == 2:
+                a0, a1 = res[0], res[1]
+                diff = (a1["mean"] - a0["mean"]) * 1000
+                err = (a0["stddev"] ** 2 + a1["stddev"] ** 2) ** 0.5 * 1000
+                p(f"QR code (hyperfine, {len(a1['times'])} runs): "
+                  f"`twofa-admin qr USER --qr utf8` takes "
+                  f"{a1['mean'] * 1000:.2f} ± {a1['stddev'] * 1000:.2f} ms, "
+                  f"`--qr none` {a0['mean'] * 1000:.2f} ± "
+                  f"{a0['stddev'] * 1000:.2f} ms: rendering one QR code "
+                  f"costs {diff:.2f} ± {err:.2f} ms, lost in the process "
+                  f"start-up.\n")
+
+    # ---- tokens ----
+    tok = rows_of(rows, phase="tokens")
+    ossl = rows_of(rows, phase="openssl")
+    if tok:
+        p("## Tokens\n")
+        p("Through the core (`lib/token.c` over libjwt 1.10), one process, "
+          "fresh keys of the default sizes; `twofa_token_issue()` checks "
+          "every token it signs before returning it. The ceiling is "
+          "`openssl speed` for the same key type on the same machine.\n")
+        p("| alg | issued/s | openssl sign/s | verified/s | openssl "
+          "verify/s | issue / ceiling | verify / ceiling |")
+        p("|---|---:|---:|---:|---:|---:|---:|")
+        for t in tok:
+            o = rows_of(ossl, alg=t["alg"])
+            si = float(o[0]["sign_per_s"]) if o else None
+            sv = float(o[0]["verify_per_s"]) if o else None
+            iss, ver = float(t["issue_per_s"]), float(t["verify_per_s"])
+            # issuing = one signature + one verification
+            ceil_i = 1 / (1 / si + 1 / sv) if si and sv else None
+            p(f"| {t['alg']} ({t['bits']} bits) | {iss:,.0f} | "
+              f"{si:,.0f} | {ver:,.0f} | {sv:,.0f} | "
+              f"{iss / ceil_i:.2f}× | {ver / sv:.2f}× |"
+              if si and sv else
+              f"| {t['alg']} | {iss:,.0f} | – | {ver:,.0f} | – | – | – |")
+        p("\n(The issue ceiling is one signature plus one verification.)\n")
+
+    notes = os.path.join(out, "notes.md")
+    if os.path.exists(notes):
+        with open(notes) as fh:
+            p(fh.read().rstrip() + "\n")
 
     p("## Verdict\n")
     for name, size, r_ga, met in verdicts:
