@@ -38,3 +38,14 @@ bench: bench-deps
 	sh bench/run.sh $(BUILD)
 	/usr/bin/python3 bench/report.py $(BUILD)/bench/out bench/RESULTS.md
 	@echo "bench: results in bench/RESULTS.md"
+
+# make check: the benchmark's smoke mode (1,000 users, a few logins per
+# module, a few seconds) and a check of what it relies on and shows.
+TEST_PACKAGES	+= libpam-google-authenticator libpam-oath strace hyperfine \
+		   time openssl
+CHECK_TARGETS	+= check-bench
+
+.PHONY: check-bench
+check-bench: bench-bins
+	sh bench/run.sh $(BUILD) --smoke --out $(BUILD)/bench/smoke
+	/usr/bin/python3 bench/smoke_check.py $(BUILD)/bench/smoke/results.txt
