@@ -224,7 +224,7 @@ def main():
         p("| module | logins | peak RSS after 10% | at the end | growth |")
         p("|---|---:|---:|---:|---:|")
         for r in mem:
-            name = dict(MODS)[r["service"]]
+            name = dict(MODS + [("permit", "pam_permit (libpam, driver)")])[r["service"]]
             a, b = int(r["rss_early_kb"]), int(r["rss_end_kb"])
             p(f"| {name} | {int(r['logins']):,} | {a:,} KiB | {b:,} KiB | "
               f"{b - a:+,} KiB |")

@@ -309,6 +309,9 @@ series memory --service twofa --first $m1 --stride $ms --count $n \
 	--mode ok --label "users=$prev"
 series memory --service ga --first $m2 --stride $ms --count $n_ga \
 	--mode ok --label "users=$prev"
+# the same driver and libpam with pam_permit, for comparison
+series memory --service permit --first 0 --count $n --mode ok \
+	--label "users=$prev"
 log "done measuring logins"
 
 # Where our login's time goes: the core's steps without libpam, and the
