@@ -10,3 +10,13 @@ $(BUILD)/admin_tool/main.o: CPPFLAGS_ALL += -DTWOFA_VERSION='"$(VERSION)"'
 $(BUILD)/twofa-admin: $(ADMIN_OBJS) $(LIBTWOFA)
 	$(CC) $(CFLAGS_ALL) -o $@ $(ADMIN_OBJS) $(LIBTWOFA) $(LDFLAGS_ALL) \
 		$(LIBQRENCODE) $(LIBPNG) $(LIBJWT) $(LIBCRYPTO)
+
+# make demo (SPEC 5): on a fresh Debian machine, install what is missing,
+# build, then run the whole flow in a sandbox (tools/demo.sh): a scratch
+# store, a private PAM config dir, logins through the real libpam.
+DEMO_PACKAGES	:= oathtool util-linux libpam-modules
+
+demo:
+	sh tools/install-deps.sh $(sort $(BUILD_PACKAGES) $(DEMO_PACKAGES))
+	$(MAKE) --no-print-directory all test-tools
+	sh tools/demo.sh $(BUILD)

@@ -1,6 +1,8 @@
 /* Shared helpers of the twofa-admin commands. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,14 +40,17 @@ int cli_usage_error(const struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* One line: "twofa-admin: CMD: what (see twofa-admin CMD --help)". */
+	fflush(stdout);
+	fputs("twofa-admin: ", stderr);
+	if (cli != NULL && cli->cmd != NULL)
+		fprintf(stderr, "%s: ", cli->cmd->name);
 	va_start(ap, fmt);
-	verror(fmt, ap);
+	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	if (cli != NULL && cli->cmd != NULL)
-		fprintf(stderr,
-			"usage: twofa-admin [--store DIR] %s %s\n"
-			"(twofa-admin %s --help for more)\n",
-			cli->cmd->name, cli->cmd->usage, cli->cmd->name);
+		fprintf(stderr, " (see twofa-admin %s --help)", cli->cmd->name);
+	fputc('\n', stderr);
 	return EXIT_USAGE;
 }
 
@@ -96,16 +101,16 @@ int cli_store_fail(const struct cli *cli, int err, const char *user,
 	return cli_exit_for(err);
 }
 
-int cli_parse_uint(const struct cli *cli, const char *option,
-		   const char *value, unsigned min, unsigned max,
-		   unsigned *out)
+int cli_parse_uint(const struct cli *cli, const char *option, const char *value,
+		   unsigned min, unsigned max, unsigned *out)
 {
 	uint64_t v = 0;
 
 	if (twofa_parse_u64(value, strlen(value), max, &v) != TWOFA_OK ||
 	    v < min)
-		return cli_usage_error(cli, "%s: want a number from %u to %u, "
-					    "not '%s'",
+		return cli_usage_error(cli,
+				       "%s: want a number from %u to %u, "
+				       "not '%s'",
 				       option, min, max, value);
 	*out = (unsigned)v;
 	return 0;
@@ -122,8 +127,7 @@ int cli_check_user(const struct cli *cli, const char *user)
 			       user, TWOFA_USER_MAX);
 }
 
-int cli_open_store(const struct cli *cli, bool create,
-		   struct twofa_store **st)
+int cli_open_store(const struct cli *cli, bool create, struct twofa_store **st)
 {
 	struct twofa_store_error why;
 	struct stat sb;
@@ -155,16 +159,77 @@ int cli_open_store(const struct cli *cli, bool create,
 	return cli_store_fail(cli, ret, NULL, &why);
 }
 
-/* Read one line from fd into buf; 1 if it was longer than size - 1. */
-static int read_line(int fd, char *buf, size_t size, size_t *len)
+/* A signal that arrived while the terminal's echo was off. */
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
 {
+	got_signal = sig;
+}
+
+static const int tty_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define N_TTY_SIGNALS (sizeof(tty_signals) / sizeof(tty_signals[0]))
+
+/* The handlers and signal mask in force before catch_signals(). */
+struct saved_signals {
+	struct sigaction act[N_TTY_SIGNALS];
+	sigset_t mask;
+};
+
+/*
+ * Catch the signals that would otherwise leave the terminal without
+ * echo. They stay blocked except while read_line() waits in ppoll(), so
+ * one cannot slip in between a check and a blocking read().
+ */
+static void catch_signals(struct saved_signals *saved)
+{
+	struct sigaction sa;
+	sigset_t block;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	got_signal = 0;
+	for (i = 0; i < N_TTY_SIGNALS; i++)
+		sigaddset(&block, tty_signals[i]);
+	sigprocmask(SIG_BLOCK, &block, &saved->mask);
+	for (i = 0; i < N_TTY_SIGNALS; i++)
+		sigaction(tty_signals[i], &sa, &saved->act[i]);
+}
+
+static void release_signals(const struct saved_signals *saved)
+{
+	size_t i;
+
+	for (i = 0; i < N_TTY_SIGNALS; i++)
+		sigaction(tty_signals[i], &saved->act[i], NULL);
+	sigprocmask(SIG_SETMASK, &saved->mask, NULL);
+}
+
+/*
+ * Read one line from fd into buf; 1 if it was longer than size - 1.
+ * With waitmask, wait for input in ppoll() with that signal mask and stop
+ * when a caught signal arrives.
+ */
+static int read_line(int fd, char *buf, size_t size, size_t *len,
+		     const sigset_t *waitmask)
+{
+	struct pollfd pfd = {fd, POLLIN, 0};
 	size_t n = 0;
 	int toolong = 0;
 	char c;
 
 	for (;;) {
-		ssize_t r = read(fd, &c, 1);
+		ssize_t r;
 
+		if (waitmask != NULL && ppoll(&pfd, 1, NULL, waitmask) < 0) {
+			if (errno == EINTR && got_signal == 0)
+				continue;
+			break;
+		}
+		r = read(fd, &c, 1);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0 || c == '\n')
@@ -183,6 +248,7 @@ static int read_line(int fd, char *buf, size_t size, size_t *len)
 int cli_read_code(const char *prompt, bool echo, char *buf, size_t size)
 {
 	struct termios old, quiet;
+	struct saved_signals saved;
 	bool tty = isatty(STDIN_FILENO), restore = false;
 	size_t len = 0;
 	int toolong;
@@ -190,18 +256,36 @@ int cli_read_code(const char *prompt, bool echo, char *buf, size_t size)
 	memset(buf, 0, size);
 	fflush(stdout);
 	if (tty) {
-		fputs(prompt, stderr);
-		fflush(stderr);
+		/*
+		 * Echo off before the prompt: TCSAFLUSH drops what was typed
+		 * before it, but nothing typed after it is lost.
+		 */
 		if (!echo && tcgetattr(STDIN_FILENO, &old) == 0) {
 			quiet = old;
 			quiet.c_lflag &= ~(tcflag_t)ECHO;
 			quiet.c_lflag |= ECHONL;
-			restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+			catch_signals(&saved);
+			restore =
+			    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+			if (!restore)
+				release_signals(&saved);
+		}
+		fputs(prompt, stderr);
+		fflush(stderr);
+	}
+	toolong = read_line(STDIN_FILENO, buf, size, &len,
+			    restore ? &saved.mask : NULL);
+	if (restore) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
+		release_signals(&saved);
+		if (got_signal != 0) {
+			/* Echo is back on: now die of it as we would have. */
+			twofa_wipe(buf, size);
+			fputc('\n', stderr);
+			raise(got_signal);
+			return EXIT_REFUSED; /* it was ignored before us */
 		}
 	}
-	toolong = read_line(STDIN_FILENO, buf, size, &len);
-	if (restore)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
 	if (len > 0 && buf[len - 1] == '\r')
 		buf[--len] = '\0';
 	if (toolong) {
@@ -227,8 +311,8 @@ int cli_read_file(const char *path, size_t max, char **out, size_t *len)
 
 	*out = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-				O_NONBLOCK);
+	fd = open(path,
+		  O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		cli_error("%s: cannot open: %s", path,
 			  errno == ELOOP ? "it is a symbolic link"
@@ -258,8 +342,7 @@ int cli_read_file(const char *path, size_t max, char **out, size_t *len)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			cli_error("%s: cannot read: %s", path,
-				  strerror(errno));
+			cli_error("%s: cannot read: %s", path, strerror(errno));
 			goto out;
 		}
 		if (r == 0)

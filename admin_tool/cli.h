@@ -27,7 +27,7 @@ struct command;
 
 /* The invocation, shared by all commands. */
 struct cli {
-	const char *store_path;	    /* --store or the default */
+	const char *store_path;	   /* --store or the default */
 	const struct command *cmd; /* the command being run */
 };
 
@@ -35,7 +35,7 @@ struct cli {
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A usage error: the message, then a pointer to --help. EXIT_USAGE. */
 int cli_usage_error(const struct cli *cli, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* The exit status a core error code maps to. */
 int cli_exit_for(int err);
@@ -51,9 +51,8 @@ int cli_store_fail(const struct cli *cli, int err, const char *user,
  * Strict unsigned option value: decimal, within min..max, else a usage
  * message naming the option. Returns 0 or EXIT_USAGE.
  */
-int cli_parse_uint(const struct cli *cli, const char *option,
-		   const char *value, unsigned min, unsigned max,
-		   unsigned *out);
+int cli_parse_uint(const struct cli *cli, const char *option, const char *value,
+		   unsigned min, unsigned max, unsigned *out);
 
 /* Refuse a user name the store would refuse, before any path. */
 int cli_check_user(const struct cli *cli, const char *user);
@@ -63,8 +62,7 @@ int cli_check_user(const struct cli *cli, const char *user);
  * the core then checks it and every parent like any other store.
  * Returns 0 or an exit status (message printed).
  */
-int cli_open_store(const struct cli *cli, bool create,
-		   struct twofa_store **st);
+int cli_open_store(const struct cli *cli, bool create, struct twofa_store **st);
 
 /*
  * Read one code: from the terminal (prompt on stderr, no echo unless

@@ -3,6 +3,7 @@
  * with the backup codes; the record is written only after a code from the
  * user's app verifies.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,20 +46,20 @@ enum {
 };
 
 static const struct option enroll_longopts[] = {
-	{"type", required_argument, NULL, OPT_TYPE},
-	{"algorithm", required_argument, NULL, OPT_ALG},
-	{"digits", required_argument, NULL, OPT_DIGITS},
-	{"period", required_argument, NULL, OPT_PERIOD},
-	{"window", required_argument, NULL, OPT_WINDOW},
-	{"issuer", required_argument, NULL, OPT_ISSUER},
-	{"backup-codes", required_argument, NULL, OPT_BACKUP},
-	{"secret", required_argument, NULL, OPT_SECRET},
-	{"qr", required_argument, NULL, OPT_QR},
-	{"png", required_argument, NULL, OPT_PNG},
-	{"no-confirm", no_argument, NULL, OPT_NO_CONFIRM},
-	{"force", no_argument, NULL, OPT_FORCE},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"type", required_argument, NULL, OPT_TYPE},
+    {"algorithm", required_argument, NULL, OPT_ALG},
+    {"digits", required_argument, NULL, OPT_DIGITS},
+    {"period", required_argument, NULL, OPT_PERIOD},
+    {"window", required_argument, NULL, OPT_WINDOW},
+    {"issuer", required_argument, NULL, OPT_ISSUER},
+    {"backup-codes", required_argument, NULL, OPT_BACKUP},
+    {"secret", required_argument, NULL, OPT_SECRET},
+    {"qr", required_argument, NULL, OPT_QR},
+    {"png", required_argument, NULL, OPT_PNG},
+    {"no-confirm", no_argument, NULL, OPT_NO_CONFIRM},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static int parse_opts(struct cli *cli, int argc, char **argv,
@@ -81,17 +82,18 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 			else if (strcmp(optarg, "hotp") == 0)
 				o->type = TWOFA_HOTP;
 			else
-				ret = cli_usage_error(cli, "--type: want totp "
-							   "or hotp, not '%s'",
+				ret = cli_usage_error(cli,
+						      "--type: want totp "
+						      "or hotp, not '%s'",
 						      optarg);
 			break;
 		case OPT_ALG:
 			if (twofa_alg_parse(optarg, &o->alg) != TWOFA_OK)
 				ret = cli_usage_error(
-					cli,
-					"--algorithm: want SHA1, SHA256 or "
-					"SHA512, not '%s'",
-					optarg);
+				    cli,
+				    "--algorithm: want SHA1, SHA256 or "
+				    "SHA512, not '%s'",
+				    optarg);
 			break;
 		case OPT_DIGITS:
 			ret = cli_parse_uint(cli, "--digits", optarg,
@@ -158,12 +160,14 @@ static int make_secret(struct cli *cli, const struct enroll_opts *o,
 	}
 	if (twofa_base32_decode(o->secret, rec->secret, sizeof(rec->secret),
 				&len) != TWOFA_OK)
-		return cli_usage_error(cli, "--secret: not valid base32 (or "
-					    "longer than %d bytes)",
+		return cli_usage_error(cli,
+				       "--secret: not valid base32 (or "
+				       "longer than %d bytes)",
 				       TWOFA_SECRET_MAX);
 	if (len < TWOFA_SECRET_MIN)
-		return cli_usage_error(cli, "--secret: %zu bits is too short; "
-					    "at least 128 are needed",
+		return cli_usage_error(cli,
+				       "--secret: %zu bits is too short; "
+				       "at least 128 are needed",
 				       len * 8);
 	rec->secret_len = len;
 	return 0;
@@ -214,9 +218,10 @@ static int confirm(struct twofa_record *rec)
 		first = rec->state.next;
 		last = first + window;
 	}
-	if (twofa_otp_find(rec->secret, rec->secret_len, rec->alg,
-			   rec->digits, code, first, last,
-			   &matched) != TWOFA_OK) {
+	if (twofa_otp_find(rec->secret, rec->secret_len, rec->alg, rec->digits,
+			   code, first, last, &matched) != TWOFA_OK) {
+		cli_error("the confirmation code did not verify; nothing was "
+			  "written");
 		ret = EXIT_REFUSED;
 		goto out;
 	}
@@ -275,8 +280,7 @@ static int enroll(struct cli *cli, const char *user,
 	if (rec.type == TWOFA_TOTP)
 		printf(", %u s period\n", rec.period);
 	else
-		printf(", counter %llu\n",
-		       (unsigned long long)rec.state.next);
+		printf(", counter %llu\n", (unsigned long long)rec.state.next);
 	ret = show_enrollment(cli, &rec, user, &o->show);
 	if (ret != 0)
 		goto out;
@@ -287,14 +291,17 @@ static int enroll(struct cli *cli, const char *user,
 		       "again):\n");
 		show_backup_codes(codes, o->backup);
 	}
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		/* Nobody saw the secret: enrolling it would lock them out. */
+		cli_error("%s: cannot show the secret on standard output: %s; "
+			  "nothing was written",
+			  user, strerror(errno));
+		ret = EXIT_SYSTEM;
+		goto out;
+	}
 
 	if (!o->no_confirm) {
 		ret = confirm(&rec);
-		if (ret == EXIT_REFUSED)
-			cli_error("%s: the confirmation code did not verify; "
-				  "nothing was written",
-				  user);
 		if (ret != 0)
 			goto out;
 	}
@@ -336,32 +343,32 @@ static int run(struct cli *cli, int argc, char **argv)
 }
 
 const struct command command_enroll = {
-	"enroll",
-	run,
-	"USER [--type totp|hotp] [--algorithm SHA1|SHA256|SHA512] "
-	"[--digits 6|7|8] [--period S] [--window N] [--issuer NAME] "
-	"[--backup-codes N] [--secret BASE32] [--qr utf8|ansi|ascii|none] "
-	"[--png FILE] [--no-confirm] [--force]",
-	"Create a secret for USER and show it once: the otpauth:// URI, a QR\n"
-	"code, the secret in groups of four and the backup codes. Then read\n"
-	"a current code from the app (terminal, or one line of standard\n"
-	"input) and write the record only if it verifies.\n\n"
-	"  --type totp|hotp        time or counter based (totp)\n"
-	"  --algorithm ALG         SHA1, SHA256 or SHA512 (SHA1: what most\n"
-	"                          apps support)\n"
-	"  --digits N              6, 7 or 8 (6)\n"
-	"  --period S              TOTP time step, 1..3600 seconds (30)\n"
-	"  --window N              TOTP: steps accepted either side of now\n"
-	"                          (1); HOTP: counters looked ahead (10);\n"
-	"                          0..100\n"
-	"  --issuer NAME           shown by the app (the host name)\n"
-	"  --backup-codes N        one-time backup codes, 0..20 (10)\n"
-	"  --secret BASE32         adopt this secret (at least 128 bits)\n"
-	"                          instead of a random 160-bit one\n"
-	"  --qr STYLE              utf8, ansi, ascii or none (utf8 on a UTF-8\n"
-	"                          terminal, else ansi; none when standard\n"
-	"                          output is not a terminal)\n"
-	"  --png FILE              also write the QR code to a new PNG file\n"
-	"  --no-confirm            write the record without a confirmation\n"
-	"  --force                 replace an existing record\n",
+    "enroll",
+    run,
+    "USER [--type totp|hotp] [--algorithm SHA1|SHA256|SHA512] "
+    "[--digits 6|7|8] [--period S] [--window N] [--issuer NAME] "
+    "[--backup-codes N] [--secret BASE32] [--qr utf8|ansi|ascii|none] "
+    "[--png FILE] [--no-confirm] [--force]",
+    "Create a secret for USER and show it once: the otpauth:// URI, a QR\n"
+    "code, the secret in groups of four and the backup codes. Then read\n"
+    "a current code from the app (terminal, or one line of standard\n"
+    "input) and write the record only if it verifies.\n\n"
+    "  --type totp|hotp        time or counter based (totp)\n"
+    "  --algorithm ALG         SHA1, SHA256 or SHA512 (SHA1: what most\n"
+    "                          apps support)\n"
+    "  --digits N              6, 7 or 8 (6)\n"
+    "  --period S              TOTP time step, 1..3600 seconds (30)\n"
+    "  --window N              TOTP: steps accepted either side of now\n"
+    "                          (1); HOTP: counters looked ahead (10);\n"
+    "                          0..100\n"
+    "  --issuer NAME           shown by the app (the host name)\n"
+    "  --backup-codes N        one-time backup codes, 0..20 (10)\n"
+    "  --secret BASE32         adopt this secret (at least 128 bits)\n"
+    "                          instead of a random 160-bit one\n"
+    "  --qr STYLE              utf8, ansi, ascii or none (utf8 on a UTF-8\n"
+    "                          terminal, else ansi; none when standard\n"
+    "                          output is not a terminal)\n"
+    "  --png FILE              also write the QR code to a new PNG file\n"
+    "  --no-confirm            write the record without a confirmation\n"
+    "  --force                 replace an existing record\n",
 };

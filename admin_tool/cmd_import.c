@@ -17,9 +17,9 @@
 enum { OPT_FORCE = 256 };
 
 static const struct option import_longopts[] = {
-	{"force", no_argument, NULL, OPT_FORCE},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static int parse_fail(const char *file, const struct twofa_parse_error *why)
@@ -52,8 +52,8 @@ static int import_ga(struct cli *cli, const char *user, const char *file,
 	ret = cli_read_file(file, TWOFA_IMPORT_MAX, &text, &len);
 	if (ret != 0)
 		goto out;
-	err = twofa_import_ga_parse(text, len, (uint64_t)time(NULL), &ga,
-				    &perr);
+	err =
+	    twofa_import_ga_parse(text, len, (uint64_t)time(NULL), &ga, &perr);
 	if (err == TWOFA_ERR_MALFORMED) {
 		ret = parse_fail(file, &perr);
 		goto out;
@@ -91,6 +91,12 @@ static int import_ga(struct cli *cli, const char *user, const char *file,
 		printf("note: RATE_LIMIT %u %u is not carried over; pam_twofa "
 		       "locks after deny= failures instead\n",
 		       ga.rate_limit_count, ga.rate_limit_secs);
+	if (ga.time_skew != 0)
+		printf("note: the phone's clock is %d step%s off (TIME_SKEW); "
+		       "the window was widened to %u to keep it working\n",
+		       ga.time_skew,
+		       ga.time_skew == 1 || ga.time_skew == -1 ? "" : "s",
+		       ga.rec.window);
 	if (!ga.disallow_reuse && ga.rec.type == TWOFA_TOTP)
 		printf("note: the file allowed reusing codes; pam_twofa "
 		       "accepts each code once\n");
@@ -139,8 +145,8 @@ static int import_oath(struct cli *cli, const char *file, bool force)
 		if (err == TWOFA_OK)
 			err = TWOFA_ERR_EXISTS;
 		if (err != TWOFA_ERR_NO_RECORD) {
-			ret = cli_store_fail(cli, err, of.entries[i].user,
-					     &why);
+			ret =
+			    cli_store_fail(cli, err, of.entries[i].user, &why);
 			cli_error("%s: nothing imported", file);
 			goto out;
 		}
@@ -202,8 +208,9 @@ static int run(struct cli *cli, int argc, char **argv)
 	kind = argv[optind];
 	if (strcmp(kind, "google-authenticator") == 0) {
 		if (n != 3)
-			return cli_usage_error(cli, "import google-authenticator "
-						    "needs USER and FILE");
+			return cli_usage_error(cli,
+					       "import google-authenticator "
+					       "needs USER and FILE");
 		ret = cli_check_user(cli, argv[optind + 1]);
 		if (ret != 0)
 			return ret;
@@ -216,30 +223,31 @@ static int run(struct cli *cli, int argc, char **argv)
 					       "import oath needs one FILE");
 		return import_oath(cli, argv[optind + 1], force);
 	}
-	return cli_usage_error(cli, "unknown source '%s' (want "
-				    "google-authenticator or oath)",
+	return cli_usage_error(cli,
+			       "unknown source '%s' (want "
+			       "google-authenticator or oath)",
 			       kind);
 }
 
 const struct command command_import = {
-	"import",
-	run,
-	"google-authenticator USER FILE | oath FILE  [--force]",
-	"Adopt existing enrollments so users keep their apps and tokens.\n\n"
-	"  google-authenticator USER FILE\n"
-	"      FILE is USER's ~/.google_authenticator: the secret (at least\n"
-	"      128 bits), TOTP_AUTH or HOTP_COUNTER, STEP_SIZE, WINDOW_SIZE\n"
-	"      (w codes valid at once: TOTP (w-1)/2 steps either side, HOTP\n"
-	"      w-1 counters ahead), DISALLOW_REUSE (used steps stay used);\n"
-	"      scratch codes become hashed backup codes. RATE_LIMIT is not\n"
-	"      carried over.\n"
-	"  oath FILE\n"
-	"      FILE is a pam_oath usersfile: one record for every user in it\n"
-	"      (HOTP, HOTP/E, HOTP/T30, HOTP/T60, with /6, /7 or /8 digits;\n"
-	"      hex secret; counter). A PIN in the password field is not\n"
-	"      carried over.\n\n"
-	"The whole file is checked before anything is written; a line that\n"
-	"is not understood refuses the import (exit status 1).\n\n"
-	"  --force   replace existing records (otherwise an enrolled user\n"
-	"            refuses the import)\n",
+    "import",
+    run,
+    "google-authenticator USER FILE | oath FILE  [--force]",
+    "Adopt existing enrollments so users keep their apps and tokens.\n\n"
+    "  google-authenticator USER FILE\n"
+    "      FILE is USER's ~/.google_authenticator: the secret (at least\n"
+    "      128 bits), TOTP_AUTH or HOTP_COUNTER, STEP_SIZE, WINDOW_SIZE\n"
+    "      (w codes valid at once: TOTP (w-1)/2 steps either side, HOTP\n"
+    "      w-1 counters ahead), DISALLOW_REUSE (used steps stay used);\n"
+    "      scratch codes become hashed backup codes. RATE_LIMIT is not\n"
+    "      carried over.\n"
+    "  oath FILE\n"
+    "      FILE is a pam_oath usersfile: one record for every user in it\n"
+    "      (HOTP, HOTP/E, HOTP/T30, HOTP/T60, with /6, /7 or /8 digits;\n"
+    "      hex secret; counter). A PIN in the password field is not\n"
+    "      carried over.\n\n"
+    "The whole file is checked before anything is written; a line that\n"
+    "is not understood refuses the import (exit status 1).\n\n"
+    "  --force   replace existing records (otherwise an enrolled user\n"
+    "            refuses the import)\n",
 };

@@ -15,16 +15,16 @@
 #include "twofa/store.h"
 
 static const struct option help_only[] = {
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 enum { OPT_COUNT = 256 };
 
 static const struct option backup_longopts[] = {
-	{"count", required_argument, NULL, OPT_COUNT},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"count", required_argument, NULL, OPT_COUNT},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 /*
@@ -167,24 +167,24 @@ out:
 }
 
 const struct command command_backup_codes = {
-	"backup-codes",
-	run_backup_codes,
-	"USER [--count N]",
-	"Replace all of USER's backup codes with N new ones (1..20, default\n"
-	"10) and print them once. The old codes stop working.\n",
+    "backup-codes",
+    run_backup_codes,
+    "USER [--count N]",
+    "Replace all of USER's backup codes with N new ones (1..20, default\n"
+    "10) and print them once. The old codes stop working.\n",
 };
 
 const struct command command_unlock = {
-	"unlock",
-	run_unlock,
-	"USER",
-	"Clear USER's failure count and lock.\n",
+    "unlock",
+    run_unlock,
+    "USER",
+    "Clear USER's failure count and lock.\n",
 };
 
 const struct command command_disable = {
-	"disable",
-	run_disable,
-	"USER",
-	"Remove USER's record. Unless the module runs with nullok, USER can\n"
-	"then no longer log in where pam_twofa is required.\n",
+    "disable",
+    run_disable,
+    "USER",
+    "Remove USER's record. Unless the module runs with nullok, USER can\n"
+    "then no longer log in where pam_twofa is required.\n",
 };

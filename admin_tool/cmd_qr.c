@@ -11,11 +11,11 @@
 enum { OPT_QR = 256, OPT_PNG, OPT_ISSUER };
 
 static const struct option qr_longopts[] = {
-	{"qr", required_argument, NULL, OPT_QR},
-	{"png", required_argument, NULL, OPT_PNG},
-	{"issuer", required_argument, NULL, OPT_ISSUER},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"qr", required_argument, NULL, OPT_QR},
+    {"png", required_argument, NULL, OPT_PNG},
+    {"issuer", required_argument, NULL, OPT_ISSUER},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static int run(struct cli *cli, int argc, char **argv)
@@ -73,12 +73,12 @@ out:
 }
 
 const struct command command_qr = {
-	"qr",
-	run,
-	"USER [--qr utf8|ansi|ascii|none] [--png FILE] [--issuer NAME]",
-	"Show USER's otpauth:// URI and QR code again, to add the account to\n"
-	"another app. For HOTP the URI starts at the next counter.\n\n"
-	"  --qr STYLE      utf8, ansi, ascii or none (as for enroll)\n"
-	"  --png FILE      also write the QR code to a new PNG file\n"
-	"  --issuer NAME   the issuer shown by the app (the host name)\n",
+    "qr",
+    run,
+    "USER [--qr utf8|ansi|ascii|none] [--png FILE] [--issuer NAME]",
+    "Show USER's otpauth:// URI and QR code again, to add the account to\n"
+    "another app. For HOTP the URI starts at the next counter.\n\n"
+    "  --qr STYLE      utf8, ansi, ascii or none (as for enroll)\n"
+    "  --png FILE      also write the QR code to a new PNG file\n"
+    "  --issuer NAME   the issuer shown by the app (the host name)\n",
 };

@@ -14,9 +14,9 @@
 enum { OPT_JSON = 256 };
 
 static const struct option status_longopts[] = {
-	{"json", no_argument, NULL, OPT_JSON},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 struct status_ctx {
@@ -93,8 +93,9 @@ static void print_text(const char *user, const struct twofa_record *rec,
 	char when[64];
 
 	printf("%s\n", user);
-	printf("  type:          %s, %s, %u digits", twofa_otp_type_name(rec->type),
-	       twofa_alg_name(rec->alg), rec->digits);
+	printf("  type:          %s, %s, %u digits",
+	       twofa_otp_type_name(rec->type), twofa_alg_name(rec->alg),
+	       rec->digits);
 	if (rec->type == TWOFA_TOTP)
 		printf(", %u s period, window %u\n", rec->period, rec->window);
 	else
@@ -130,8 +131,7 @@ static int show_user(const char *user, void *arg)
 	int err, ret;
 
 	memset(&why, 0, sizeof(why));
-	err = twofa_handle_open(ctx->st, user, TWOFA_LOCK_TIMEOUT_MS, &h,
-				&why);
+	err = twofa_handle_open(ctx->st, user, TWOFA_LOCK_TIMEOUT_MS, &h, &why);
 	if (err != TWOFA_OK) {
 		ret = cli_store_fail(ctx->cli, err, user, &why);
 		if (ret > ctx->ret)
@@ -207,19 +207,19 @@ out:
 }
 
 const struct command command_status = {
-	"status",
-	run,
-	"[USER] [--json]",
-	"Without USER, every enrolled user; with USER, that one: type,\n"
-	"algorithm, digits, period or next counter, window, backup codes\n"
-	"left, failures, lock, last success, enrollment time. Never a code or\n"
-	"a secret. A record that cannot be read is reported on stderr (exit\n"
-	"status 3) and the others are still shown.\n\n"
-	"  --json   one JSON object per user with the fields user, type,\n"
-	"           algorithm, digits, period (totp) or counter (hotp),\n"
-	"           window, backup_codes_left, backup_codes_total,\n"
-	"           failures, locked, locked_until (Unix time or null),\n"
-	"           locked_until_unlock, last_success (Unix time or null),\n"
-	"           created; for all users wrapped as\n"
-	"           {\"store\": DIR, \"users\": [...]}\n",
+    "status",
+    run,
+    "[USER] [--json]",
+    "Without USER, every enrolled user; with USER, that one: type,\n"
+    "algorithm, digits, period or next counter, window, backup codes\n"
+    "left, failures, lock, last success, enrollment time. Never a code or\n"
+    "a secret. A record that cannot be read is reported on stderr (exit\n"
+    "status 3) and the others are still shown.\n\n"
+    "  --json   one JSON object per user with the fields user, type,\n"
+    "           algorithm, digits, period (totp) or counter (hotp),\n"
+    "           window, backup_codes_left, backup_codes_total,\n"
+    "           failures, locked, locked_until (Unix time or null),\n"
+    "           locked_until_unlock, last_success (Unix time or null),\n"
+    "           created; for all users wrapped as\n"
+    "           {\"store\": DIR, \"users\": [...]}\n",
 };

@@ -15,8 +15,8 @@
 #include "twofa/store.h"
 
 static const struct option verify_longopts[] = {
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static void print_locked(const char *user, uint64_t until)
@@ -97,12 +97,12 @@ out:
 }
 
 const struct command command_verify = {
-	"verify",
-	run,
-	"USER",
-	"Read one code (from the terminal without echo, or one line of\n"
-	"standard input) and check it for USER exactly as a login would:\n"
-	"an accepted code is used up, a wrong one counts as a failure, and\n"
-	"5 failures lock the account for 10 minutes (the module's defaults).\n"
-	"Exit status 0 when accepted, 1 when refused or locked.\n",
+    "verify",
+    run,
+    "USER",
+    "Read one code (from the terminal without echo, or one line of\n"
+    "standard input) and check it for USER exactly as a login would:\n"
+    "an accepted code is used up, a wrong one counts as a failure, and\n"
+    "5 failures lock the account for 10 minutes (the module's defaults).\n"
+    "Exit status 0 when accepted, 1 when refused or locked.\n",
 };

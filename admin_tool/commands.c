@@ -6,15 +6,19 @@
 #include "commands.h"
 
 const struct command *const commands[] = {
-	&command_enroll,
-	&command_qr,
-	&command_verify,
-	&command_backup_codes,
-	&command_status,
-	&command_unlock,
-	&command_disable,
-	&command_import,
-	NULL,
+    &command_enroll,
+    &command_qr,
+    &command_verify,
+    &command_backup_codes,
+    &command_status,
+    &command_unlock,
+    &command_disable,
+    &command_import,
+    &command_keygen,
+    &command_token,
+    &command_verify_token,
+    &command_jwks,
+    NULL,
 };
 
 const struct command *command_find(const char *name)
@@ -40,20 +44,20 @@ int command_getopt(struct cli *cli, int argc, char **argv,
 	int c;
 
 	opterr = 0;
-	c = getopt_long(argc, argv, shortopts,
-			(const struct option *)longopts, NULL);
+	c = getopt_long(argc, argv, shortopts, (const struct option *)longopts,
+			NULL);
 	if (c == 'h') {
 		command_help(cli->cmd);
 	} else if (c == '?' || c == ':') {
 		const char *arg = argv[optind - 1];
 
 		if (optopt != 0 && strncmp(arg, "--", 2) != 0)
-			cli_usage_error(cli, "unknown option or missing value: -%c",
+			cli_usage_error(cli,
+					"unknown option or missing value: -%c",
 					optopt);
 		else
-			cli_usage_error(cli,
-					"unknown option or missing value: %s",
-					arg);
+			cli_usage_error(
+			    cli, "unknown option or missing value: %s", arg);
 		c = '?';
 	}
 	return c;

@@ -43,5 +43,9 @@ extern const struct command command_status;
 extern const struct command command_unlock;
 extern const struct command command_disable;
 extern const struct command command_import;
+extern const struct command command_keygen;
+extern const struct command command_token;
+extern const struct command command_verify_token;
+extern const struct command command_jwks;
 
 #endif

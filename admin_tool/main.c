@@ -2,6 +2,7 @@
  * twofa-admin: the sysadmin's tool for pam_twofa. Parses the global
  * options and runs one command from the table in commands.c.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -16,6 +17,47 @@
 #define TWOFA_VERSION "unknown"
 #endif
 
+/* Length of the next word of a usage text; "[...]" counts as one. */
+static size_t usage_word(const char *p)
+{
+	size_t n = 0;
+	int depth = 0;
+
+	for (; p[n] != '\0' && (p[n] != ' ' || depth > 0); n++) {
+		if (p[n] == '[')
+			depth++;
+		else if (p[n] == ']' && depth > 0)
+			depth--;
+	}
+	return n;
+}
+
+/* "  NAME USAGE", the usage wrapped at 78 columns under itself. */
+static void print_wrapped(FILE *f, const char *name, const char *text)
+{
+	size_t indent = 3 + strlen(name), col = indent;
+	const char *p = text;
+
+	fprintf(f, "  %s", name);
+	while (*p != '\0') {
+		size_t n = usage_word(p);
+
+		if (col > indent && col + 1 + n > 78) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		} else {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", (int)n, p);
+		col += n;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
 static void usage(FILE *f)
 {
 	size_t i;
@@ -24,29 +66,31 @@ static void usage(FILE *f)
 		   "Enroll users in pam_twofa and look after their records.\n\n"
 		   "commands:\n");
 	for (i = 0; commands[i] != NULL; i++)
-		fprintf(f, "  %s %s\n", commands[i]->name, commands[i]->usage);
-	fprintf(f, "\nglobal options:\n"
-		   "  --store DIR   the record store (default %s)\n"
-		   "  --help        this text; COMMAND --help for one command\n"
-		   "  --version     the version\n\n"
-		   "Exit status: 0 done, 1 refused, 2 usage error, 3 system "
-		   "error.\nSee twofa-admin(8).\n",
+		print_wrapped(f, commands[i]->name, commands[i]->usage);
+	fprintf(f,
+		"\nglobal options:\n"
+		"  --store DIR   the record store (default %s)\n"
+		"  --help        this text; COMMAND --help for one command\n"
+		"  --version     the version\n\n"
+		"Exit status: 0 done, 1 refused, 2 usage error, 3 system "
+		"error.\nSee twofa-admin(8).\n",
 		TWOFA_STORE_DEFAULT);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"store", required_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"store", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct cli cli = {TWOFA_STORE_DEFAULT, NULL};
-	int c;
+	int c, ret;
 
 	setlocale(LC_ALL, "");
-	/* Records and PNG files are created 0600 whatever the caller's umask. */
+	/* Records and PNG files are created 0600 whatever the caller's umask.
+	 */
 	umask(077);
 	opterr = 0;
 	/* '+': stop at the command name; its options are its own. */
@@ -62,15 +106,14 @@ int main(int argc, char **argv)
 			printf("twofa-admin %s\n", TWOFA_VERSION);
 			return EXIT_DONE;
 		default:
-			cli_error("unknown global option or missing value: %s",
+			cli_error("unknown global option or missing value: %s "
+				  "(see twofa-admin --help)",
 				  argv[optind - 1]);
-			usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		cli_error("no command given");
-		usage(stderr);
+		cli_error("no command given (see twofa-admin --help)");
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[optind], "help") == 0) {
@@ -84,13 +127,21 @@ int main(int argc, char **argv)
 	}
 	cli.cmd = command_find(argv[optind]);
 	if (cli.cmd == NULL) {
-		cli_error("unknown command '%s' (twofa-admin --help lists them)",
-			  argv[optind]);
+		cli_error(
+		    "unknown command '%s' (twofa-admin --help lists them)",
+		    argv[optind]);
 		return EXIT_USAGE;
 	}
 	/* The command parses its own argv from the start. */
 	argc -= optind;
 	argv += optind;
 	optind = 0;
-	return cli.cmd->run(&cli, argc, argv);
+	ret = cli.cmd->run(&cli, argc, argv);
+	/* Output that never arrived (disk full, closed pipe) is an error. */
+	if ((fflush(stdout) != 0 || ferror(stdout)) && ret == EXIT_DONE) {
+		cli_error("cannot write to standard output: %s",
+			  strerror(errno));
+		ret = EXIT_SYSTEM;
+	}
+	return ret;
 }

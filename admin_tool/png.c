@@ -35,10 +35,11 @@ int png_write_qr(const struct twofa_qr *qr, const char *path)
 			if (mx >= TWOFA_QR_QUIET && my >= TWOFA_QR_QUIET &&
 			    mx - TWOFA_QR_QUIET < qr->width &&
 			    my - TWOFA_QR_QUIET < qr->width)
-				dark = qr->modules[(size_t)(my - TWOFA_QR_QUIET) *
-							   qr->width +
-						   (mx - TWOFA_QR_QUIET)] &
-				       1;
+				dark =
+				    qr->modules[(size_t)(my - TWOFA_QR_QUIET) *
+						    qr->width +
+						(mx - TWOFA_QR_QUIET)] &
+				    1;
 			pixels[(size_t)y * side + x] = dark ? 0 : 255;
 		}
 	}

@@ -11,15 +11,15 @@
 #include "twofa/mem.h"
 #include "twofa/uri.h"
 
-int show_parse_qr(const struct cli *cli, const char *value,
-		  struct show_opts *o)
+int show_parse_qr(const struct cli *cli, const char *value, struct show_opts *o)
 {
 	o->qr_given = true;
 	o->qr_none = strcmp(value, "none") == 0;
 	if (o->qr_none || twofa_qr_style_parse(value, &o->style) == TWOFA_OK)
 		return 0;
-	return cli_usage_error(cli, "--qr: want utf8, ansi, ascii or none, "
-				    "not '%s'",
+	return cli_usage_error(cli,
+			       "--qr: want utf8, ansi, ascii or none, "
+			       "not '%s'",
 			       value);
 }
 
@@ -45,7 +45,7 @@ static bool pick_style(const struct show_opts *o, enum twofa_qr_style *style)
 	if (!isatty(STDOUT_FILENO))
 		return false;
 	*style = strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? TWOFA_QR_UTF8
-							      : TWOFA_QR_ANSI;
+							    : TWOFA_QR_ANSI;
 	return true;
 }
 
@@ -71,7 +71,6 @@ int show_enrollment(const struct cli *cli, const struct twofa_record *rec,
 		ret = cli_exit_for(err);
 		goto out;
 	}
-	printf("URI: %s\n", uri);
 	if (want_qr || o->png != NULL) {
 		err = twofa_qr_encode(uri, &qr);
 		if (err != TWOFA_OK) {
@@ -87,16 +86,20 @@ int show_enrollment(const struct cli *cli, const struct twofa_record *rec,
 				  twofa_strerror(err));
 			goto out;
 		}
-		fputs(text, stdout);
 	}
+	/* Whatever can fail comes first: no secret is shown for nothing. */
 	if (o->png != NULL) {
 		ret = png_write_qr(&qr, o->png);
 		if (ret != 0)
 			goto out;
+	}
+	printf("URI: %s\n", uri);
+	if (text != NULL)
+		fputs(text, stdout);
+	if (o->png != NULL)
 		printf("QR code written to %s (it holds the secret: delete it "
 		       "once used)\n",
 		       o->png);
-	}
 	(void)cli;
 	ret = 0;
 out:

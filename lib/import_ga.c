@@ -13,19 +13,25 @@
 #include "twofa/parse.h"
 
 #define GA_WINDOW_DEFAULT 3
-#define GA_WINDOW_MAX 100
-#define GA_STEP_MAX 60
-#define GA_MAX_WORDS 64 /* RATE_LIMIT and DISALLOW_REUSE list timestamps */
+#define GA_WINDOW_MAX	  100
+#define GA_STEP_MAX	  60
+/* RATE_LIMIT and DISALLOW_REUSE list timestamps (up to the window). */
+#define GA_MAX_WORDS 128
+/*
+ * TIME_SKEW is carried over by widening the window; more steps than this
+ * would make the window too wide: fix the phone's clock instead.
+ */
+#define GA_SKEW_MAX 4
 
-#define OPT_TOTP 1u
-#define OPT_HOTP 2u
+#define OPT_TOTP   1u
+#define OPT_HOTP   2u
 #define OPT_WINDOW 4u
-#define OPT_STEP 8u
-#define OPT_REUSE 16u
-#define OPT_RATE 32u
+#define OPT_STEP   8u
+#define OPT_REUSE  16u
+#define OPT_RATE   32u
+#define OPT_SKEW   64u
 
-static int fail(struct twofa_parse_error *why, unsigned line,
-		const char *what)
+static int fail(struct twofa_parse_error *why, unsigned line, const char *what)
 {
 	if (why != NULL) {
 		why->line = line;
@@ -35,8 +41,8 @@ static int fail(struct twofa_parse_error *why, unsigned line,
 }
 
 /* Split s[0..n) at spaces into words (pointers and lengths). */
-static size_t split_words(const char *s, size_t n, const char **w,
-			  size_t *wl, size_t max)
+static size_t split_words(const char *s, size_t n, const char **w, size_t *wl,
+			  size_t max)
 {
 	size_t i = 0, count = 0;
 
@@ -71,9 +77,16 @@ static int num(const char *w, size_t n, uint64_t max, uint64_t *v)
 
 struct ga_opts {
 	unsigned seen;
-	uint64_t counter, window, step, last_step;
+	uint64_t counter, window, step, last_step, skew;
 	int have_last;
 };
+
+/* Is word n LASTd (d a digit)? google-authenticator's grace-period lines. */
+static int is_last_n(const char *w, size_t n)
+{
+	return n == 5 && memcmp(w, "LAST", 4) == 0 && w[4] >= '0' &&
+	       w[4] <= '9';
+}
 
 static int parse_option(const char *s, size_t n, unsigned line,
 			struct ga_opts *o, struct twofa_ga_file *out,
@@ -103,8 +116,7 @@ static int parse_option(const char *s, size_t n, unsigned line,
 			return fail(why, line, "bad WINDOW_SIZE (1..100)");
 	} else if (word_is(w[0], wl[0], "STEP_SIZE") && count == 2) {
 		bit = OPT_STEP;
-		if (num(w[1], wl[1], GA_STEP_MAX, &o->step) != 0 ||
-		    o->step < 1)
+		if (num(w[1], wl[1], GA_STEP_MAX, &o->step) != 0 || o->step < 1)
 			return fail(why, line, "bad STEP_SIZE (1..60)");
 	} else if (word_is(w[0], wl[0], "DISALLOW_REUSE")) {
 		bit = OPT_REUSE;
@@ -132,6 +144,20 @@ static int parse_option(const char *s, size_t n, unsigned line,
 					    "bad RATE_LIMIT timestamp");
 		}
 		out->rate_limit = true;
+	} else if (word_is(w[0], wl[0], "TIME_SKEW") && count == 2) {
+		/* Learnt clock skew of the phone, in steps, maybe negative. */
+		size_t neg = w[1][0] == '-';
+
+		bit = OPT_SKEW;
+		if (num(w[1] + neg, wl[1] - neg, GA_SKEW_MAX, &o->skew) != 0)
+			return fail(why, line,
+				    "TIME_SKEW over 4 steps (fix the phone's "
+				    "clock, then remove the line)");
+		out->time_skew = neg ? -(int)o->skew : (int)o->skew;
+	} else if (word_is(w[0], wl[0], "RESETTING_TIME_SKEW") ||
+		   is_last_n(w[0], wl[0])) {
+		/* Skew being learnt, grace-period hosts: not carried over. */
+		return TWOFA_OK;
 	} else {
 		return fail(why, line, "unknown or malformed option");
 	}
@@ -187,9 +213,11 @@ static int apply(const struct ga_opts *o, struct twofa_ga_file *out,
 		 struct twofa_parse_error *why)
 {
 	struct twofa_record *rec = &out->rec;
-	uint64_t window = (o->seen & OPT_WINDOW) ? o->window
-						 : GA_WINDOW_DEFAULT;
+	uint64_t window =
+	    (o->seen & OPT_WINDOW) ? o->window : GA_WINDOW_DEFAULT;
 
+	if ((o->seen & OPT_SKEW) && (o->seen & OPT_HOTP))
+		return fail(why, 0, "TIME_SKEW given for HOTP");
 	if ((o->seen & OPT_TOTP) && (o->seen & OPT_HOTP))
 		return fail(why, 0, "both TOTP_AUTH and HOTP_COUNTER");
 	if (o->seen & OPT_HOTP) {
@@ -203,8 +231,11 @@ static int apply(const struct ga_opts *o, struct twofa_ga_file *out,
 	} else {
 		rec->type = TWOFA_TOTP;
 		rec->period = (o->seen & OPT_STEP) ? (unsigned)o->step : 30;
-		/* GA accepts (w-1)/2 steps back; we take as many each way. */
-		rec->window = (unsigned)((window - 1) / 2);
+		/*
+		 * GA accepts (w-1)/2 steps back; we take as many each way,
+		 * and as many more as the phone's learnt skew.
+		 */
+		rec->window = (unsigned)((window - 1) / 2 + o->skew);
 		if (o->have_last)
 			rec->state.next = o->last_step + 1;
 	}

@@ -14,8 +14,7 @@
 
 #define OATH_FIELDS_MAX 7
 
-static int fail(struct twofa_parse_error *why, unsigned line,
-		const char *what)
+static int fail(struct twofa_parse_error *why, unsigned line, const char *what)
 {
 	if (why != NULL) {
 		why->line = line;
@@ -29,8 +28,7 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
-static size_t split_fields(const char *s, size_t n, const char **w,
-			   size_t *wl)
+static size_t split_fields(const char *s, size_t n, const char **w, size_t *wl)
 {
 	size_t i = 0, count = 0;
 
@@ -64,10 +62,10 @@ static int parse_type(const char *s, size_t n, struct twofa_record *rec)
 		enum twofa_otp_type type;
 		unsigned period;
 	} bases[] = {
-		{"HOTP/E", TWOFA_HOTP, 0},
-		{"HOTP/T30", TWOFA_TOTP, 30},
-		{"HOTP/T60", TWOFA_TOTP, 60},
-		{"HOTP", TWOFA_HOTP, 0},
+	    {"HOTP/E", TWOFA_HOTP, 0},
+	    {"HOTP/T30", TWOFA_TOTP, 30},
+	    {"HOTP/T60", TWOFA_TOTP, 60},
+	    {"HOTP", TWOFA_HOTP, 0},
 	};
 	size_t i, bl;
 
@@ -101,14 +99,43 @@ static int parse_secret(const char *s, size_t n, struct twofa_record *rec)
 		goto out;
 	/* liboath takes either case; the core's hex parser wants lower. */
 	for (i = 0; i < n; i++)
-		lower[i] = (s[i] >= 'A' && s[i] <= 'F') ? (char)(s[i] + 32)
-							  : s[i];
+		lower[i] =
+		    (s[i] >= 'A' && s[i] <= 'F') ? (char)(s[i] + 32) : s[i];
 	ret = twofa_parse_hex(lower, n, rec->secret, n / 2);
 	if (ret == TWOFA_OK)
 		rec->secret_len = n / 2;
 out:
 	twofa_wipe(lower, sizeof(lower));
 	return ret;
+}
+
+/*
+ * pam_oath keeps no usable step for TOTP, only the last accepted code
+ * (and a local time). Find the latest step up to a little after now
+ * that gives that code, and start the replay guard after it. A code not
+ * seen in the last TOTP_LOOKBACK steps is long unusable anyway.
+ */
+#define TOTP_LOOKBACK 1000
+#define TOTP_AHEAD    10
+
+static uint64_t totp_after_last(const struct twofa_record *rec,
+				const char *last, uint64_t now)
+{
+	char code[TWOFA_CODE_MAX + 1];
+	uint64_t step = twofa_totp_step(now, rec->period) + TOTP_AHEAD;
+	uint64_t next = 0;
+	unsigned i;
+
+	for (i = 0; i < TOTP_LOOKBACK && i <= step; i++) {
+		if (twofa_hotp(rec->secret, rec->secret_len, rec->alg,
+			       rec->digits, step - i, code) == TWOFA_OK &&
+		    memcmp(code, last, rec->digits) == 0) {
+			next = step - i + 1;
+			break;
+		}
+	}
+	twofa_wipe(code, sizeof(code));
+	return next;
 }
 
 static int parse_line(const char *s, size_t n, unsigned line, uint64_t now,
@@ -136,8 +163,7 @@ static int parse_line(const char *s, size_t n, unsigned line, uint64_t now,
 		return fail(why, line, "invalid user name");
 	e->has_pin = !(wl[2] == 1 && (w[2][0] == '-' || w[2][0] == '+'));
 	if (parse_secret(w[3], wl[3], rec) != TWOFA_OK)
-		return fail(why, line,
-			    "secret is not 16 to 64 bytes of hex");
+		return fail(why, line, "secret is not 16 to 64 bytes of hex");
 	if (count >= 5 &&
 	    twofa_parse_u64(w[4], wl[4], UINT64_MAX - 1, &counter) != 0)
 		return fail(why, line, "bad counter");
@@ -147,8 +173,9 @@ static int parse_line(const char *s, size_t n, unsigned line, uint64_t now,
 		/* pam_oath keeps the counter of the last accepted code. */
 		rec->state.next = count >= 6 ? counter + 1 : counter;
 	} else if (count >= 6) {
-		/* A code was used; when is not reliably known: refuse older. */
-		rec->state.next = twofa_totp_step(now, rec->period);
+		if (wl[5] != rec->digits)
+			return fail(why, line, "bad last OTP");
+		rec->state.next = totp_after_last(rec, w[5], now);
 	}
 	if (twofa_record_check(rec, why) != TWOFA_OK)
 		return fail(why, line, why ? why->what : "invalid entry");
@@ -203,8 +230,8 @@ int twofa_import_oath_parse(const char *text, size_t len, uint64_t now,
 				       out->count * sizeof(*grown));
 			out->entries = grown;
 		}
-		ret = parse_line(s, n, line, now, &out->entries[out->count],
-				 why);
+		ret =
+		    parse_line(s, n, line, now, &out->entries[out->count], why);
 		out->count++; /* wiped on failure too */
 		if (ret != TWOFA_OK)
 			goto out;

@@ -1,19 +1,15 @@
-/* QR code matrix from libqrencode, rendered as terminal text. */
+/* A QR code matrix rendered as terminal text: pure, no I/O. */
 #include <stdlib.h>
 #include <string.h>
-
-#include <qrencode.h>
 
 #include "twofa/err.h"
 #include "twofa/mem.h"
 #include "twofa/qr.h"
 
-#define QR_WIDTH_MAX 177 /* version 40 */
-
 /* Longest cell of each style: ANSI colour switch + two spaces. */
-#define CELL_MAX 12
+#define CELL_MAX   12
 #define ANSI_LIGHT "\033[47m"
-#define ANSI_DARK "\033[40m"
+#define ANSI_DARK  "\033[40m"
 #define ANSI_RESET "\033[0m"
 
 int twofa_qr_style_parse(const char *name, enum twofa_qr_style *style)
@@ -29,45 +25,8 @@ int twofa_qr_style_parse(const char *name, enum twofa_qr_style *style)
 	return TWOFA_OK;
 }
 
-int twofa_qr_encode(const char *text, struct twofa_qr *qr)
-{
-	QRcode *code;
-	size_t n;
-
-	qr->width = 0;
-	qr->modules = NULL;
-	code = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	if (code == NULL)
-		return TWOFA_ERR_INVALID; /* too long, or out of memory */
-	if (code->width <= 0 || code->width > QR_WIDTH_MAX) {
-		QRcode_free(code);
-		return TWOFA_ERR_INVALID;
-	}
-	n = (size_t)code->width * (size_t)code->width;
-	qr->modules = malloc(n);
-	if (qr->modules == NULL) {
-		twofa_wipe(code->data, n);
-		QRcode_free(code);
-		return TWOFA_ERR_NOMEM;
-	}
-	memcpy(qr->modules, code->data, n);
-	qr->width = (unsigned)code->width;
-	twofa_wipe(code->data, n);
-	QRcode_free(code);
-	return TWOFA_OK;
-}
-
-void twofa_qr_free(struct twofa_qr *qr)
-{
-	if (qr->modules != NULL)
-		twofa_freezero(qr->modules, (size_t)qr->width * qr->width);
-	qr->modules = NULL;
-	qr->width = 0;
-}
-
 /* Is the module at (x, y) of the quiet-zoned picture dark? */
-static int dark(const unsigned char *m, unsigned width, unsigned x,
-		unsigned y)
+static int dark(const unsigned char *m, unsigned width, unsigned x, unsigned y)
 {
 	if (x < TWOFA_QR_QUIET || y < TWOFA_QR_QUIET)
 		return 0;
@@ -86,8 +45,8 @@ static void put(char *buf, size_t *pos, const char *s)
 	*pos += n;
 }
 
-static void render_utf8(const unsigned char *m, unsigned width,
-			unsigned side, char *buf, size_t *pos)
+static void render_utf8(const unsigned char *m, unsigned width, unsigned side,
+			char *buf, size_t *pos)
 {
 	unsigned x, y;
 
@@ -96,7 +55,8 @@ static void render_utf8(const unsigned char *m, unsigned width,
 			int top = !dark(m, width, x, y);
 			int bottom = y + 1 >= side || !dark(m, width, x, y + 1);
 
-			/* Glyphs draw light modules: full, upper, lower half. */
+			/* Glyphs draw light modules: full, upper, lower half.
+			 */
 			if (top && bottom)
 				put(buf, pos, "\xe2\x96\x88");
 			else if (top)
@@ -110,8 +70,8 @@ static void render_utf8(const unsigned char *m, unsigned width,
 	}
 }
 
-static void render_ansi(const unsigned char *m, unsigned width,
-			unsigned side, char *buf, size_t *pos)
+static void render_ansi(const unsigned char *m, unsigned width, unsigned side,
+			char *buf, size_t *pos)
 {
 	unsigned x, y;
 
@@ -130,8 +90,8 @@ static void render_ansi(const unsigned char *m, unsigned width,
 	}
 }
 
-static void render_ascii(const unsigned char *m, unsigned width,
-			 unsigned side, char *buf, size_t *pos)
+static void render_ascii(const unsigned char *m, unsigned width, unsigned side,
+			 char *buf, size_t *pos)
 {
 	unsigned x, y;
 
@@ -150,7 +110,7 @@ int twofa_qr_render(const unsigned char *modules, unsigned width,
 	char *buf;
 
 	*out = NULL;
-	if (modules == NULL || width == 0 || width > QR_WIDTH_MAX)
+	if (modules == NULL || width == 0 || width > TWOFA_QR_WIDTH_MAX)
 		return TWOFA_ERR_INVALID;
 	side = width + 2 * TWOFA_QR_QUIET;
 	/* Every cell fits CELL_MAX bytes; each line adds a reset + newline. */

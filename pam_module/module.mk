@@ -5,8 +5,8 @@ MODULE_SRCS	:= $(sort $(wildcard pam_module/*.c))
 MODULE_OBJS	:= $(MODULE_SRCS:%.c=$(BUILD)/%.o)
 MODULE_MAP	:= pam_module/pam_twofa.map
 MODULE_SO	:= $(BUILD)/pam_twofa.so
-# token_env (lib/token.c) will add $(LIBJWT) here.
-MODULE_LIBS	:= $(LIBPAM) $(LIBCRYPTO)
+# token_env (lib/token.c) signs with libjwt.
+MODULE_LIBS	:= $(LIBPAM) $(LIBJWT) $(LIBCRYPTO)
 
 BINARIES	+= $(MODULE_SO)
 

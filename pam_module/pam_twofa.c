@@ -21,8 +21,10 @@
 #include "twofa/auth.h"
 #include "twofa/backup.h"
 #include "twofa/err.h"
+#include "twofa/jwt_key.h"
 #include "twofa/mem.h"
 #include "twofa/store.h"
+#include "twofa/token.h"
 #include "twofa/user.h"
 
 #include "options.h"
@@ -269,21 +271,71 @@ static int forward_rest(const struct login *l, const char *typed,
 }
 
 /*
- * TOKEN HOOK (token_env=NAME). After an accepted code, a fresh signed
- * token for the user (as `twofa-admin token` makes it, signed with
- * /etc/twofa/jwt.key, lib/token.c) goes into the PAM environment with
- * pam_putenv("NAME=<token>"). A missing or bad key is logged and leaves
- * the login unaffected, which is why this returns nothing. Until the
- * token code is wired in here, the option is accepted and logged.
+ * token_env=NAME. After an accepted code, a fresh signed token for the
+ * user (as `twofa-admin token` makes it, signed with /etc/twofa/jwt.key,
+ * lib/token.c) goes into the PAM environment as NAME, so that sshd hands
+ * it to the session. A missing or bad key is logged and leaves the login
+ * unaffected, which is why this returns nothing; NAME is then unset, so
+ * no stale value stands in for the token.
  */
-static void put_token(const struct login *l)
+static void put_token(const struct login *l, uint64_t now)
 {
-	if (l->opt->token_env == NULL)
+	struct twofa_token_request req;
+	struct twofa_store_error why;
+	struct twofa_key *key = NULL;
+	char *tok = NULL, *entry = NULL;
+	const char *name = l->opt->token_env;
+	bool put = false;
+	int err, r;
+
+	if (name == NULL)
 		return;
-	pam_syslog(l->pamh, LOG_WARNING,
-		   "user=%s token_env=%s: token signing not built in; no "
-		   "token issued",
-		   l->log_user, l->opt->token_env);
+	memset(&why, 0, sizeof(why));
+	memset(&req, 0, sizeof(req));
+	err = twofa_key_load(TWOFA_KEY_DIR, 0, &key, &why);
+	if (err != TWOFA_OK) {
+		pam_syslog(l->pamh, LOG_ERR,
+			   "user=%s token_env=%s: %s: %s; no token issued",
+			   l->log_user, name,
+			   why.path[0] != '\0' ? why.path : TWOFA_KEY_DIR,
+			   why.what != NULL ? why.what : twofa_strerror(err));
+		goto out;
+	}
+	req.user = l->user;
+	req.now = now;
+	err = twofa_token_issue(key, &req, &tok);
+	if (err != TWOFA_OK) {
+		pam_syslog(l->pamh, LOG_ERR,
+			   "user=%s token_env=%s: cannot issue a token: %s",
+			   l->log_user, name, twofa_strerror(err));
+		goto out;
+	}
+	if (asprintf(&entry, "%s=%s", name, tok) < 0) {
+		entry = NULL;
+		pam_syslog(l->pamh, LOG_ERR,
+			   "user=%s token_env=%s: out of memory; no token",
+			   l->log_user, name);
+		goto out;
+	}
+	r = pam_putenv(l->pamh, entry);
+	if (r != PAM_SUCCESS) {
+		pam_syslog(l->pamh, LOG_ERR,
+			   "user=%s token_env=%s: pam_putenv: %s; no token",
+			   l->log_user, name, pam_strerror(l->pamh, r));
+		goto out;
+	}
+	put = true;
+	if (l->opt->debug)
+		pam_syslog(l->pamh, LOG_DEBUG,
+			   "user=%s token_env=%s: token issued (kid %s)",
+			   l->log_user, name, twofa_key_id(key));
+out:
+	if (!put)
+		pam_putenv(l->pamh, name); /* unset: no stale token */
+	/* A bearer credential: wiped like a code (libpam keeps its copy). */
+	twofa_free_string(entry);
+	twofa_free_string(tok);
+	twofa_key_free(key);
 }
 
 /*
@@ -337,7 +389,7 @@ static int decide(const struct login *l, struct twofa_store *st,
 		} else {
 			log_decision(l, LOG_INFO, method, "success", NULL);
 		}
-		put_token(l);
+		put_token(l, now);
 		ret = PAM_SUCCESS;
 		break;
 	case TWOFA_VERDICT_LOCKED:

@@ -29,6 +29,7 @@ struct twofa_ga_file {
 	bool rate_limit;	   /* " RATE_LIMIT n m" was present */
 	unsigned rate_limit_count; /* n logins ... */
 	unsigned rate_limit_secs;  /* ... every m seconds */
+	int time_skew; /* " TIME_SKEW s", steps; widens the window */
 };
 
 /*
@@ -44,6 +45,9 @@ struct twofa_ga_file {
  *     " DISALLOW_REUSE [t...] the listed time steps were used: the replay
  *                             guard starts after the largest
  *     " RATE_LIMIT n m [t...] kept only as information
+ *     " TIME_SKEW s           the phone's learnt clock skew (|s| <= 4
+ *                             steps): the TOTP window grows by |s|
+ *     " RESETTING_TIME_SKEW, " LAST0.." LAST9: accepted, not carried over
  *   then 8-digit scratch codes, one a line (at most 10).
  * Anything else (unknown option, both TOTP_AUTH and HOTP_COUNTER, bad
  * number, blank line in the middle) is TWOFA_ERR_MALFORMED with why
@@ -65,8 +69,8 @@ void twofa_ga_wipe(struct twofa_ga_file *f);
 /* One user of a pam_oath usersfile. */
 struct twofa_oath_entry {
 	char user[TWOFA_USER_MAX + 1];
-	unsigned line;	  /* where it was, for messages */
-	bool has_pin;	  /* the password field was neither "-" nor "+" */
+	unsigned line; /* where it was, for messages */
+	bool has_pin;  /* the password field was neither "-" nor "+" */
 	struct twofa_record rec;
 };
 
@@ -82,9 +86,10 @@ struct twofa_oath_file {
  * separated by blanks, TYPE one of HOTP, HOTP/E, HOTP/T30, HOTP/T60, each
  * optionally followed by /6, /7 or /8 (digits). HOTP: the next counter is
  * COUNTER, or COUNTER + 1 when a last OTP is recorded (pam_oath stores the
- * counter of the last accepted code). TOTP with a recorded last OTP: codes
- * from before now's step are refused, so a code used before the import
- * cannot be replayed. Fails closed: an unknown type, invalid user name, a
+ * counter of the last accepted code). TOTP with a recorded last OTP: the
+ * replay guard starts after the latest step (of the last 1000, up to 10
+ * ahead of now) whose code it is, so that code cannot be replayed. Fails
+ * closed: an unknown type, invalid user name, a
  * user listed twice, bad hex, a secret under 128 bits, a bad counter are
  * TWOFA_ERR_MALFORMED with why naming the line, and nothing is returned.
  */

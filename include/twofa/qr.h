@@ -10,6 +10,8 @@
 /* Light modules around the code, as ISO/IEC 18004 asks for. */
 #define TWOFA_QR_QUIET 4
 
+#define TWOFA_QR_WIDTH_MAX 177 /* version 40 */
+
 enum twofa_qr_style {
 	/*
 	 * Unicode half blocks, two rows of modules per line. The glyphs draw

@@ -24,6 +24,7 @@ def test_unknown_command_and_no_command(admin):
     assert "unknown command 'frobnicate'" in one_line(r.stderr)
     r = subprocess.run([ADMIN], capture_output=True, text=True)
     assert r.returncode == 2 and "no command" in r.stderr
+    assert r.stderr.count("\n") == 1
     r = subprocess.run([ADMIN, "--bogus", "status"], capture_output=True,
                        text=True)
     assert r.returncode == 2 and "--bogus" in r.stderr
@@ -64,7 +65,7 @@ def test_missing_or_extra_arguments(admin, args):
     r = admin.run(*args)
     assert r.returncode == 2, r.stderr
     assert one_line(r.stderr)
-    assert "usage: twofa-admin" in r.stderr
+    assert r.stderr.count("\n") == 1 and "--help)" in r.stderr
     assert admin.files() == []
 
 
@@ -204,3 +205,18 @@ def test_code_line_too_long(admin):
     assert r.returncode == 2 and "too long" in r.stderr
     st = admin.run("status", "alice", "--json").stdout
     assert '"failures":0' in st
+
+
+def test_unwritable_stdout(admin):
+    """A secret nobody saw is never enrolled; lost output is an error."""
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([ADMIN, "--store", admin.store, "enroll", "alice",
+                            "--no-confirm"], stdout=full,
+                           stderr=subprocess.PIPE, text=True)
+        assert r.returncode == 3
+        assert "nothing was written" in one_line(r.stderr)
+        assert r.stderr.count("\n") == 1
+        assert not os.path.exists(admin.record("alice"))
+        r = subprocess.run([ADMIN, "--store", admin.store, "status"],
+                           stdout=full, stderr=subprocess.PIPE, text=True)
+        assert r.returncode == 3 and "standard output" in r.stderr

@@ -2,6 +2,7 @@
 documented formats and by google-authenticator itself; logins checked
 with oathtool codes for the imported secret."""
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -74,6 +75,18 @@ def test_ga_hotp_file_from_format(admin):
     assert r.returncode == 0, r.stderr
 
 
+def test_ga_time_skew_keeps_the_phone_working(admin):
+    """google-authenticator learnt that the phone runs 2 steps slow."""
+    ga = write(admin, "ga", SECRET + '\n" TOTP_AUTH\n" TIME_SKEW -2\n'
+               '" RESETTING_TIME_SKEW 1 2\n" LAST0 10.0.0.1 1700000000\n')
+    r = admin.run("import", "google-authenticator", "alice", ga)
+    assert r.returncode == 0, r.stderr
+    assert "TIME_SKEW" in r.stdout and "widened to 3" in r.stdout
+    r = admin.run("verify", "alice",
+                  stdin=oathtool(SECRET, at=now() - 60) + "\n")
+    assert r.returncode == 0, r.stderr
+
+
 def google_authenticator(path, *flags):
     if shutil.which("google-authenticator") is None:
         pytest.skip("google-authenticator is not installed")
@@ -122,6 +135,7 @@ def test_ga_file_made_by_google_authenticator_hotp(admin):
     (SECRET + '\n" STEP_SIZE 61\n', "STEP_SIZE"),
     (SECRET + "\n1234567\n", "line 2: scratch"),
     (SECRET + "\n\n12345678\n", "blank"),
+    (SECRET + '\n" TIME_SKEW 9\n', "phone's clock"),
     ("JBSWY3DPEHPK3PXP\n", "128 bits"),
     ("JBSW!3DPEHPK3PXPJBSWY3DPEHPK3PXP\n", "base32"),
     ("", "empty"),
@@ -215,4 +229,86 @@ def test_oath_user_twice_or_enrolled_imports_nothing(admin):
     assert r.returncode == 0, r.stderr
     assert admin.run("verify", "b", stdin="755224\n").returncode == 1
     r = admin.run("verify", "b", stdin=oathtool_hex(HEX2, hotp=0) + "\n")
+    assert r.returncode == 0, r.stderr
+
+
+PAMRUN = os.path.join(os.path.dirname(os.environ.get("TWOFA_ADMIN", "")) or
+                      os.path.join(os.path.dirname(__file__), "..", "..",
+                                   "build"), "tests", "tools", "pamrun")
+
+
+def pam_oath_login(admin, usersfile, user, code):
+    """One login through the real pam_oath, which rewrites the usersfile
+    with the counter, the last OTP and its time, as in production."""
+    conf = os.path.join(admin.root, "pam.d")
+    os.makedirs(conf, exist_ok=True)
+    with open(os.path.join(conf, "other"), "w") as f:
+        f.write("auth required pam_deny.so\n")
+    with open(os.path.join(conf, "oath"), "w") as f:
+        f.write("auth required pam_oath.so usersfile=%s window=5\n"
+                % usersfile)
+    r = subprocess.run([PAMRUN, "-c", conf, "-s", "oath", "-u", user, code],
+                       capture_output=True, text=True, timeout=30)
+    return r.stdout
+
+
+def test_oath_usersfile_updated_by_pam_oath(admin):
+    mod = [p for p in ("/lib/x86_64-linux-gnu/security/pam_oath.so",
+                       "/usr/lib64/security/pam_oath.so")
+           if os.path.exists(p)]
+    if not mod or not os.path.exists(PAMRUN):
+        pytest.skip("pam_oath or pamrun not available")
+    path = write(admin, "users.oath",
+                 "HOTP alice - %s\nHOTP/T30 bob - %s\n" % (HEX1, HEX2))
+    a2 = oathtool_hex(HEX1, hotp=2)
+    b_now = oathtool_hex(HEX2)
+    assert "PAM_SUCCESS" in pam_oath_login(admin, path, "alice", a2)
+    assert "PAM_SUCCESS" in pam_oath_login(admin, path, "bob", b_now)
+    with open(path) as f:
+        text = f.read()
+    # pam_oath wrote its state: counter 2, the code, a timestamp.
+    assert "\t2\t%s\t" % a2 in text, text
+    r = admin.run("import", "oath", path)
+    assert r.returncode == 0, r.stderr
+    # Neither user can replay the code pam_oath already accepted ...
+    assert admin.run("verify", "alice", stdin=a2 + "\n").returncode == 1
+    assert admin.run("verify", "bob", stdin=b_now + "\n").returncode == 1
+    # ... and both tokens go on working.
+    r = admin.run("verify", "alice", stdin=oathtool_hex(HEX1, hotp=3) + "\n")
+    assert r.returncode == 0, r.stderr
+    r = admin.run("verify", "bob",
+                  stdin=oathtool_hex(HEX2, at=now() + 30) + "\n")
+    assert r.returncode == 0, r.stderr
+
+
+def test_ga_file_updated_by_pam_google_authenticator(admin):
+    """A file the real module has used: its used step and rate-limit
+    timestamps are read, and the code it accepted stays used."""
+    if not os.path.exists(PAMRUN) or not any(os.path.exists(p) for p in (
+            "/lib/x86_64-linux-gnu/security/pam_google_authenticator.so",
+            "/usr/lib64/security/pam_google_authenticator.so")):
+        pytest.skip("pam_google_authenticator or pamrun not available")
+    path = os.path.join(admin.root, "ga-used")
+    lines = google_authenticator(path, "-t", "-d", "-r", "3", "-R", "30",
+                                 "-w", "3", "-e", "2")
+    secret = lines[0]
+    conf = os.path.join(admin.root, "pam.d")
+    os.makedirs(conf)
+    with open(os.path.join(conf, "other"), "w") as f:
+        f.write("auth required pam_deny.so\n")
+    with open(os.path.join(conf, "ga"), "w") as f:
+        f.write("auth required pam_google_authenticator.so secret=%s "
+                "user=root\n" % path)
+    code = oathtool(secret)
+    r = subprocess.run([PAMRUN, "-c", conf, "-s", "ga", "-u", "root", code],
+                       capture_output=True, text=True, timeout=30)
+    assert "PAM_SUCCESS" in r.stdout, r.stdout + r.stderr
+    with open(path) as f:
+        text = f.read()
+    assert re.search(r'^" DISALLOW_REUSE \d+$', text, re.M), text
+    r = admin.run("import", "google-authenticator", "alice", path)
+    assert r.returncode == 0, r.stderr
+    assert admin.run("verify", "alice", stdin=code + "\n").returncode == 1
+    r = admin.run("verify", "alice",
+                  stdin=oathtool(secret, at=now() + 30) + "\n")
     assert r.returncode == 0, r.stderr

@@ -144,3 +144,29 @@ def test_disable_removes_the_record(admin):
     assert r.returncode == 1 and "not enrolled" in r.stderr
     r = admin.run("disable", "alice")
     assert r.returncode == 1 and "not enrolled" in r.stderr
+
+
+def test_parallel_verifies_accept_a_code_once(admin):
+    """verify is a login: 8 racing uses of one code, exactly one wins,
+    also while backup codes are being replaced."""
+    import subprocess
+    from conftest import ADMIN
+    enroll(admin)
+    code = oathtool(SECRET, at=now() + 30)
+    procs = [subprocess.Popen([ADMIN, "--store", admin.store, "verify",
+                               "alice"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(8)]
+    regen = subprocess.Popen([ADMIN, "--store", admin.store, "backup-codes",
+                              "alice"], stdout=subprocess.PIPE, text=True)
+    for p in procs:
+        p.stdin.write(code + "\n")
+        p.stdin.close()
+    rcs = [p.wait(timeout=60) for p in procs]
+    assert regen.wait(timeout=60) == 0
+    assert sorted(rcs) == [0] + [1] * 7
+    st = json.loads(admin.run("status", "alice", "--json").stdout)
+    # The first to get the lock won; the replays counted as failures
+    # until the lock (deny=5), and the record is intact.
+    assert st["failures"] == 5 and st["locked"] is True
+    assert st["backup_codes_left"] == 10

@@ -154,7 +154,7 @@ class Env:
 
     def login(self, user, *answers, service="twofa-test", at=None,
               rhost=None, parallel=None, env=(), silent=False, wrap=(),
-              timeout=30):
+              setcred=False, timeout=30):
         """Log in through libpam with pamrun; at= fakes the clock."""
         cmd = [*wrap, str(PAMRUN), "-c", str(self.conf), "-s", service]
         if user is not None:
@@ -165,6 +165,8 @@ class Env:
             cmd += ["-p", str(parallel)]
         if silent:
             cmd += ["-q"]
+        if setcred:
+            cmd += ["-C"]
         for name in env:
             cmd += ["-e", name]
         cmd += list(answers)

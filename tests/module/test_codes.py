@@ -12,8 +12,9 @@ def test_totp_accepted_once(env):
     u = env.user()
     env.record(u)
     code = totp(T0)
-    r = env.login(u, code, at=T0)
+    r = env.login(u, code, at=T0, setcred=True)
     assert r.result == "PAM_SUCCESS", r
+    assert "setcred: PAM_SUCCESS" in r.lines
     assert r.prompts == ["prompt-echo-off: Verification code: "]
     assert env.dump(u)["next"] == step(T0) + 1
     # The same code again, still inside its window: refused.

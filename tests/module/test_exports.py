@@ -24,3 +24,16 @@ def test_dlsym_finds_entry_points_only():
         except AttributeError:
             continue
         raise AssertionError(f"{name} is exported")
+
+
+def test_module_reads_no_environment():
+    """The module takes nothing from the environment (SPEC 3): it does
+    not even import getenv."""
+    out = subprocess.run(["nm", "-D", "--undefined-only", str(MODULE)],
+                         capture_output=True, text=True, check=True).stdout
+    imported = {l.split()[-1].split("@")[0] for l in out.splitlines()
+                if l.strip()}
+    assert "pam_sm_authenticate" not in imported
+    for name in ("getenv", "secure_getenv", "pam_getenv", "pam_getenvlist",
+                 "environ"):
+        assert name not in imported, name

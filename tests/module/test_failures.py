@@ -84,3 +84,29 @@ def test_read_only_store_refuses(env):
     assert r.result == "PAM_AUTHINFO_UNAVAIL", r
     assert env.dump(u)["next"] == 0
     assert env.login(u, totp(T0), at=T0).result == "PAM_SUCCESS"
+
+
+def test_state_is_synced_before_the_answer(env):
+    """The replay guard is written and synced before anyone is told: in
+    the system-call trace of a good login, pwrite and fdatasync of the
+    record come before the success log line and the end of the call."""
+    u = env.user()
+    env.record(u)
+    trace = env.base / "trace"
+    wrap = ["strace", "-f", "-qq", "-o", str(trace), "-e",
+            "trace=pwrite64,fdatasync,sendto,write", "-s", "200"]
+    r = env.login(u, totp(T0), at=T0, wrap=wrap)
+    assert r.result == "PAM_SUCCESS", r
+    calls = trace.read_text().splitlines()
+
+    def first(pred):
+        for i, c in enumerate(calls):
+            if pred(c):
+                return i
+        raise AssertionError(f"not in trace: {calls}")
+
+    pw = first(lambda c: "pwrite64(" in c and "state" in c)
+    sync = first(lambda c: "fdatasync(" in c and "= 0" in c)
+    logged = first(lambda c: "sendto(" in c and "outcome=success" in c)
+    told = first(lambda c: "write(1" in c and "PAM_SUCCESS" in c)
+    assert pw < sync < logged < told, calls

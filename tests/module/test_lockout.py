@@ -89,3 +89,6 @@ def test_locked_account_refuses_backup_code(env):
     r = env.login(u, "12345678", at=T0)
     assert r.result == "PAM_AUTH_ERR" and r.errors
     assert env.dump(u)["backup_left"] == 1
+    # PAM_SILENT: refused without the message.
+    r = env.login(u, "12345678", at=T0, silent=True)
+    assert r.result == "PAM_AUTH_ERR" and r.errors == [], r

@@ -3,7 +3,7 @@
  * test would want an application to.
  *
  *   pamrun -c CONFDIR [-s SERVICE] [-u USER] [-r RHOST] [-e NAME]...
- *          [-i] [-q] [-p N] [ANSWER...]
+ *          [-i] [-q] [-C] [-p N] [ANSWER...]
  *
  * Prompts are answered in order from the ANSWER arguments (or, with -i,
  * from the lines of standard input); when the answers run out the
@@ -11,7 +11,9 @@
  * line: "prompt-echo-off: TEXT" / "prompt-echo-on: TEXT", "info: TEXT",
  * "error: TEXT", after authentication "env NAME=VALUE" (or
  * "env NAME unset") for each -e, and "result: PAM_XXX". The exit status
- * is the PAM result code. -q makes the call PAM_SILENT.
+ * is the PAM result code. -q makes the call PAM_SILENT. -C also calls
+ * pam_setcred(PAM_ESTABLISH_CRED) after a successful authentication and
+ * prints "setcred: PAM_XXX".
  *
  * -p N starts N logins (N processes) at the same instant: each does
  * pam_start and waits on a shared pipe that is closed once all are ready;
@@ -154,6 +156,7 @@ struct run {
 	const char *env[MAX_ENV];
 	int nenv;
 	int flags;
+	int setcred;
 };
 
 static int start(const struct run *run, struct answers *a, pam_handle_t **ph)
@@ -181,6 +184,9 @@ static int one_login(const struct run *run, struct answers *a)
 	if (r != PAM_SUCCESS)
 		return r;
 	r = pam_authenticate(ph, run->flags);
+	if (r == PAM_SUCCESS && run->setcred)
+		printf("setcred: %s\n",
+		       result_name(pam_setcred(ph, PAM_ESTABLISH_CRED)));
 	for (i = 0; i < run->nenv; i++) {
 		const char *v = pam_getenv(ph, run->env[i]);
 
@@ -259,7 +265,7 @@ static int parallel_logins(const struct run *run, struct answers *a, int n)
 static void usage(void)
 {
 	fprintf(stderr, "usage: pamrun -c CONFDIR [-s SERVICE] [-u USER] "
-			"[-r RHOST] [-e NAME]... [-i] [-q] [-p N] "
+			"[-r RHOST] [-e NAME]... [-i] [-q] [-C] [-p N] "
 			"[ANSWER...]\n");
 	exit(2);
 }
@@ -273,7 +279,7 @@ int main(int argc, char **argv)
 	memset(&run, 0, sizeof(run));
 	run.service = "twofa-test";
 	run.user = NULL;
-	while ((opt = getopt(argc, argv, "c:s:u:r:e:iqp:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:s:u:r:e:iqCp:")) != -1) {
 		switch (opt) {
 		case 'c':
 			run.confdir = optarg;
@@ -297,6 +303,9 @@ int main(int argc, char **argv)
 			break;
 		case 'q':
 			run.flags |= PAM_SILENT;
+			break;
+		case 'C':
+			run.setcred = 1;
 			break;
 		case 'p':
 			parallel = atoi(optarg);

@@ -1,0 +1,515 @@
+/*
+ * The token signing key: loading it from a root-only file, generating it
+ * and saving it. The file is reached from "/" one directory at a time with
+ * O_NOFOLLOW, and checked on the open descriptor, as the record store is.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "twofa/err.h"
+#include "twofa/jwk.h"
+#include "twofa/jwt_key.h"
+#include "twofa/mem.h"
+#include "jwt_key_internal.h"
+#include "store_internal.h"
+
+struct twofa_key {
+	enum twofa_key_alg alg;
+	unsigned bits;
+	EVP_PKEY *pkey;
+	char *priv_pem; /* wiped on free */
+	size_t priv_len;
+	char *pub_pem;
+	size_t pub_len;
+	char kid[TWOFA_KID_LEN];
+};
+
+const char *twofa_key_alg_name(enum twofa_key_alg alg)
+{
+	switch (alg) {
+	case TWOFA_KEY_RS256:
+		return "RS256";
+	case TWOFA_KEY_ES256:
+		return "ES256";
+	}
+	return "?";
+}
+
+int twofa_key_alg_parse(const char *s, enum twofa_key_alg *out)
+{
+	if (s != NULL && strcmp(s, "RS256") == 0)
+		*out = TWOFA_KEY_RS256;
+	else if (s != NULL && strcmp(s, "ES256") == 0)
+		*out = TWOFA_KEY_ES256;
+	else
+		return TWOFA_ERR_INVALID;
+	return TWOFA_OK;
+}
+
+enum twofa_key_alg twofa_key_alg(const struct twofa_key *key)
+{
+	return key->alg;
+}
+
+unsigned twofa_key_bits(const struct twofa_key *key)
+{
+	return key->bits;
+}
+
+const char *twofa_key_id(const struct twofa_key *key)
+{
+	return key->kid;
+}
+
+const char *twofa_key_public_pem(const struct twofa_key *key, size_t *len)
+{
+	if (len != NULL)
+		*len = key->pub_len;
+	return key->pub_pem;
+}
+
+const EVP_PKEY *twofa_key_pkey(const struct twofa_key *key)
+{
+	return key->pkey;
+}
+
+const char *twofa_key_private_pem(const struct twofa_key *key, size_t *len)
+{
+	*len = key->priv_len;
+	return key->priv_pem;
+}
+
+void twofa_key_free(struct twofa_key *key)
+{
+	if (key == NULL)
+		return;
+	EVP_PKEY_free(key->pkey);
+	twofa_freezero(key->priv_pem, key->priv_len);
+	free(key->pub_pem);
+	free(key);
+}
+
+/* Copy what a memory BIO holds into a NUL-terminated heap string. */
+static int bio_to_string(BIO *bio, char **out, size_t *len)
+{
+	char *data = NULL;
+	long n = BIO_get_mem_data(bio, &data);
+
+	if (n <= 0 || data == NULL)
+		return TWOFA_ERR_CRYPTO;
+	*out = malloc((size_t)n + 1);
+	if (*out == NULL)
+		return TWOFA_ERR_NOMEM;
+	memcpy(*out, data, (size_t)n);
+	(*out)[n] = '\0';
+	*len = (size_t)n;
+	return TWOFA_OK;
+}
+
+/* Take pkey (on success and on failure) if it is a key we sign with. */
+static int key_from_pkey(EVP_PKEY *pkey, struct twofa_key **out)
+{
+	struct twofa_key *key = NULL;
+	BIO *bio = NULL;
+	char group[64];
+	int bits, ret = TWOFA_ERR_KEY;
+
+	*out = NULL;
+	key = calloc(1, sizeof(*key));
+	if (key == NULL) {
+		EVP_PKEY_free(pkey);
+		return TWOFA_ERR_NOMEM;
+	}
+	key->pkey = pkey;
+	bits = EVP_PKEY_get_bits(pkey);
+	switch (EVP_PKEY_get_base_id(pkey)) {
+	case EVP_PKEY_RSA:
+		if (bits < TWOFA_RSA_BITS_MIN || bits > TWOFA_RSA_BITS_MAX)
+			goto out;
+		key->alg = TWOFA_KEY_RS256;
+		break;
+	case EVP_PKEY_EC:
+		if (EVP_PKEY_get_group_name(pkey, group, sizeof(group), NULL) !=
+			1 ||
+		    (strcmp(group, "prime256v1") != 0 &&
+		     strcmp(group, "P-256") != 0))
+			goto out;
+		key->alg = TWOFA_KEY_ES256;
+		break;
+	default:
+		goto out; /* RSA-PSS, Ed25519, DSA, ...: not ours */
+	}
+	key->bits = (unsigned)bits;
+
+	/* The secure-heap BIO wipes its buffer when it grows and is freed. */
+	ret = TWOFA_ERR_CRYPTO;
+	bio = BIO_new(BIO_s_secmem());
+	if (bio == NULL ||
+	    PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0, NULL, NULL) != 1)
+		goto out;
+	ret = bio_to_string(bio, &key->priv_pem, &key->priv_len);
+	if (ret != TWOFA_OK)
+		goto out;
+	BIO_free(bio);
+	ret = TWOFA_ERR_CRYPTO;
+	bio = BIO_new(BIO_s_mem());
+	if (bio == NULL || PEM_write_bio_PUBKEY(bio, pkey) != 1)
+		goto out;
+	ret = bio_to_string(bio, &key->pub_pem, &key->pub_len);
+	if (ret != TWOFA_OK)
+		goto out;
+	ret = twofa_jwk_thumbprint(key, key->kid);
+	if (ret != TWOFA_OK)
+		goto out;
+	*out = key;
+	key = NULL;
+out:
+	BIO_free(bio);
+	twofa_key_free(key);
+	return ret;
+}
+
+int twofa_key_generate(enum twofa_key_alg alg, unsigned bits,
+		       struct twofa_key **out)
+{
+	EVP_PKEY *pkey = NULL;
+
+	*out = NULL;
+	if (alg == TWOFA_KEY_RS256) {
+		if (bits == 0)
+			bits = TWOFA_RSA_BITS_DEFAULT;
+		if (bits < TWOFA_RSA_BITS_MIN || bits > TWOFA_RSA_BITS_MAX)
+			return TWOFA_ERR_INVALID;
+		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits);
+	} else if (alg == TWOFA_KEY_ES256) {
+		if (bits != 0 && bits != 256)
+			return TWOFA_ERR_INVALID;
+		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	} else {
+		return TWOFA_ERR_INVALID;
+	}
+	if (pkey == NULL)
+		return TWOFA_ERR_CRYPTO;
+	return key_from_pkey(pkey, out);
+}
+
+/* A directory on the way to the key: only root or owner can change it. */
+static const char *dir_problem(const struct stat *sb, uid_t owner)
+{
+	if (!S_ISDIR(sb->st_mode))
+		return "not a directory";
+	if (sb->st_uid != 0 && sb->st_uid != owner)
+		return "directory not owned by root";
+	if (sb->st_mode & (S_IWGRP | S_IWOTH))
+		return "directory writable by group or others";
+	return NULL;
+}
+
+/*
+ * Open dir from "/" with O_NOFOLLOW, checking every directory including
+ * dir itself; create dir's last component (0755) when create is set.
+ */
+static int open_key_dir(const char *dir, uid_t owner, bool create, int *dfd,
+			struct twofa_store_error *why)
+{
+	char comp[256];
+	const char *p, *problem;
+	struct stat sb;
+	int fd = -1, nfd, ret;
+
+	*dfd = -1;
+	if (dir == NULL || dir[0] != '/' || strlen(dir) >= 4096)
+		return twofa_store_fail(why, TWOFA_ERR_INVALID, 0,
+					"key directory must be absolute",
+					dir ? dir : "(null)", NULL);
+	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return twofa_store_fail(why, TWOFA_ERR_IO, errno, "cannot open",
+					"/", NULL);
+	for (p = dir;;) {
+		size_t n;
+
+		if (fstat(fd, &sb) != 0) {
+			ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
+					       "cannot stat", dir, NULL);
+			goto out;
+		}
+		problem = dir_problem(&sb, owner);
+		if (problem != NULL) {
+			ret = twofa_store_fail(why, TWOFA_ERR_UNSAFE, 0,
+					       problem, dir, NULL);
+			goto out;
+		}
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		n = strcspn(p, "/");
+		if (n >= sizeof(comp) || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.')) {
+			ret = twofa_store_fail(why, TWOFA_ERR_INVALID, 0,
+					       "bad key directory path", dir,
+					       NULL);
+			goto out;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		p += n;
+		nfd = openat(fd, comp,
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0 && errno == ENOENT && create &&
+		    p[strspn(p, "/")] == '\0') {
+			if (mkdirat(fd, comp, 0755) != 0 && errno != EEXIST) {
+				ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
+						       "cannot create", dir,
+						       NULL);
+				goto out;
+			}
+			nfd = openat(fd, comp,
+				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					 O_CLOEXEC);
+		}
+		if (nfd < 0) {
+			int e = errno;
+
+			ret = (e == ELOOP || e == ENOTDIR) ? TWOFA_ERR_UNSAFE
+			      : e == ENOENT		   ? TWOFA_ERR_KEY
+							   : TWOFA_ERR_IO;
+			twofa_store_fail(why, ret, e,
+					 e == ELOOP ? "path has a symbolic link"
+					 : e == ENOTDIR ? "not a directory"
+					 : e == ENOENT	? "no such directory"
+							: "cannot open",
+					 dir, NULL);
+			goto out;
+		}
+		close(fd);
+		fd = nfd;
+	}
+	*dfd = fd;
+	fd = -1;
+	ret = TWOFA_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/* Never prompt for a passphrase (we may be inside sshd): refuse it. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}
+
+int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
+		   struct twofa_store_error *why)
+{
+	EVP_PKEY *pkey = NULL;
+	BIO *bio = NULL;
+	char *buf = NULL;
+	size_t got = 0, size = 0;
+	struct stat sb;
+	int dfd = -1, fd = -1, ret;
+
+	*out = NULL;
+	ret = open_key_dir(dir, owner, false, &dfd, why);
+	if (ret != TWOFA_OK)
+		goto out;
+	/* O_NONBLOCK: a FIFO put there must not hang the login. */
+	fd = openat(dfd, TWOFA_KEY_NAME,
+		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		int e = errno;
+
+		ret = e == ENOENT  ? TWOFA_ERR_KEY
+		      : e == ELOOP ? TWOFA_ERR_UNSAFE
+				   : TWOFA_ERR_IO;
+		twofa_store_fail(why, ret, e,
+				 e == ENOENT  ? "no signing key"
+				 : e == ELOOP ? "key is a symbolic link"
+					      : "cannot open key",
+				 dir, TWOFA_KEY_NAME);
+		goto out;
+	}
+	if (fstat(fd, &sb) != 0) {
+		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno, "cannot stat",
+				       dir, TWOFA_KEY_NAME);
+		goto out;
+	}
+	ret = TWOFA_ERR_UNSAFE;
+	if (!S_ISREG(sb.st_mode)) {
+		twofa_store_fail(why, ret, 0, "key is not a regular file", dir,
+				 TWOFA_KEY_NAME);
+		goto out;
+	}
+	if (sb.st_uid != owner) {
+		twofa_store_fail(why, ret, 0, "key not owned by root", dir,
+				 TWOFA_KEY_NAME);
+		goto out;
+	}
+	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
+		twofa_store_fail(
+		    why, ret, 0,
+		    "key has group or other permissions (want 0600)", dir,
+		    TWOFA_KEY_NAME);
+		goto out;
+	}
+	if (sb.st_size <= 0 || sb.st_size > TWOFA_KEY_FILE_MAX) {
+		twofa_store_fail(why, TWOFA_ERR_KEY, 0,
+				 "key file empty or too large", dir,
+				 TWOFA_KEY_NAME);
+		ret = TWOFA_ERR_KEY;
+		goto out;
+	}
+	size = (size_t)sb.st_size;
+	buf = malloc(size + 1);
+	if (buf == NULL) {
+		ret = TWOFA_ERR_NOMEM;
+		goto out;
+	}
+	while (got < size) {
+		ssize_t n = read(fd, buf + got, size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = twofa_store_fail(
+			    why, TWOFA_ERR_IO, n < 0 ? errno : 0,
+			    "cannot read key", dir, TWOFA_KEY_NAME);
+			goto out;
+		}
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	ret = TWOFA_ERR_KEY;
+	bio = BIO_new_mem_buf(buf, (int)got);
+	if (bio == NULL) {
+		ret = TWOFA_ERR_NOMEM;
+		goto out;
+	}
+	pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
+	if (pkey == NULL) {
+		twofa_store_fail(why, ret, 0,
+				 "key is not an unencrypted PEM private key",
+				 dir, TWOFA_KEY_NAME);
+		goto out;
+	}
+	ret = key_from_pkey(pkey, out);
+	pkey = NULL;
+	if (ret == TWOFA_ERR_KEY)
+		twofa_store_fail(why, ret, 0,
+				 "key is not RSA of 2048 to 8192 bits or P-256",
+				 dir, TWOFA_KEY_NAME);
+	else if (ret != TWOFA_OK)
+		twofa_store_fail(why, ret, 0, "cannot use key", dir,
+				 TWOFA_KEY_NAME);
+out:
+	BIO_free(bio);
+	EVP_PKEY_free(pkey);
+	twofa_freezero(buf, size + (buf != NULL));
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	return ret;
+}
+
+/* Write data as dir/name: new file, fsync, rename (or no-replace link). */
+static int write_file(int dfd, const char *dir, const char *name,
+		      const char *data, size_t len, mode_t mode, uid_t owner,
+		      bool replace, struct twofa_store_error *why)
+{
+	unsigned char rnd[8];
+	char tmp[64], hex[sizeof(rnd) * 2 + 1];
+	size_t off = 0;
+	int fd = -1, ret;
+
+	ret = twofa_random(rnd, sizeof(rnd));
+	if (ret != TWOFA_OK)
+		return ret;
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+	snprintf(tmp, sizeof(tmp), ".%s.%s", name, hex);
+	fd = openat(dfd, tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return twofa_store_fail(why, TWOFA_ERR_IO, errno,
+					"cannot create", dir, tmp);
+	ret = TWOFA_ERR_IO;
+	if (fchown(fd, owner, (gid_t)-1) != 0 || fchmod(fd, mode) != 0) {
+		twofa_store_fail(why, ret, errno, "cannot set owner or mode",
+				 dir, tmp);
+		goto out;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			twofa_store_fail(why, ret, n < 0 ? errno : 0,
+					 "cannot write", dir, tmp);
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) != 0) {
+		twofa_store_fail(why, ret, errno, "cannot fsync", dir, tmp);
+		goto out;
+	}
+	if (renameat2(dfd, tmp, dfd, name, replace ? 0 : RENAME_NOREPLACE) !=
+	    0) {
+		int e = errno;
+
+		ret = e == EEXIST ? TWOFA_ERR_EXISTS : TWOFA_ERR_IO;
+		twofa_store_fail(why, ret, e,
+				 e == EEXIST ? "a key exists (use --force)"
+					     : "cannot rename into place",
+				 dir, name);
+		goto out;
+	}
+	ret = TWOFA_OK;
+out:
+	close(fd);
+	if (ret != TWOFA_OK)
+		unlinkat(dfd, tmp, 0);
+	return ret;
+}
+
+int twofa_key_save(const struct twofa_key *key, const char *dir, uid_t owner,
+		   bool force, struct twofa_store_error *why)
+{
+	int dfd = -1, ret;
+
+	ret = open_key_dir(dir, owner, true, &dfd, why);
+	if (ret != TWOFA_OK)
+		return ret;
+	ret = write_file(dfd, dir, TWOFA_KEY_NAME, key->priv_pem, key->priv_len,
+			 0600, owner, force, why);
+	if (ret != TWOFA_OK)
+		goto out;
+	/* The public half follows the key it belongs to, always. */
+	ret = write_file(dfd, dir, TWOFA_PUB_NAME, key->pub_pem, key->pub_len,
+			 0644, owner, true, why);
+	if (ret != TWOFA_OK)
+		goto out;
+	if (fsync(dfd) != 0)
+		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
+				       "cannot fsync directory", dir, NULL);
+out:
+	close(dfd);
+	return ret;
+}
