@@ -19,7 +19,8 @@
  * says how many logins were accepted and how many distinct (user, code)
  * pairs that was: exactly-once means the two are equal. --budget stops
  * after that many seconds once --min logins were timed (slow modules).
- * --preload keeps a module loaded, so pam_end() does not unload it.
+ * --preload (up to 8 times) keeps a module or library loaded, so
+ * pam_end() does not unload it.
  * --raw appends every latency (microseconds, one a line) to FILE.
  *
  * Prints one line of key=value pairs: the label, logins, accepted,
@@ -44,7 +45,9 @@
 #include "common.h"
 
 struct opts {
-	const char *confdir, *service, *label, *preload, *raw;
+	const char *confdir, *service, *label, *raw;
+	const char *preload[8];
+	unsigned npreload;
 	unsigned first, count, stride, procs, min;
 	double budget;
 	bool bad, race;
@@ -375,7 +378,11 @@ int main(int argc, char **argv)
 		case 'r': o.race = true; break;
 		case 'b': o.budget = strtod(optarg, NULL); break;
 		case 'M': o.min = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'P': o.preload = optarg; break;
+		case 'P':
+			if (o.npreload == 8)
+				return 2;
+			o.preload[o.npreload++] = optarg;
+			break;
 		case 'l': o.label = optarg; break;
 		case 'R': o.raw = optarg; break;
 		default: return 2;
@@ -386,9 +393,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: see bench/login.c\n");
 		return 2;
 	}
-	if (o.preload != NULL && dlopen(o.preload, RTLD_NOW) == NULL) {
-		fprintf(stderr, "bench-login: %s\n", dlerror());
-		return 1;
+	for (unsigned k = 0; k < o.npreload; k++) {
+		if (dlopen(o.preload[k], RTLD_NOW) == NULL) {
+			fprintf(stderr, "bench-login: %s\n", dlerror());
+			return 1;
+		}
 	}
 	if (o.procs > 1 || o.race) {
 		return run_parallel(&o);

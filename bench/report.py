@@ -264,6 +264,19 @@ def main():
             cv = cold.get(svc)
             p(f"| {name} | {us(cv)} | {us(wv)} | "
               f"{us(cv - wv) if cv is not None else '–'} |")
+        wl = rows_of(rows, phase="warm_libs")
+        libs = rows_of(rows, phase="module_libs")
+        if wl and libs and cold.get("twofa"):
+            names = ", ".join(os.path.basename(x).split(".so")[0]
+                              for x in libs[0]["libs"].split(","))
+            wv = float(wl[0]["median_us"])
+            p(f"| pam_twofa, only {names} kept loaded | "
+              f"{us(cold['twofa'])} | {us(wv)} | "
+              f"{us(cold['twofa'] - wv)} |")
+            p(f"\nOur module links {names} for `token_env`; every "
+              f"`pam_start()` loads and relocates them and every "
+              f"`pam_end()` unloads them again, used or not: "
+              f"{cold['twofa'] - wv:.0f} µs of each login here.")
         p("")
     path = os.path.join(out, "strace-c-w.twofa.detail")
     if os.path.exists(path):

@@ -334,6 +334,18 @@ breakdown() {
 			--count "$n" --stride "$stride" --mode ok \
 			--preload "$so" --label "users=$size" $extra
 	done
+	# Our module with only the libraries it links kept loaded (libjwt and
+	# its dependencies, for token_env): what loading them costs a login.
+	deps=$(ldd "$MODULE" | awk '$1 ~ /^lib(jwt|jansson|b64)/ { print $3 }')
+	if [ -n "$deps" ]; then
+		pre=
+		for d in $deps; do pre="$pre --preload $d"; done
+		# shellcheck disable=SC2086
+		rtseries warm_libs --service twofa \
+			--first $((first + 3 * n * stride)) --count "$n" \
+			--stride "$stride" --mode ok --label "users=$size" $pre
+		put "phase=module_libs libs=$(echo $deps | tr ' ' ',')"
+	fi
 	# strace -c -w of our module alone: wall time per system call.
 	strace -f -c -w -o "$OUT/strace-c-w.twofa.detail" "$B/bench-login" \
 		--confdir "$C" --service twofa --first $((first + 2 * n * stride)) \
