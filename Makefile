@@ -77,13 +77,16 @@ check: check-deps
 check-deps:
 	sh tools/install-deps.sh $(sort $(BUILD_PACKAGES) $(TEST_PACKAGES))
 
+# The store is created root-only (0700) and never removed by uninstall: it
+# holds the users' enrollments. PAMDIR does not follow PREFIX: libpam loads
+# modules from its own directory only.
 install: all
 	install -d -m 0755 $(DESTDIR)$(PAMDIR) $(DESTDIR)$(SBINDIR)
 	install -m 0644 $(BUILD)/pam_twofa.so $(DESTDIR)$(PAMDIR)/pam_twofa.so
 	install -m 0755 $(BUILD)/twofa-admin $(DESTDIR)$(SBINDIR)/twofa-admin
 	install -d -m 0755 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
-	install -m 0644 man/twofa.5 $(DESTDIR)$(MANDIR)/man5/twofa.5
-	for m in man/*.8; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done
+	for m in man/*.5; do [ ! -e "$$m" ] || install -m 0644 "$$m" $(DESTDIR)$(MANDIR)/man5/; done
+	for m in man/*.8; do [ ! -e "$$m" ] || install -m 0644 "$$m" $(DESTDIR)$(MANDIR)/man8/; done
 	install -d -m 0700 $(DESTDIR)$(STOREDIR)
 	install -d -m 0755 $(DESTDIR)$(CONFDIR)
 

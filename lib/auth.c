@@ -145,12 +145,21 @@ int twofa_authenticate(struct twofa_store *st, const char *user,
 		s->next = matched + 1;
 	} else if (pol->allow_backup &&
 		   twofa_backup_normalise(code + backup_off, backup) ==
-			   TWOFA_OK &&
-		   twofa_backup_match(&h->rec, backup, &index) == TWOFA_OK) {
-		out->verdict = TWOFA_VERDICT_ACCEPTED;
-		out->method = TWOFA_METHOD_BACKUP;
-		out->code_start = backup_off;
-		s->backup_used |= UINT64_C(1) << index;
+			   TWOFA_OK) {
+		/*
+		 * A refused text that can only be a backup code is reported
+		 * as one, so a log line tells "used backup code" apart from
+		 * "wrong OTP".
+		 */
+		if (strlen(code + otp_off) != h->rec.digits ||
+		    strchr(code + otp_off, ' ') != NULL)
+			out->method = TWOFA_METHOD_BACKUP;
+		if (twofa_backup_match(&h->rec, backup, &index) == TWOFA_OK) {
+			out->verdict = TWOFA_VERDICT_ACCEPTED;
+			out->method = TWOFA_METHOD_BACKUP;
+			out->code_start = backup_off;
+			s->backup_used |= UINT64_C(1) << index;
+		}
 	}
 
 	if (out->verdict == TWOFA_VERDICT_ACCEPTED) {

@@ -14,11 +14,11 @@ def fields(line):
 def test_log_lines_for_each_outcome(env):
     u = env.user()
     env.record(u, "--backup", "12345678")
-    typed = [totp(T0), "000000", "1234 5678"]
+    typed = [totp(T0), "000000", "1234 5678", "1234 5678"]
     for t in typed:
         env.login(u, t, at=T0, rhost="192.0.2.7")
     lines = env.log(u)
-    assert len(lines) == 3, lines
+    assert len(lines) == 4, lines
     f = [fields(l) for l in lines]
     for x in f:
         assert x["user"] == u and x["service"] == "twofa-test"
@@ -26,6 +26,8 @@ def test_log_lines_for_each_outcome(env):
     assert (f[0]["method"], f[0]["outcome"]) == ("totp", "success")
     assert (f[1]["method"], f[1]["outcome"]) == ("totp", "failure")
     assert (f[2]["method"], f[2]["outcome"]) == ("backup", "success")
+    # A used backup code again: logged as the backup attempt it was.
+    assert (f[3]["method"], f[3]["outcome"]) == ("backup", "failure")
     for l in lines:
         assert l.startswith("<8"), l  # facility authpriv (10 << 3)
     assert lines[0].startswith("<86>")  # authpriv.info

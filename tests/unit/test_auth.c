@@ -276,9 +276,14 @@ static void test_backup_codes(void **state)
 			 TWOFA_VERDICT_ACCEPTED);
 	assert_int_equal(out.method, TWOFA_METHOD_BACKUP);
 	assert_int_equal(out.backup_left, 9);
-	/* Gone once used. */
+	/* Gone once used; the refusal names the method that was tried. */
 	assert_int_equal(try_code(fx, c0, NOW, &out), TWOFA_VERDICT_REJECTED);
 	assert_int_equal(out.backup_left, 9);
+	assert_int_equal(out.method, TWOFA_METHOD_BACKUP);
+	/* A wrong six-digit text is a wrong TOTP, not a backup attempt. */
+	assert_int_equal(try_code(fx, "000000", NOW, &out),
+			 TWOFA_VERDICT_REJECTED);
+	assert_int_equal(out.method, TWOFA_METHOD_TOTP);
 	/* Another one works. */
 	assert_int_equal(try_code(fx, fx->codes + 9 * 9, NOW, &out),
 			 TWOFA_VERDICT_ACCEPTED);
