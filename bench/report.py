@@ -231,7 +231,8 @@ def main():
     if par:
         p("## Parallel logins\n")
         p(f"Throughput with P processes logging in at once (different "
-          f"users; {par[0]['users']} enrolled), logins per second, and the "
+          f"users; {int(par[0]['users']):,} enrolled; under SCHED_FIFO like "
+          f"the latency series), logins per second, and the "
           f"race: P processes offering every user's current code at the "
           f"same moment. Exactly-once means accepted = distinct "
           f"(user, code) pairs.\n")

@@ -16,10 +16,10 @@
 # The machine may be shared with other work. A login sleeps in fdatasync or
 # fsync, and on a busy machine the woken process then waits for a CPU: a
 # few milliseconds that belong to the neighbours, not to the module. So
-# the single-process latency series run under SCHED_FIFO priority 1
-# (chrt; the kernel's RT throttling still leaves the CPUs 5% to others,
-# and the other CPU entirely); generation, the parallel runs, the memory
-# run and the admin enrollments run at normal priority. The load average
+# the latency series and the (short) parallel throughput runs go under
+# SCHED_FIFO priority 1 (chrt; the kernel's RT throttling still leaves the
+# CPUs 5% to others); generation, the race runs, the memory run and the
+# admin enrollments run at normal priority. The load average
 # at each measurement is recorded and shown in the report.
 set -eu
 
@@ -239,7 +239,7 @@ parallel() {
 			n=$N_PAR
 			[ $svc = oath ] && n=$N_PAR_OATH
 			off=$((off + 1))
-			series parallel --service $svc --procs $p --count $n \
+			rtseries parallel --service $svc --procs $p --count $n \
 				--first $((first + off)) --stride "$stride" \
 				--mode ok --label "users=$size"
 			off=$((off + 1))
