@@ -234,9 +234,10 @@ def main():
           f"users; {int(par[0]['users']):,} enrolled; under SCHED_FIFO like "
           f"the latency series), logins per second, and the "
           f"race: P processes offering every user's current code at the "
-          f"same moment. Exactly-once means accepted = distinct "
+          f"same moment. Logins per second count refused logins too (see "
+          f"accepted of offered). Exactly-once means accepted = distinct "
           f"(user, code) pairs.\n")
-        p("| P | module | logins/s | ratio ours/anchor | accepted of "
+        p("| P | module | logins/s | ours / anchor (higher: ours faster) | accepted of "
           "offered (throughput run) | race: accepted / distinct | "
           "exactly-once |")
         p("|---:|---|---:|---:|---:|---:|:---|")
