@@ -323,6 +323,24 @@ def main():
               f"`pam_end()` unloads them again, used or not: "
               f"{cold['twofa'] - wv:.0f} µs of each login here.")
         p("")
+    pd, ps = (os.path.join(out, f"perf-{k}.txt") for k in ("dso", "sym"))
+    if os.path.exists(pd) and os.path.getsize(pd) > 0:
+        with open(pd) as fh:
+            dso = fh.read().rstrip()
+        sym = ""
+        if os.path.exists(ps):
+            with open(ps) as fh:
+                sym = "\n".join(fh.read().splitlines()[:12])
+        p("`perf record` (CPU samples) over our module's logins, by object "
+          "and by symbol: the kernel's share is the I/O path of the "
+          "fdatasync and the mmap/munmap/page faults of loading and "
+          "unloading the module and its libraries; `ld-linux` is the "
+          "dynamic linker doing the same in user space.\n")
+        p("```")
+        p(dso)
+        p("")
+        p(sym)
+        p("```\n")
     path = os.path.join(out, "strace-c-w.twofa.detail")
     if os.path.exists(path):
         with open(path) as fh:

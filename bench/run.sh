@@ -346,6 +346,19 @@ breakdown() {
 			--stride "$stride" --mode ok --label "users=$size" $pre
 		put "phase=module_libs libs=$(echo $deps | tr ' ' ',')"
 	fi
+	# perf: where the CPU time of our logins goes, by object and symbol.
+	if command -v perf >/dev/null 2>&1; then
+		chrt -f 1 perf record -q -o "$W/perf.data" "$B/bench-login" \
+			--confdir "$C" --service twofa \
+			--first $((first + 4 * n * stride)) --count "$n" \
+			--stride "$stride" --mode ok >/dev/null 2>&1 &&
+		perf report -i "$W/perf.data" --no-children --sort dso \
+			2>/dev/null | grep '%' | grep -v '^#' | head -12 \
+			>"$OUT/perf-dso.txt" &&
+		perf report -i "$W/perf.data" --no-children --sort sym \
+			2>/dev/null | grep -E '^ +[0-9]' | head -25 \
+			>"$OUT/perf-sym.txt" || true
+	fi
 	# strace -c -w of our module alone: wall time per system call.
 	strace -f -c -w -o "$OUT/strace-c-w.twofa.detail" "$B/bench-login" \
 		--confdir "$C" --service twofa --first $((first + 2 * n * stride)) \
