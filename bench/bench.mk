@@ -8,6 +8,9 @@ BENCH_BINS	:= $(BUILD)/bench/bench-gen $(BUILD)/bench/bench-login \
 ifneq ($(wildcard include/twofa/token.h),)
 BENCH_BINS	+= $(BUILD)/bench/bench-tokens
 endif
+ifneq ($(wildcard include/twofa/qr.h),)
+BENCH_BINS	+= $(BUILD)/bench/bench-qr
+endif
 # Debian packages the benchmark needs (the two anchors and the tools).
 BENCH_PACKAGES	:= libpam-google-authenticator libpam-oath oathtool \
 		   hyperfine strace linux-perf time openssl
@@ -23,6 +26,9 @@ $(BUILD)/bench/bench-core: $(BUILD)/bench/core.o $(LIBTWOFA)
 
 $(BUILD)/bench/bench-tokens: $(BUILD)/bench/tokens.o $(LIBTWOFA)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBJWT) $(LIBCRYPTO)
+
+$(BUILD)/bench/bench-qr: $(BUILD)/bench/qr.o $(LIBTWOFA)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBQRENCODE) $(LIBCRYPTO)
 
 $(BUILD)/bench/bench-login: $(BUILD)/bench/login.o
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBPAM) $(LIBCRYPTO)

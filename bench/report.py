@@ -102,6 +102,32 @@ def rows_of(rows, **kw):
     return [r for r in rows if all(r.get(k) == v for k, v in kw.items())]
 
 
+def loading_note(rows, out, ga):
+    """What loading our module (and libjwt) at every pam_start costs."""
+    warm = rows_of(rows, phase="warm", service="twofa")
+    wl = rows_of(rows, phase="warm_libs", service="twofa")
+    if not warm:
+        return ""
+    size = int(warm[0]["users"])
+    cold = pct(raw(out, size, "twofa", "ok"), 0.5)
+    w = float(warm[0]["median_us"])
+    if cold is None:
+        return ""
+    text = (f" Loading and unloading our module at every `pam_start()`/"
+            f"`pam_end()` costs {cold - w:.0f} µs of our {cold:.0f} µs")
+    if wl:
+        text += (f", {cold - float(wl[0]['median_us']):.0f} µs of it for "
+                 f"libjwt and its libraries, which only `token_env` uses")
+    text += (f"; with the module kept loaded a login takes {w:.0f} µs, "
+             f"{w / ga:.2f}× google-authenticator's")
+    wga = rows_of(rows, phase="warm", service="ga")
+    if wga:
+        text += (f" ({w / float(wga[0]['median_us']):.2f}× when "
+                 f"google-authenticator is kept loaded too)")
+    text += "."
+    return text
+
+
 def slope(points):
     """Least-squares slope of (users, µs): µs per 100,000 users."""
     if len(points) < 2:
@@ -400,15 +426,24 @@ def main():
                 res = json.load(fh)["results"]
             if len(res) == 2:
                 a0, a1 = res[0], res[1]
-                diff = (a1["mean"] - a0["mean"]) * 1000
-                err = (a0["stddev"] ** 2 + a1["stddev"] ** 2) ** 0.5 * 1000
-                p(f"QR code (hyperfine, {len(a1['times'])} runs): "
-                  f"`twofa-admin qr USER --qr utf8` takes "
-                  f"{a1['mean'] * 1000:.2f} ± {a1['stddev'] * 1000:.2f} ms, "
-                  f"`--qr none` {a0['mean'] * 1000:.2f} ± "
-                  f"{a0['stddev'] * 1000:.2f} ms: rendering one QR code "
-                  f"costs {diff:.2f} ± {err:.2f} ms, lost in the process "
-                  f"start-up.\n")
+                qr = (rows_of(rows, phase="qr") or [None])[0]
+                inproc = ""
+                if qr:
+                    inproc = (f" In-process (`bench/qr.c`, median of "
+                              f"{qr['runs']}): encoding the "
+                              f"{qr['uri_bytes']}-byte otpauth URI with "
+                              f"libqrencode (a {qr['width']}×{qr['width']} "
+                              f"matrix) takes {float(qr['encode_us']):.0f} "
+                              f"µs and rendering it as UTF-8 half blocks "
+                              f"{float(qr['render_us']):.0f} µs: "
+                              f"**{float(qr['total_us']):.0f} µs** for one "
+                              f"QR code.")
+                p(f"QR code: with hyperfine ({len(a1['times'])} runs, "
+                  f"medians) `twofa-admin qr USER --qr utf8` takes "
+                  f"{a1['median'] * 1000:.2f} ms and `--qr none` "
+                  f"{a0['median'] * 1000:.2f} ms: the QR code and writing "
+                  f"it out add {(a1['median'] - a0['median']) * 1000:.2f} "
+                  f"ms to the process start-up.{inproc}\n")
 
     # ---- tokens ----
     tok = rows_of(rows, phase="tokens")
@@ -475,7 +510,9 @@ def main():
               f"{fl + commit:.0f} µs, {(fl + commit) / g:.2f}× before our "
               f"module has opened anything. The rest of our core (store "
               f"walk, open + lock + parse, code check, close) is "
-              f"{float(c['total_us']) - commit:.0f} µs. On this "
+              f"{float(c['total_us']) - commit:.0f} µs."
+              + loading_note(rows, out, g) +
+              f" On this "
               f"file system (ext4 without a journal, `i_version` on) an "
               f"fdatasync of a rewritten block is two device writes, the "
               f"block and the inode whose mtime changed (perf: "

@@ -404,6 +404,9 @@ admin() {
 		"$ADMIN --store $S qr e0 --qr utf8" >"$OUT/hyperfine-qr.txt" 2>&1 || true
 	awk '/±/ && /Time/ { print }' "$OUT/hyperfine-qr.txt" >&2 || true
 }
+if [ -x "$B/bench-qr" ]; then
+	"$B/bench-qr" 500 >>"$R"
+fi
 log "admin"
 if [ $SMOKE = 1 ]; then admin 20 10; else admin 10000 200; fi
 
