@@ -329,6 +329,12 @@ breakdown() {
 		case $so in /*) ;; *) so=$(sh "$REPO/tools/find-pamdir.sh")/$so ;; esac
 		extra=
 		[ $svc = oath ] && extra="--budget 2 --min 3"
+		# loaded at every login, then kept loaded: back to back, so
+		# that both see the same machine
+		# shellcheck disable=SC2086
+		rtseries cold --service $svc --first $((first + 5 * n * stride)) \
+			--count "$n" --stride "$stride" --mode ok \
+			--label "users=$size" $extra
 		# shellcheck disable=SC2086
 		rtseries warm --service $svc --first $((first + n * stride)) \
 			--count "$n" --stride "$stride" --mode ok \
@@ -366,7 +372,7 @@ breakdown() {
 }
 log "where the time goes"
 if [ $SMOKE = 1 ]; then
-	breakdown 1000 15 20 10
+	breakdown 1000 15 20 8
 else
 	breakdown "$prev" $((prev / 2)) 7 300
 fi

@@ -64,6 +64,12 @@ def main():
     for r in par:
         need(r["accepted"] == r["logins"],
              f"parallel {r['procs']}: {r['accepted']} of {r['logins']}")
+    for r in rows:
+        if r.get("phase") in ("cold", "warm", "warm_libs", "floor") and \
+                r.get("mode") == "ok" and r.get("service") != "oath":
+            need(r["accepted"] == r["logins"],
+                 f"{r['phase']} {r['service']}: {r['accepted']} of "
+                 f"{r['logins']} accepted")
     mem = [r for r in rows if r.get("phase") == "memory"
            and r.get("service") == "twofa"]
     for r in mem:
