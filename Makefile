@@ -33,6 +33,8 @@ LDFLAGS_ALL	:= -Wl,-z,relro -Wl,-z,now -Wl,--as-needed $(LDFLAGS) $(EXTRA_LDFLAG
 LIBCRYPTO	:= -lcrypto
 LIBPAM		:= -lpam
 LIBQRENCODE	:= -lqrencode
+# Only test programs link libjwt; the module and twofa-admin load it on
+# first use (lib/jwt_lib.c).
 LIBJWT		:= -ljwt
 LIBPNG		:= -lpng
 

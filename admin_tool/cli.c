@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "twofa/err.h"
+#include "twofa/safedir.h"
 #include "twofa/mem.h"
 #include "twofa/parse.h"
 #include "twofa/uri.h"
@@ -130,7 +131,6 @@ int cli_check_user(const struct cli *cli, const char *user)
 int cli_open_store(const struct cli *cli, bool create, struct twofa_store **st)
 {
 	struct twofa_store_error why;
-	struct stat sb;
 	int ret;
 
 	memset(&why, 0, sizeof(why));
@@ -140,13 +140,16 @@ int cli_open_store(const struct cli *cli, bool create, struct twofa_store **st)
 			  cli->store_path);
 		return EXIT_USAGE;
 	}
-	if (create && lstat(cli->store_path, &sb) != 0 && errno == ENOENT) {
-		/* Only the last component; the parents must exist. */
-		if (mkdir(cli->store_path, 0700) != 0 && errno != EEXIST) {
-			cli_error("%s: cannot create store: %s",
-				  cli->store_path, strerror(errno));
-			return EXIT_SYSTEM;
-		}
+	if (create) {
+		/*
+		 * Only the last component, reached the safe way; the parents
+		 * must exist. Any problem is reported by the open below.
+		 */
+		int fd = -1;
+
+		if (twofa_dir_open(cli->store_path, 0, 0700, &fd, NULL) ==
+		    TWOFA_OK)
+			close(fd);
 	}
 	ret = twofa_store_open(cli->store_path, 0, st, &why);
 	if (ret == TWOFA_OK)

@@ -16,6 +16,7 @@
 #include <openssl/pem.h>
 
 #include "twofa/err.h"
+#include "twofa/safedir.h"
 #include "twofa/jwk.h"
 #include "twofa/jwt_key.h"
 #include "twofa/mem.h"
@@ -202,106 +203,46 @@ int twofa_key_generate(enum twofa_key_alg alg, unsigned bits,
 	return key_from_pkey(pkey, out);
 }
 
-/* A directory on the way to the key: only root or owner can change it. */
-static const char *dir_problem(const struct stat *sb, uid_t owner)
-{
-	if (!S_ISDIR(sb->st_mode))
-		return "not a directory";
-	if (sb->st_uid != 0 && sb->st_uid != owner)
-		return "directory not owned by root";
-	if (sb->st_mode & (S_IWGRP | S_IWOTH))
-		return "directory writable by group or others";
-	return NULL;
-}
-
 /*
- * Open dir from "/" with O_NOFOLLOW, checking every directory including
- * dir itself; create dir's last component (0755) when create is set.
+ * Open dir safely (twofa_dir_open: from "/", no symlink, safe parents) and
+ * hold the key directory itself to the same rule; create its last
+ * component (0755) when create is set.
  */
 static int open_key_dir(const char *dir, uid_t owner, bool create, int *dfd,
 			struct twofa_store_error *why)
 {
-	char comp[256];
-	const char *p, *problem;
 	struct stat sb;
-	int fd = -1, nfd, ret;
+	int fd = -1, ret;
 
 	*dfd = -1;
-	if (dir == NULL || dir[0] != '/' || strlen(dir) >= 4096)
-		return twofa_store_fail(why, TWOFA_ERR_INVALID, 0,
-					"key directory must be absolute",
-					dir ? dir : "(null)", NULL);
-	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return twofa_store_fail(why, TWOFA_ERR_IO, errno, "cannot open",
-					"/", NULL);
-	for (p = dir;;) {
-		size_t n;
-
-		if (fstat(fd, &sb) != 0) {
-			ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
-					       "cannot stat", dir, NULL);
-			goto out;
-		}
-		problem = dir_problem(&sb, owner);
-		if (problem != NULL) {
-			ret = twofa_store_fail(why, TWOFA_ERR_UNSAFE, 0,
-					       problem, dir, NULL);
-			goto out;
-		}
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
-			break;
-		n = strcspn(p, "/");
-		if (n >= sizeof(comp) || (n == 1 && p[0] == '.') ||
-		    (n == 2 && p[0] == '.' && p[1] == '.')) {
-			ret = twofa_store_fail(why, TWOFA_ERR_INVALID, 0,
-					       "bad key directory path", dir,
-					       NULL);
-			goto out;
-		}
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		p += n;
-		nfd = openat(fd, comp,
-			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (nfd < 0 && errno == ENOENT && create &&
-		    p[strspn(p, "/")] == '\0') {
-			if (mkdirat(fd, comp, 0755) != 0 && errno != EEXIST) {
-				ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
-						       "cannot create", dir,
-						       NULL);
-				goto out;
-			}
-			nfd = openat(fd, comp,
-				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					 O_CLOEXEC);
-		}
-		if (nfd < 0) {
-			int e = errno;
-
-			ret = (e == ELOOP || e == ENOTDIR) ? TWOFA_ERR_UNSAFE
-			      : e == ENOENT		   ? TWOFA_ERR_KEY
-							   : TWOFA_ERR_IO;
-			twofa_store_fail(why, ret, e,
-					 e == ELOOP ? "path has a symbolic link"
-					 : e == ENOTDIR ? "not a directory"
-					 : e == ENOENT	? "no such directory"
-							: "cannot open",
-					 dir, NULL);
-			goto out;
-		}
+	ret = twofa_dir_open(dir, owner, create ? 0755 : 0, &fd, why);
+	if (ret != TWOFA_OK) {
+		/* A missing key directory is a missing key. */
+		if (ret == TWOFA_ERR_IO && why != NULL &&
+		    why->sys_errno == ENOENT)
+			ret = TWOFA_ERR_KEY;
+		return ret;
+	}
+	if (fstat(fd, &sb) != 0) {
+		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno, "cannot stat",
+				       dir, NULL);
 		close(fd);
-		fd = nfd;
+		return ret;
+	}
+	if (sb.st_uid != 0 && sb.st_uid != owner) {
+		close(fd);
+		return twofa_store_fail(why, TWOFA_ERR_UNSAFE, 0,
+					"directory not owned by root", dir,
+					NULL);
+	}
+	if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
+		close(fd);
+		return twofa_store_fail(why, TWOFA_ERR_UNSAFE, 0,
+					"directory writable by group or others",
+					dir, NULL);
 	}
 	*dfd = fd;
-	fd = -1;
-	ret = TWOFA_OK;
-out:
-	if (fd >= 0)
-		close(fd);
-	return ret;
+	return TWOFA_OK;
 }
 
 /* Never prompt for a passphrase (we may be inside sshd): refuse it. */

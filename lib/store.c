@@ -14,6 +14,7 @@
 
 #include "twofa/err.h"
 #include "twofa/mem.h"
+#include "twofa/safedir.h"
 #include "twofa/store.h"
 #include "twofa/user.h"
 #include "store_internal.h"
@@ -54,18 +55,6 @@ uid_t twofa_store_owner(const struct twofa_store *st)
 	return st->owner;
 }
 
-/* An ancestor of the store: a directory nobody but root/owner can change. */
-static const char *ancestor_problem(const struct stat *sb, uid_t owner)
-{
-	if (!S_ISDIR(sb->st_mode))
-		return "not a directory";
-	if (sb->st_uid != 0 && sb->st_uid != owner)
-		return "parent directory not owned by root";
-	if (sb->st_mode & (S_IWGRP | S_IWOTH))
-		return "parent directory writable by group or others";
-	return NULL;
-}
-
 static const char *store_problem(const struct stat *sb, uid_t owner)
 {
 	if (!S_ISDIR(sb->st_mode))
@@ -81,73 +70,18 @@ int twofa_store_open(const char *path, uid_t owner, struct twofa_store **out,
 		     struct twofa_store_error *why)
 {
 	struct twofa_store *st = NULL;
-	char comp[4096];
-	const char *p, *problem;
+	const char *problem;
 	struct stat sb;
-	int fd = -1, nfd, ret = TWOFA_ERR_INVALID;
+	int fd = -1, ret;
 
 	*out = NULL;
 	if (path == NULL || path[0] != '/' || strlen(path) >= sizeof(st->path))
 		return twofa_store_fail(why, TWOFA_ERR_INVALID, 0,
 					"store path must be absolute",
 					path ? path : "(null)", NULL);
-	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno, "cannot open",
-				       "/", NULL);
+	ret = twofa_dir_open(path, owner, 0, &fd, why);
+	if (ret != TWOFA_OK)
 		goto out;
-	}
-	for (p = path;;) {
-		size_t n;
-
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
-			break;
-		/* Each directory above the next component must be safe. */
-		if (fstat(fd, &sb) != 0) {
-			ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
-					       "cannot stat", path, NULL);
-			goto out;
-		}
-		problem = ancestor_problem(&sb, owner);
-		if (problem != NULL) {
-			ret = twofa_store_fail(why, TWOFA_ERR_UNSAFE, 0,
-					       problem, path, NULL);
-			goto out;
-		}
-		n = strcspn(p, "/");
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		p += n;
-		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
-			ret = twofa_store_fail(why, TWOFA_ERR_INVALID, 0,
-					       "store path has . or ..", path,
-					       NULL);
-			goto out;
-		}
-		nfd = openat(fd, comp,
-			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (nfd < 0) {
-			int e = errno;
-
-			/* O_DIRECTORY reports a symlink as ENOTDIR: say which. */
-			if (e == ENOTDIR &&
-			    fstatat(fd, comp, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
-			    S_ISLNK(sb.st_mode))
-				e = ELOOP;
-			ret = (e == ELOOP || e == ENOTDIR) ? TWOFA_ERR_UNSAFE
-							   : TWOFA_ERR_IO;
-			twofa_store_fail(why, ret, e,
-					 e == ELOOP ? "path has a symbolic link"
-					 : e == ENOTDIR ? "not a directory"
-							: "cannot open store",
-					 path, NULL);
-			goto out;
-		}
-		close(fd);
-		fd = nfd;
-	}
 	if (fstat(fd, &sb) != 0) {
 		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno, "cannot stat",
 				       path, NULL);

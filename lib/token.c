@@ -20,9 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <jwt.h>
 
 #include "twofa/err.h"
+#include "twofa/jwt_lib.h"
 #include "twofa/jwk.h"
 #include "twofa/mem.h"
 #include "twofa/parse.h"
@@ -215,34 +215,37 @@ int twofa_token_issue(const struct twofa_key *key,
 	if (ret != TWOFA_OK)
 		goto out;
 
+	ret = twofa_jwt_lib_load();
+	if (ret != TWOFA_OK)
+		goto out;
 	ret = TWOFA_ERR_NOMEM;
-	if (jwt_new(&jwt) != 0)
+	if (twofa_jwt_new(&jwt) != 0)
 		goto out;
 	/* The key's algorithm, or nothing: never an unsigned token. */
 	ret = TWOFA_ERR_KEY;
 	pem = twofa_key_private_pem(key, &pem_len);
 	if (pem == NULL || pem_len > INT_MAX ||
-	    jwt_set_alg(jwt, jwt_alg_of(key), (const unsigned char *)pem,
+	    twofa_jwt_set_alg(jwt, jwt_alg_of(key), (const unsigned char *)pem,
 			(int)pem_len) != 0 ||
-	    jwt_get_alg(jwt) != jwt_alg_of(key))
+	    twofa_jwt_get_alg(jwt) != jwt_alg_of(key))
 		goto out;
 	ret = TWOFA_ERR_NOMEM;
-	if (jwt_add_header(jwt, "typ", "JWT") != 0 ||
-	    jwt_add_header(jwt, "kid", twofa_key_id(key)) != 0 ||
-	    jwt_add_grant(jwt, "iss", iss) != 0 ||
-	    jwt_add_grant(jwt, "sub", req->user) != 0 ||
+	if (twofa_jwt_add_header(jwt, "typ", "JWT") != 0 ||
+	    twofa_jwt_add_header(jwt, "kid", twofa_key_id(key)) != 0 ||
+	    twofa_jwt_add_grant(jwt, "iss", iss) != 0 ||
+	    twofa_jwt_add_grant(jwt, "sub", req->user) != 0 ||
 	    (req->audience != NULL &&
-	     jwt_add_grant(jwt, "aud", req->audience) != 0) ||
-	    jwt_add_grant_int(jwt, "iat", (long)req->now) != 0 ||
-	    jwt_add_grant_int(jwt, "nbf", (long)req->now) != 0 ||
-	    jwt_add_grant_int(jwt, "exp", (long)(req->now + ttl)) != 0 ||
-	    jwt_add_grant(jwt, "jti", jti) != 0)
+	     twofa_jwt_add_grant(jwt, "aud", req->audience) != 0) ||
+	    twofa_jwt_add_grant_int(jwt, "iat", (long)req->now) != 0 ||
+	    twofa_jwt_add_grant_int(jwt, "nbf", (long)req->now) != 0 ||
+	    twofa_jwt_add_grant_int(jwt, "exp", (long)(req->now + ttl)) != 0 ||
+	    twofa_jwt_add_grant(jwt, "jti", jti) != 0)
 		goto out;
 	ret = TWOFA_ERR_INVALID; /* a group name that is not UTF-8 */
-	if (jwt_add_grants_json(jwt, extra.p) != 0)
+	if (twofa_jwt_add_grants_json(jwt, extra.p) != 0)
 		goto out;
 	ret = TWOFA_ERR_CRYPTO;
-	tok = jwt_encode_str(jwt);
+	tok = twofa_jwt_encode_str(jwt);
 	if (tok == NULL)
 		goto out;
 	/* Hand out only what our own pinned verifier accepts. */
@@ -257,7 +260,7 @@ int twofa_token_issue(const struct twofa_key *key,
 out:
 	free(tok);
 	free(extra.p);
-	jwt_free(jwt); /* libjwt wipes its copy of the key */
+	twofa_jwt_free(jwt); /* libjwt wipes its copy of the key */
 	twofa_wipe(rnd, sizeof(rnd));
 	return ret;
 }
@@ -288,7 +291,7 @@ static bool token_shape_ok(const char *token, size_t len)
 /* A claim that must be a non-negative JSON integer. */
 static bool int_claim(jwt_t *jwt, const char *name, uint64_t *v)
 {
-	char *s = jwt_get_grants_json(jwt, name);
+	char *s = twofa_jwt_get_grants_json(jwt, name);
 	bool ok;
 
 	if (s == NULL)
@@ -313,16 +316,16 @@ static const char *header_problem(const struct twofa_key *key, jwt_t *hdr)
 	 * The header's own text: after a keyless jwt_decode() libjwt reports
 	 * every algorithm as "none" (it drops the key and the alg together).
 	 */
-	s = jwt_get_header(hdr, "alg");
+	s = twofa_jwt_get_header(hdr, "alg");
 	if (s == NULL || strcmp(s, twofa_key_alg_name(twofa_key_alg(key))) != 0)
 		return "algorithm not allowed";
-	if (has(jwt_get_headers_json(hdr, "typ")) &&
-	    ((s = jwt_get_header(hdr, "typ")) == NULL || strcmp(s, "JWT") != 0))
+	if (has(twofa_jwt_get_headers_json(hdr, "typ")) &&
+	    ((s = twofa_jwt_get_header(hdr, "typ")) == NULL || strcmp(s, "JWT") != 0))
 		return "type is not JWT";
-	if (has(jwt_get_headers_json(hdr, "crit")))
+	if (has(twofa_jwt_get_headers_json(hdr, "crit")))
 		return "critical header extension not understood";
-	if (has(jwt_get_headers_json(hdr, "kid")) &&
-	    ((s = jwt_get_header(hdr, "kid")) == NULL ||
+	if (has(twofa_jwt_get_headers_json(hdr, "kid")) &&
+	    ((s = twofa_jwt_get_header(hdr, "kid")) == NULL ||
 	     strcmp(s, twofa_key_id(key)) != 0))
 		return "signed by another key (kid)";
 	return NULL;
@@ -334,13 +337,13 @@ claims_problem(jwt_t *jwt, const struct twofa_token_check *chk, const char *iss)
 	uint64_t exp, nbf, iat;
 	const char *s;
 
-	s = jwt_get_grant(jwt, "iss");
+	s = twofa_jwt_get_grant(jwt, "iss");
 	if (s == NULL || strcmp(s, iss) != 0)
 		return "wrong issuer";
-	s = jwt_get_grant(jwt, "sub");
+	s = twofa_jwt_get_grant(jwt, "sub");
 	if (s == NULL || !twofa_user_valid(s))
 		return "no valid subject";
-	s = jwt_get_grant(jwt, "jti");
+	s = twofa_jwt_get_grant(jwt, "jti");
 	if (s == NULL || s[0] == '\0')
 		return "no token id";
 	if (!int_claim(jwt, "exp", &exp) || !int_claim(jwt, "nbf", &nbf) ||
@@ -353,10 +356,10 @@ claims_problem(jwt_t *jwt, const struct twofa_token_check *chk, const char *iss)
 	if (iat > chk->now + TWOFA_TOKEN_LEEWAY)
 		return "token issued in the future";
 	if (chk->audience != NULL) {
-		s = jwt_get_grant(jwt, "aud");
+		s = twofa_jwt_get_grant(jwt, "aud");
 		if (s == NULL || strcmp(s, chk->audience) != 0)
 			return "wrong audience";
-	} else if (has(jwt_get_grants_json(jwt, "aud"))) {
+	} else if (has(twofa_jwt_get_grants_json(jwt, "aud"))) {
 		return "token is for an audience, none was expected";
 	}
 	return NULL;
@@ -391,8 +394,14 @@ int twofa_token_verify(const struct twofa_key *key, const char *token,
 	if (!token_shape_ok(token, len))
 		goto out;
 
+	ret = twofa_jwt_lib_load();
+	if (ret != TWOFA_OK) {
+		why = "cannot load libjwt";
+		goto out;
+	}
+	ret = TWOFA_ERR_TOKEN;
 	/* 1. The header alone: libjwt with no key checks no signature. */
-	e = jwt_decode(&hdr, token, NULL, 0);
+	e = twofa_jwt_decode(&hdr, token, NULL, 0);
 	if (e != 0) {
 		ret = e == ENOMEM ? TWOFA_ERR_NOMEM : TWOFA_ERR_TOKEN;
 		goto out;
@@ -404,12 +413,12 @@ int twofa_token_verify(const struct twofa_key *key, const char *token,
 	/* 2. The signature, now that its algorithm is known to be ours. */
 	why = "bad signature";
 	pem = twofa_key_public_pem(key, &pem_len);
-	e = jwt_decode(&jwt, token, (const unsigned char *)pem, (int)pem_len);
+	e = twofa_jwt_decode(&jwt, token, (const unsigned char *)pem, (int)pem_len);
 	if (e != 0) {
 		ret = e == ENOMEM ? TWOFA_ERR_NOMEM : TWOFA_ERR_TOKEN;
 		goto out;
 	}
-	if (jwt_get_alg(jwt) != jwt_alg_of(key)) {
+	if (twofa_jwt_get_alg(jwt) != jwt_alg_of(key)) {
 		why = "algorithm not allowed";
 		goto out;
 	}
@@ -419,7 +428,7 @@ int twofa_token_verify(const struct twofa_key *key, const char *token,
 	if (why != NULL)
 		goto out;
 	if (claims != NULL) {
-		*claims = jwt_get_grants_json(jwt, NULL);
+		*claims = twofa_jwt_get_grants_json(jwt, NULL);
 		if (*claims == NULL) {
 			ret = TWOFA_ERR_NOMEM;
 			goto out;
@@ -427,8 +436,8 @@ int twofa_token_verify(const struct twofa_key *key, const char *token,
 	}
 	ret = TWOFA_OK;
 out:
-	jwt_free(hdr);
-	jwt_free(jwt);
+	twofa_jwt_free(hdr);
+	twofa_jwt_free(jwt);
 	if (reason != NULL)
 		*reason = ret == TWOFA_OK	   ? NULL
 			  : ret == TWOFA_ERR_TOKEN ? why

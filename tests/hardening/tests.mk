@@ -136,6 +136,7 @@ check-valgrind: $(MODULE_SO) test-tools hardening-progs
 		env BUILD=$(abspath $(BUILD)) \
 		TWOFA_SYSLOG=$(VG_LOGS)/syslog.log \
 		PYTHONPATH=tests/hardening PYTHONDONTWRITEBYTECODE=1 \
+		TWOFA_TEST_TIME_SCALE=20 \
 		TWOFA_VALGRIND="$(VALGRIND) --log-file=$(VG_LOGS)/vg.%p" \
 		$(PYTEST) -q -p no:cacheprovider -p vg_plugin tests/module \
 		-k "$(VALGRIND_MODULE_SKIP)"; rc=$$?; \

@@ -37,3 +37,15 @@ def test_module_reads_no_environment():
     for name in ("getenv", "secure_getenv", "pam_getenv", "pam_getenvlist",
                  "environ"):
         assert name not in imported, name
+
+
+def test_token_library_not_loaded_with_the_module():
+    """libjwt (and jansson, libb64 behind it) is loaded only when
+    token_env makes a token (lib/jwt_lib.c): a plain login must not pay
+    for mapping it on every pam_start()."""
+    out = subprocess.run(["readelf", "-d", str(MODULE)],
+                         capture_output=True, text=True, check=True).stdout
+    needed = [l for l in out.splitlines() if "(NEEDED)" in l]
+    assert needed, out
+    for lib in ("libjwt", "libjansson", "libb64"):
+        assert not any(lib in l for l in needed), needed

@@ -23,6 +23,7 @@
 #include "helpers.h"
 #include "twofa/auth.h"
 #include "twofa/err.h"
+#include "twofa/safedir.h"
 #include "twofa/store.h"
 
 /* ---- failure injection: the test binary links with --wrap ---- */
@@ -225,6 +226,50 @@ static void test_store_open_refusals(void **state)
 	assert_int_equal(twofa_store_open(p, geteuid(), &st, &why),
 			 TWOFA_ERR_IO);
 	assert_null(st);
+}
+
+static void test_dir_open_create(void **state)
+{
+	struct fx *fx = *state;
+	struct twofa_store_error why;
+	struct stat sb;
+	char p[4400], real[4400], link[4400];
+	int fd = -1;
+
+	/* Creates the missing last component with the mode asked for. */
+	snprintf(p, sizeof(p), "%s/new", fx->dir);
+	assert_int_equal(twofa_dir_open(p, geteuid(), 0700, &fd, &why), 0);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(stat(p, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0700);
+	/* Without create_mode, a missing directory is an I/O error. */
+	snprintf(p, sizeof(p), "%s/missing", fx->dir);
+	assert_int_equal(twofa_dir_open(p, geteuid(), 0, &fd, &why),
+			 TWOFA_ERR_IO);
+	assert_int_equal(why.sys_errno, ENOENT);
+	assert_int_equal(fd, -1);
+	/* Only the last component is created. */
+	snprintf(p, sizeof(p), "%s/a/b", fx->dir);
+	assert_int_equal(twofa_dir_open(p, geteuid(), 0700, &fd, &why),
+			 TWOFA_ERR_IO);
+	snprintf(p, sizeof(p), "%s/a", fx->dir);
+	assert_int_not_equal(stat(p, &sb), 0);
+	/* Never through a symlinked parent: nothing appears at its target. */
+	snprintf(real, sizeof(real), "%s/real", fx->dir);
+	assert_int_equal(mkdir(real, 0700), 0);
+	snprintf(link, sizeof(link), "%s/link", fx->dir);
+	assert_int_equal(symlink(real, link), 0);
+	snprintf(p, sizeof(p), "%s/link/store", fx->dir);
+	assert_int_equal(twofa_dir_open(p, geteuid(), 0700, &fd, &why),
+			 TWOFA_ERR_UNSAFE);
+	assert_non_null(strstr(why.what, "symbolic link"));
+	snprintf(p, sizeof(p), "%s/real/store", fx->dir);
+	assert_int_not_equal(stat(p, &sb), 0);
+	/* "." and ".." are refused rather than resolved. */
+	snprintf(p, sizeof(p), "%s/../x", fx->dir);
+	assert_int_equal(twofa_dir_open(p, geteuid(), 0700, &fd, &why),
+			 TWOFA_ERR_INVALID);
 }
 
 /* ---- refusing unsafe records ---- */
@@ -640,6 +685,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_store_open_refusals, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_dir_open_create, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_unsafe_records, setup,
 					    teardown),

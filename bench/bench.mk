@@ -1,0 +1,57 @@
+# make bench: per-login cost of pam_twofa against google-authenticator and
+# pam_oath, side by side (bench/run.sh; results in bench/RESULTS.md).
+# Not part of `make check` (it takes up to 15 minutes and a few GB of disk
+# for a million enrolled users); check-bench runs its --smoke mode.
+BENCH_BINS	:= $(BUILD)/bench/bench-gen $(BUILD)/bench/bench-login \
+		   $(BUILD)/bench/bench-core $(BUILD)/bench/bench-logsink
+# The token benchmark once lib/token.c is in the tree.
+ifneq ($(wildcard include/twofa/token.h),)
+BENCH_BINS	+= $(BUILD)/bench/bench-tokens
+endif
+ifneq ($(wildcard include/twofa/qr.h),)
+BENCH_BINS	+= $(BUILD)/bench/bench-qr
+endif
+# Debian packages the benchmark needs (the two anchors and the tools).
+BENCH_PACKAGES	:= libpam-google-authenticator libpam-oath oathtool \
+		   hyperfine strace linux-perf time openssl
+
+.PHONY: bench bench-bins bench-deps
+bench-bins: $(BENCH_BINS)
+
+$(BUILD)/bench/bench-gen: $(BUILD)/bench/gen.o $(LIBTWOFA)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBCRYPTO)
+
+$(BUILD)/bench/bench-core: $(BUILD)/bench/core.o $(LIBTWOFA)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBCRYPTO)
+
+$(BUILD)/bench/bench-tokens: $(BUILD)/bench/tokens.o $(LIBTWOFA)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBJWT) $(LIBCRYPTO)
+
+$(BUILD)/bench/bench-qr: $(BUILD)/bench/qr.o $(LIBTWOFA)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBQRENCODE) $(LIBCRYPTO)
+
+$(BUILD)/bench/bench-login: $(BUILD)/bench/login.o
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBPAM) $(LIBCRYPTO)
+
+$(BUILD)/bench/bench-logsink: $(BUILD)/bench/logsink.o
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL)
+
+bench-deps:
+	sh tools/install-deps.sh $(sort $(BUILD_PACKAGES) $(BENCH_PACKAGES))
+
+bench: bench-deps
+	$(MAKE) all bench-bins
+	sh bench/run.sh $(BUILD)
+	/usr/bin/python3 bench/report.py $(BUILD)/bench/out bench/RESULTS.md
+	@echo "bench: results in bench/RESULTS.md"
+
+# make check: the benchmark's smoke mode (1,000 users, a few logins per
+# module, a few seconds) and a check of what it relies on and shows.
+TEST_PACKAGES	+= libpam-google-authenticator libpam-oath strace hyperfine \
+		   time openssl
+CHECK_TARGETS	+= check-bench
+
+.PHONY: check-bench
+check-bench: bench-bins
+	sh bench/run.sh $(BUILD) --smoke --out $(BUILD)/bench/smoke
+	/usr/bin/python3 bench/smoke_check.py $(BUILD)/bench/smoke/results.txt
