@@ -14,7 +14,7 @@
 FUZZ_CC			?= clang
 FUZZ_BUILD		?= $(BUILD)/fuzz
 FUZZ_SECONDS		?= 600
-CHECK_FUZZ_SECONDS	?= 15
+CHECK_FUZZ_SECONDS	?= 12
 FUZZ_SANITIZE		?= -fsanitize=address,undefined \
 			   -fno-sanitize-recover=all
 # The corpus is fuzzed from a scratch copy so `make fuzz` can grow it; new
