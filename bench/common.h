@@ -16,18 +16,17 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#define BENCH_PERIOD 30
-#define BENCH_DIGITS 6
+#define BENCH_PERIOD	 30
+#define BENCH_DIGITS	 6
 #define BENCH_SECRET_LEN 20
-#define BENCH_USER_LEN 16
+#define BENCH_USER_LEN	 16
 
 static inline void bench_user(unsigned i, char name[BENCH_USER_LEN])
 {
 	snprintf(name, BENCH_USER_LEN, "u%07u", i);
 }
 
-static inline int bench_secret(unsigned i,
-			       unsigned char key[BENCH_SECRET_LEN])
+static inline int bench_secret(unsigned i, unsigned char key[BENCH_SECRET_LEN])
 {
 	char seed[32];
 	unsigned int len = 0;

@@ -18,9 +18,8 @@
 #include "twofa/store.h"
 
 enum { S_STORE, S_OPEN, S_CHECK, S_COMMIT, S_CLOSE, S_TOTAL, S_N };
-static const char *const names[S_N] = { "store_open", "record_open",
-					"code_check", "commit",
-					"close", "total" };
+static const char *const names[S_N] = {
+    "store_open", "record_open", "code_check", "commit", "close", "total"};
 
 static double now_us(void)
 {
@@ -74,7 +73,8 @@ int main(int argc, char **argv)
 		double t0, t1, t2, t3, t4, t5;
 
 		bench_user(i, user);
-		if (bench_secret(i, key) != 0 || bench_code(key, step, code) != 0)
+		if (bench_secret(i, key) != 0 ||
+		    bench_code(key, step, code) != 0)
 			return 1;
 		t0 = now_us();
 		if (twofa_store_open(argv[1], 0, &st, NULL) != 0)

@@ -31,12 +31,11 @@
 #include "twofa/parse.h"
 #include "twofa/record.h"
 
-static int write_file(int dirfd, const char *name, const char *text,
-		      size_t len)
+static int write_file(int dirfd, const char *name, const char *text, size_t len)
 {
-	int fd = openat(dirfd, name,
-			O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			0600);
+	int fd =
+	    openat(dirfd, name,
+		   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	ssize_t n;
 
 	if (fd < 0)
@@ -47,12 +46,12 @@ static int write_file(int dirfd, const char *name, const char *text,
 	return 0;
 }
 
-static int gen_one(int storefd, int gafd, FILE *oath, unsigned i,
-		   uint64_t now)
+static int gen_one(int storefd, int gafd, FILE *oath, unsigned i, uint64_t now)
 {
 	struct twofa_record rec;
 	unsigned char key[BENCH_SECRET_LEN];
-	char user[BENCH_USER_LEN], b32[64], ga[256], hex[2 * BENCH_SECRET_LEN + 1];
+	char user[BENCH_USER_LEN], b32[64], ga[256],
+	    hex[2 * BENCH_SECRET_LEN + 1];
 	char *text = NULL;
 	size_t len = 0;
 	unsigned k;
@@ -135,7 +134,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (i = (unsigned)first; i < end; i++) {
-		if (gen_one(storefd, gafd, oath, i, (uint64_t)time(NULL)) != 0) {
+		if (gen_one(storefd, gafd, oath, i, (uint64_t)time(NULL)) !=
+		    0) {
 			fprintf(stderr, "bench-gen: user %u: %s\n", i,
 				strerror(errno));
 			return 1;

@@ -123,7 +123,7 @@ static double login(const struct opts *o, unsigned i, bool *ok,
 		    char code[BENCH_DIGITS + 1])
 {
 	struct answer a;
-	struct pam_conv c = { conv, &a };
+	struct pam_conv c = {conv, &a};
 	pam_handle_t *pamh = NULL;
 	char user[BENCH_USER_LEN];
 	double t0, t1;
@@ -252,7 +252,7 @@ static int run_parallel(const struct opts *o)
 {
 	char accfile[] = "/dev/shm/bench-accepted.XXXXXX";
 	double *all = calloc((size_t)o->count * o->procs + 1, sizeof(double));
-	int (*back)[2] = calloc(o->procs, sizeof(*back));
+	int(*back)[2] = calloc(o->procs, sizeof(*back));
 	size_t n = 0;
 	unsigned p, accepted = 0, distinct = 0;
 	int go[2], accfd;
@@ -274,8 +274,8 @@ static int run_parallel(const struct opts *o)
 		}
 		if (pid == 0) {
 			unsigned from = o->race ? 0 : p * o->count / o->procs;
-			unsigned to = o->race ? o->count
-					      : (p + 1) * o->count / o->procs;
+			unsigned to =
+			    o->race ? o->count : (p + 1) * o->count / o->procs;
 			/* O_APPEND and one write per line: lines never mix. */
 			FILE *acc = fopen(accfile, "a");
 			struct result res;
@@ -293,11 +293,11 @@ static int run_parallel(const struct opts *o)
 			fclose(acc);
 			if (write(back[p][1], &res.accepted,
 				  sizeof(res.accepted)) !=
-				    sizeof(res.accepted) ||
+				sizeof(res.accepted) ||
 			    write(back[p][1], &res.done, sizeof(res.done)) !=
-				    sizeof(res.done) ||
+				sizeof(res.done) ||
 			    write(back[p][1], lat, res.done * sizeof(double)) !=
-				    (ssize_t)(res.done * sizeof(double)))
+				(ssize_t)(res.done * sizeof(double)))
 				_exit(1);
 			_exit(0);
 		}
@@ -348,44 +348,69 @@ static int run_parallel(const struct opts *o)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "confdir", required_argument, NULL, 'c' },
-		{ "service", required_argument, NULL, 's' },
-		{ "first", required_argument, NULL, 'f' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "stride", required_argument, NULL, 'S' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "procs", required_argument, NULL, 'p' },
-		{ "race", no_argument, NULL, 'r' },
-		{ "budget", required_argument, NULL, 'b' },
-		{ "min", required_argument, NULL, 'M' },
-		{ "preload", required_argument, NULL, 'P' },
-		{ "label", required_argument, NULL, 'l' },
-		{ "raw", required_argument, NULL, 'R' },
-		{ NULL, 0, NULL, 0 },
+	    {"confdir", required_argument, NULL, 'c'},
+	    {"service", required_argument, NULL, 's'},
+	    {"first", required_argument, NULL, 'f'},
+	    {"count", required_argument, NULL, 'n'},
+	    {"stride", required_argument, NULL, 'S'},
+	    {"mode", required_argument, NULL, 'm'},
+	    {"procs", required_argument, NULL, 'p'},
+	    {"race", no_argument, NULL, 'r'},
+	    {"budget", required_argument, NULL, 'b'},
+	    {"min", required_argument, NULL, 'M'},
+	    {"preload", required_argument, NULL, 'P'},
+	    {"label", required_argument, NULL, 'l'},
+	    {"raw", required_argument, NULL, 'R'},
+	    {NULL, 0, NULL, 0},
 	};
-	struct opts o = { .label = "-", .stride = 1, .procs = 1, .min = 20 };
+	struct opts o = {.label = "-", .stride = 1, .procs = 1, .min = 20};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': o.confdir = optarg; break;
-		case 's': o.service = optarg; break;
-		case 'f': o.first = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'n': o.count = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'S': o.stride = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'm': o.bad = strcmp(optarg, "bad") == 0; break;
-		case 'p': o.procs = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'r': o.race = true; break;
-		case 'b': o.budget = strtod(optarg, NULL); break;
-		case 'M': o.min = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'c':
+			o.confdir = optarg;
+			break;
+		case 's':
+			o.service = optarg;
+			break;
+		case 'f':
+			o.first = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'n':
+			o.count = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'S':
+			o.stride = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'm':
+			o.bad = strcmp(optarg, "bad") == 0;
+			break;
+		case 'p':
+			o.procs = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'r':
+			o.race = true;
+			break;
+		case 'b':
+			o.budget = strtod(optarg, NULL);
+			break;
+		case 'M':
+			o.min = (unsigned)strtoul(optarg, NULL, 10);
+			break;
 		case 'P':
 			if (o.npreload == 8)
 				return 2;
 			o.preload[o.npreload++] = optarg;
 			break;
-		case 'l': o.label = optarg; break;
-		case 'R': o.raw = optarg; break;
-		default: return 2;
+		case 'l':
+			o.label = optarg;
+			break;
+		case 'R':
+			o.raw = optarg;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (o.confdir == NULL || o.service == NULL || o.count == 0 ||

@@ -4,8 +4,9 @@
  * /dev/log), drains every message as it comes and appends it to FILE
  * (buffered, no fsync, as a syslog daemon writes auth.log). On SIGUSR1 it
  * first takes whatever is still queued, then flushes FILE and prints the
- * count so far on stdout; on SIGTERM the same, then exits. Without it, syslog() falls back to /dev/console at several
- * milliseconds a call and would dominate every module's latency.
+ * count so far on stdout; on SIGTERM the same, then exits. Without it, syslog()
+ * falls back to /dev/console at several milliseconds a call and would dominate
+ * every module's latency.
  */
 #include <errno.h>
 #include <poll.h>
@@ -65,7 +66,7 @@ int main(int argc, char **argv)
 	/* poll with a short timeout: a signal arriving between the flag
 	 * test and a blocking recv would otherwise wait for the next log. */
 	while (!stop) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		ssize_t n;
 
 		if (poll(&pfd, 1, 10) < 0 && errno != EINTR) {
@@ -73,7 +74,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		/* Take everything queued. */
-		while ((n = recv(fd, msg, sizeof(msg) - 1, MSG_DONTWAIT)) >= 0) {
+		while ((n = recv(fd, msg, sizeof(msg) - 1, MSG_DONTWAIT)) >=
+		       0) {
 			msg[n] = '\0';
 			count++;
 			fprintf(out, "%s\n", msg);

@@ -24,8 +24,8 @@ static double now_s(void)
 static int bench(enum twofa_key_alg alg, double seconds)
 {
 	struct twofa_key *key = NULL;
-	struct twofa_token_request req = { .user = "root", .issuer = "bench" };
-	struct twofa_token_check chk = { .issuer = "bench" };
+	struct twofa_token_request req = {.user = "root", .issuer = "bench"};
+	struct twofa_token_check chk = {.issuer = "bench"};
 	char *token = NULL;
 	const char *reason = NULL;
 	unsigned long issued = 0, verified = 0;

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define INVARIANT(cond)                                                        \
 	do {                                                                   \
 		if (!(cond)) {                                                 \
-			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",     \
+			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",      \
 				#cond, __FILE__, __LINE__);                    \
 			abort();                                               \
 		}                                                              \
@@ -75,8 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* With allocation failures: the same answer or a refusal. */
 	wrap_start(size ^ UINT64_C(0x5bd1e995), size > 0 ? data[0] % 4 + 1 : 1,
 		   3);
-	ret = twofa_import_ga_parse((const char *)data, size, NOW, &faulty,
-				    NULL);
+	ret =
+	    twofa_import_ga_parse((const char *)data, size, NOW, &faulty, NULL);
 	wrap_stop();
 	if (ret == TWOFA_OK)
 		INVARIANT(memcmp(&faulty, &ga, sizeof(ga)) == 0);

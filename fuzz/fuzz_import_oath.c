@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define INVARIANT(cond)                                                        \
 	do {                                                                   \
 		if (!(cond)) {                                                 \
-			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",     \
+			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",      \
 				#cond, __FILE__, __LINE__);                    \
 			abort();                                               \
 		}                                                              \

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define INVARIANT(cond)                                                        \
 	do {                                                                   \
 		if (!(cond)) {                                                 \
-			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",     \
+			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",      \
 				#cond, __FILE__, __LINE__);                    \
 			abort();                                               \
 		}                                                              \
@@ -29,8 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_ARGS 32
 
 static const char *const flag_names[] = {
-	"nullok",	   "try_first_pass", "use_first_pass", "forward_pass",
-	"no_backup_codes", "echo",	     "debug",
+    "nullok",	       "try_first_pass", "use_first_pass", "forward_pass",
+    "no_backup_codes", "echo",		 "debug",
 };
 
 /* The value after "name=" when arg is that option, else NULL. */
@@ -38,8 +38,7 @@ static const char *value(const char *arg, const char *name)
 {
 	size_t n = strlen(name);
 
-	return strncmp(arg, name, n) == 0 && arg[n] == '=' ? arg + n + 1
-							    : NULL;
+	return strncmp(arg, name, n) == 0 && arg[n] == '=' ? arg + n + 1 : NULL;
 }
 
 /* Canonical decimal of v, as the only spelling that may be accepted. */
@@ -51,8 +50,7 @@ static int canonical(const char *s, unsigned long long v)
 	return strcmp(buf, s) == 0;
 }
 
-static void check_accepted(int argc, char **argv,
-			   const struct twofa_options *o)
+static void check_accepted(int argc, char **argv, const struct twofa_options *o)
 {
 	int i;
 	size_t f;
@@ -76,8 +74,8 @@ static void check_accepted(int argc, char **argv,
 		else if ((v = value(a, "prompt")) != NULL)
 			known = o->prompt == v;
 		else if ((v = value(a, "token_env")) != NULL)
-			known = o->token_env == v && strlen(v) <=
-							 TWOFA_ENV_NAME_MAX;
+			known = o->token_env == v &&
+				strlen(v) <= TWOFA_ENV_NAME_MAX;
 		else if ((v = value(a, "window")) != NULL)
 			known = canonical(v, (unsigned long long)o->window);
 		else if ((v = value(a, "deny")) != NULL)
@@ -130,8 +128,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (argc > 0) {
 			memcpy(argv + argc, argv, (size_t)argc * sizeof(*argv));
 			INVARIANT(twofa_options_parse(
-					  2 * argc, (const char *const *)argv,
-					  &again, err, sizeof(err)) == -1);
+				      2 * argc, (const char *const *)argv,
+				      &again, err, sizeof(err)) == -1);
 		}
 	} else {
 		INVARIANT(err[0] != '\0');

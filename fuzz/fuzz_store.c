@@ -46,14 +46,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define INVARIANT(cond)                                                        \
 	do {                                                                   \
 		if (!(cond)) {                                                 \
-			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",     \
+			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",      \
 				#cond, __FILE__, __LINE__);                    \
 			abort();                                               \
 		}                                                              \
 	} while (0)
 
 #define USER "alice"
-#define NOW UINT64_C(1700000000)
+#define NOW  UINT64_C(1700000000)
 
 static char dir[] = "/run/twofa-fuzz.XXXXXX";
 static struct twofa_store *store;
@@ -205,8 +205,7 @@ static void run_auth(const struct twofa_record *rec, unsigned flags,
 		INVARIANT(twofa_hotp(rec->secret, rec->secret_len, rec->alg,
 				     rec->digits, counter, code) == TWOFA_OK);
 	else if (kind == 2)
-		snprintf(code, sizeof(code), "%s",
-			 backup_plain[delta & 1]);
+		snprintf(code, sizeof(code), "%s", backup_plain[delta & 1]);
 	else
 		snprintf(code, sizeof(code), "%s", raw);
 
@@ -217,8 +216,7 @@ static void run_auth(const struct twofa_record *rec, unsigned flags,
 	if (ret != TWOFA_OK)
 		INVARIANT(out.verdict != TWOFA_VERDICT_ACCEPTED);
 	load(&after);
-	INVARIANT(memcmp(after.secret, rec->secret, sizeof(rec->secret)) ==
-		  0);
+	INVARIANT(memcmp(after.secret, rec->secret, sizeof(rec->secret)) == 0);
 	INVARIANT(after.state.seq == rec->state.seq ||
 		  after.state.seq == rec->state.seq + 1);
 	if (ret == TWOFA_OK && out.verdict == TWOFA_VERDICT_LOCKED) {
@@ -238,8 +236,8 @@ static void run_auth(const struct twofa_record *rec, unsigned flags,
 		INVARIANT(again.verdict != TWOFA_VERDICT_ACCEPTED);
 	}
 	if (after.state.seq == rec->state.seq)
-		INVARIANT(memcmp(&after.state, &rec->state,
-				 sizeof(rec->state)) == 0);
+		INVARIANT(
+		    memcmp(&after.state, &rec->state, sizeof(rec->state)) == 0);
 	twofa_record_wipe(&after);
 }
 
@@ -259,8 +257,7 @@ static void run_rewrite(const char *old, size_t oldlen, uint64_t seed,
 
 	wrap_start(seed, fail_at, 400);
 	if (create) {
-		ret = twofa_store_create(store, USER, &changed, true, 20,
-					 NULL);
+		ret = twofa_store_create(store, USER, &changed, true, 20, NULL);
 	} else {
 		ret = twofa_handle_open(store, USER, 20, &h, NULL);
 		if (ret == TWOFA_OK) {
@@ -275,9 +272,9 @@ static void run_rewrite(const char *old, size_t oldlen, uint64_t seed,
 	if (ret == TWOFA_OK)
 		INVARIANT(nowlen == wantlen && memcmp(now, want, wantlen) == 0);
 	else
-		INVARIANT((nowlen == wantlen &&
-			   memcmp(now, want, wantlen) == 0) ||
-			  (nowlen == oldlen && memcmp(now, old, oldlen) == 0));
+		INVARIANT(
+		    (nowlen == wantlen && memcmp(now, want, wantlen) == 0) ||
+		    (nowlen == oldlen && memcmp(now, old, oldlen) == 0));
 	twofa_freezero(now, nowlen + 1);
 	twofa_freezero(want, wantlen);
 	twofa_record_wipe(&changed);
@@ -312,9 +309,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		rec.state.next = (uint64_t)(failures >> 4);
 	if (failures & 0x80)
-		rec.state.locked_until = (failures & 0x40)
-						 ? TWOFA_LOCKED_FOREVER
-						 : NOW + 60;
+		rec.state.locked_until =
+		    (failures & 0x40) ? TWOFA_LOCKED_FOREVER : NOW + 60;
 	INVARIANT(twofa_record_format(&rec, &text, &len) == TWOFA_OK);
 	put_record(text, len);
 	fds = count_fds();

@@ -50,13 +50,13 @@ const char *__asan_default_options(void)
 #define INVARIANT(cond)                                                        \
 	do {                                                                   \
 		if (!(cond)) {                                                 \
-			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",     \
+			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",      \
 				#cond, __FILE__, __LINE__);                    \
 			abort();                                               \
 		}                                                              \
 	} while (0)
 
-#define NOW UINT64_C(1700000000)
+#define NOW	UINT64_C(1700000000)
 #define MAXPART 4096
 
 static struct twofa_key *key;
@@ -92,8 +92,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static size_t b64url(const unsigned char *in, size_t n, char *out)
 {
-	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
-				"vwxyz0123456789-_";
+	static const char a[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+	    "vwxyz0123456789-_";
 	size_t i, o = 0;
 
 	for (i = 0; i + 2 < n; i += 3) {

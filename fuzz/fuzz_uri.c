@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define INVARIANT(cond)                                                        \
 	do {                                                                   \
 		if (!(cond)) {                                                 \
-			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",     \
+			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",      \
 				#cond, __FILE__, __LINE__);                    \
 			abort();                                               \
 		}                                                              \
@@ -151,13 +151,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* otpauth://TYPE/LABEL?QUERY */
 	n = strlen(rec.type == TWOFA_TOTP ? "otpauth://totp/"
 					  : "otpauth://hotp/");
-	INVARIANT(strncmp(uri, rec.type == TWOFA_TOTP ? "otpauth://totp/"
-						      : "otpauth://hotp/",
+	INVARIANT(strncmp(uri,
+			  rec.type == TWOFA_TOTP ? "otpauth://totp/"
+						 : "otpauth://hotp/",
 			  n) == 0);
 	q = strchr(uri + n, '?');
 	INVARIANT(q != NULL);
-	INVARIANT(decode(uri + n, (size_t)(q - uri - n), label,
-			 sizeof(label)) == 0);
+	INVARIANT(
+	    decode(uri + n, (size_t)(q - uri - n), label, sizeof(label)) == 0);
 	q++;
 	colon = issuer ? strchr(label, ':') : NULL;
 	if (issuer != NULL) {

@@ -237,7 +237,8 @@ ssize_t __wrap_write(int fd, const void *buf, size_t n)
 ssize_t __wrap_pwrite(int fd, const void *buf, size_t n, off_t off)
 {
 	if (should_fail()) {
-		/* Torn: half the slot reaches the file, then the disk is full. */
+		/* Torn: half the slot reaches the file, then the disk is full.
+		 */
 		if (n > 1 && (next_random() & 1))
 			return __real_pwrite(fd, buf, n / 2, off);
 		errno = ENOSPC;

@@ -145,7 +145,7 @@ int twofa_authenticate(struct twofa_store *st, const char *user,
 		s->next = matched + 1;
 	} else if (pol->allow_backup &&
 		   twofa_backup_normalise(code + backup_off, backup) ==
-			   TWOFA_OK) {
+		       TWOFA_OK) {
 		/*
 		 * A refused text that can only be a backup code is reported
 		 * as one, so a log line tells "used backup code" apart from

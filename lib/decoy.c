@@ -33,7 +33,7 @@ static int open_decoy(struct twofa_store *st)
 			return -1;
 		return openat(dirfd, TWOFA_DECOY_NAME,
 			      O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
-				      O_CLOEXEC | O_NOCTTY,
+				  O_CLOEXEC | O_NOCTTY,
 			      0600);
 	}
 	if (twofa_record_stat_check(st, TWOFA_DECOY_NAME, &pre, NULL) !=
@@ -46,7 +46,7 @@ static int open_decoy(struct twofa_store *st)
 	if (fstat(fd, &sb) != 0 || sb.st_dev != pre.st_dev ||
 	    sb.st_ino != pre.st_ino ||
 	    twofa_record_stat_check(st, TWOFA_DECOY_NAME, &sb, NULL) !=
-		    TWOFA_OK) {
+		TWOFA_OK) {
 		close(fd);
 		return -1;
 	}

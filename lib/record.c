@@ -425,7 +425,8 @@ int twofa_record_parse(const char *text, size_t len, struct twofa_record *rec,
 			goto out;
 		}
 		if (ret == TWOFA_ERR_CRYPTO) {
-			/* Unknown, not torn: guessing could load an old state. */
+			/* Unknown, not torn: guessing could load an old state.
+			 */
 			fail(why, lines + 1 + s, "cannot check state slot");
 			goto out;
 		}
@@ -504,7 +505,7 @@ int twofa_record_format(const struct twofa_record *rec, char **out,
 	}
 	if (twofa_slot_format(&rec->state, 0, buf + pos) != TWOFA_OK ||
 	    twofa_slot_format(&rec->state, 1, buf + pos + TWOFA_SLOT_LEN) !=
-		    TWOFA_OK) {
+		TWOFA_OK) {
 		ret = TWOFA_ERR_CRYPTO;
 		goto out;
 	}

@@ -24,7 +24,7 @@ static int slot_check(const char *body, unsigned char out[SLOT_CHECK_LEN])
 	unsigned int mdlen = 0;
 
 	if (EVP_Digest(body, SLOT_BODY_LEN, md, &mdlen, EVP_sha256(), NULL) !=
-		    1 ||
+		1 ||
 	    mdlen < SLOT_CHECK_LEN)
 		return TWOFA_ERR_CRYPTO;
 	memcpy(out, md, SLOT_CHECK_LEN);

@@ -20,7 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-
 #include "twofa/err.h"
 #include "twofa/jwt_lib.h"
 #include "twofa/jwk.h"
@@ -226,7 +225,7 @@ int twofa_token_issue(const struct twofa_key *key,
 	pem = twofa_key_private_pem(key, &pem_len);
 	if (pem == NULL || pem_len > INT_MAX ||
 	    twofa_jwt_set_alg(jwt, jwt_alg_of(key), (const unsigned char *)pem,
-			(int)pem_len) != 0 ||
+			      (int)pem_len) != 0 ||
 	    twofa_jwt_get_alg(jwt) != jwt_alg_of(key))
 		goto out;
 	ret = TWOFA_ERR_NOMEM;
@@ -320,7 +319,8 @@ static const char *header_problem(const struct twofa_key *key, jwt_t *hdr)
 	if (s == NULL || strcmp(s, twofa_key_alg_name(twofa_key_alg(key))) != 0)
 		return "algorithm not allowed";
 	if (has(twofa_jwt_get_headers_json(hdr, "typ")) &&
-	    ((s = twofa_jwt_get_header(hdr, "typ")) == NULL || strcmp(s, "JWT") != 0))
+	    ((s = twofa_jwt_get_header(hdr, "typ")) == NULL ||
+	     strcmp(s, "JWT") != 0))
 		return "type is not JWT";
 	if (has(twofa_jwt_get_headers_json(hdr, "crit")))
 		return "critical header extension not understood";
@@ -413,7 +413,8 @@ int twofa_token_verify(const struct twofa_key *key, const char *token,
 	/* 2. The signature, now that its algorithm is known to be ours. */
 	why = "bad signature";
 	pem = twofa_key_public_pem(key, &pem_len);
-	e = twofa_jwt_decode(&jwt, token, (const unsigned char *)pem, (int)pem_len);
+	e = twofa_jwt_decode(&jwt, token, (const unsigned char *)pem,
+			     (int)pem_len);
 	if (e != 0) {
 		ret = e == ENOMEM ? TWOFA_ERR_NOMEM : TWOFA_ERR_TOKEN;
 		goto out;

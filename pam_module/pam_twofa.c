@@ -598,9 +598,10 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	}
 	if (r == TWOFA_ERR_NO_RECORD || r == TWOFA_ERR_BAD_USER) {
 		/* A bad name cannot have a record: refused even with nullok. */
-		ret = refuse_unenrolled(&l, st, r == TWOFA_ERR_NO_RECORD
-						? "no record"
-						: "invalid user name");
+		ret = refuse_unenrolled(&l, st,
+					r == TWOFA_ERR_NO_RECORD
+					    ? "no record"
+					    : "invalid user name");
 		goto out;
 	}
 	if (r != TWOFA_OK) {

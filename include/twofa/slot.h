@@ -14,7 +14,7 @@
  * TWOFA_ERR_CRYPTO if the check cannot be computed (line is then untouched).
  */
 int twofa_slot_format(const struct twofa_state *st, unsigned slot,
-		       char line[TWOFA_SLOT_LEN]);
+		      char line[TWOFA_SLOT_LEN]);
 
 /*
  * Parse TWOFA_SLOT_LEN bytes as slot number slot. TWOFA_ERR_INVALID: shape

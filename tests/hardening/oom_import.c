@@ -26,7 +26,7 @@ static int failures;
 #define CHECK(cond)                                                            \
 	do {                                                                   \
 		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: fail_at=%u: %s\n", __FILE__,  \
+			fprintf(stderr, "%s:%d: fail_at=%u: %s\n", __FILE__,   \
 				__LINE__, fail_at, #cond);                     \
 			failures++;                                            \
 		}                                                              \
@@ -60,8 +60,8 @@ static void plain_free(void *p, const char *file, int line)
 int main(void)
 {
 	static const char text[] =
-		"HOTP/T30 alice - 3132333435363738393031323334353637383930 "
-		"0 081804\n";
+	    "HOTP/T30 alice - 3132333435363738393031323334353637383930 "
+	    "0 081804\n";
 	const uint64_t now = 1111111109 + 60, step = 1111111109 / 30;
 	struct twofa_oath_file f;
 	unsigned n, seen, refused = 0;

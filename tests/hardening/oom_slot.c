@@ -24,7 +24,7 @@ static int failures;
 #define CHECK(cond)                                                            \
 	do {                                                                   \
 		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: fail_at=%u: %s\n", __FILE__,  \
+			fprintf(stderr, "%s:%d: fail_at=%u: %s\n", __FILE__,   \
 				__LINE__, fail_at, #cond);                     \
 			failures++;                                            \
 		}                                                              \
@@ -90,7 +90,7 @@ int main(void)
 	rec.state.next = 1000;
 	if (twofa_record_format(&rec, &text, &len) != TWOFA_OK ||
 	    twofa_slot_format(&newer, 1, text + len - TWOFA_SLOT_LEN) !=
-		    TWOFA_OK) {
+		TWOFA_OK) {
 		fprintf(stderr, "cannot build the test record\n");
 		return 1;
 	}
@@ -130,7 +130,8 @@ int main(void)
 	twofa_record_wipe(&rec);
 	twofa_record_wipe(&got);
 	if (failures == 0)
-		printf("oom_slot: %u allocation failures, all refused cleanly\n",
-		       refused);
+		printf(
+		    "oom_slot: %u allocation failures, all refused cleanly\n",
+		    refused);
 	return failures == 0 ? 0 : 1;
 }

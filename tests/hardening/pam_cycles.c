@@ -24,7 +24,7 @@
 
 #include <security/pam_appl.h>
 
-#define MAX_PAIRS 8
+#define MAX_PAIRS   8
 #define MAX_RESULTS 40
 
 struct pair {
@@ -106,8 +106,8 @@ int main(int argc, char **argv)
 				return 66;
 			}
 		}
-		pairs[np].us = calloc(n / (unsigned long)(argc - 4) + 1,
-				      sizeof(uint64_t));
+		pairs[np].us =
+		    calloc(n / (unsigned long)(argc - 4) + 1, sizeof(uint64_t));
 		if (pairs[np].us == NULL)
 			return 70;
 		np++;

@@ -48,14 +48,14 @@ static uint64_t median(uint64_t *v, size_t n)
 int main(int argc, char **argv)
 {
 	/* RFC 4226 appendix D: key "12345678901234567890", counters 0..9. */
-	static const char *const rfc[] = {"755224", "287082", "359152",
-					  "969429", "338314", "254676",
-					  "287922", "162583", "399871",
-					  "520489"};
+	static const char *const rfc[] = {
+	    "755224", "287082", "359152", "969429", "338314",
+	    "254676", "287922", "162583", "399871", "520489"};
 	static const char *const plain[10] = {
-		"10000001", "10000002", "10000003", "10000004", "10000005",
-		"10000006", "10000007", "10000008", "10000009", "10000010"};
-	const unsigned char *key = (const unsigned char *)"12345678901234567890";
+	    "10000001", "10000002", "10000003", "10000004", "10000005",
+	    "10000006", "10000007", "10000008", "10000009", "10000010"};
+	const unsigned char *key =
+	    (const unsigned char *)"12345678901234567890";
 	size_t rounds = argc > 1 ? strtoul(argv[1], NULL, 10) : 3000;
 	double limit = argc > 2 ? atof(argv[2]) : 15.0;
 	struct twofa_record rec;
@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 	}
 	/* The matches must really be matches, or the test proves nothing. */
 	if (twofa_otp_find(key, 20, TWOFA_ALG_SHA1, 6, rfc[9], 9, 29, &m) !=
-		    0 ||
+		0 ||
 	    m != 9 || twofa_backup_match(&rec, plain[9], &idx) != 0 ||
 	    idx != 9) {
 		fprintf(stderr, "timing_ct: the matching cases do not match\n");
@@ -120,8 +120,8 @@ int main(int argc, char **argv)
 	       (unsigned long long)med[5] / 1000);
 	for (c = 0; c < 6; c++) {
 		uint64_t none = med[c < 3 ? 2 : 5];
-		double d = 100.0 * ((double)med[c] - (double)none) /
-			   (double)none;
+		double d =
+		    100.0 * ((double)med[c] - (double)none) / (double)none;
 
 		if (d > limit || d < -limit) {
 			printf("timing_ct: case %d differs by %.1f%%\n", c, d);

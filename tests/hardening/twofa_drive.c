@@ -52,8 +52,8 @@ static int do_auth(struct twofa_store *st, const char *user, int argc,
 	char line[16];
 	int ret;
 
-	if (argc != 2 || twofa_parse_u64(argv[1], strlen(argv[1]), UINT64_MAX,
-					 &now) != 0)
+	if (argc != 2 ||
+	    twofa_parse_u64(argv[1], strlen(argv[1]), UINT64_MAX, &now) != 0)
 		return usage();
 	if (wait) {
 		printf("ready\n");
@@ -124,9 +124,8 @@ static int do_create(struct twofa_store *st, const char *user, int argc,
 		force = true;
 		i++;
 	}
-	if (i < argc &&
-	    twofa_backup_set(&rec, (const char *const *)argv + i,
-			     (unsigned)(argc - i)) != 0)
+	if (i < argc && twofa_backup_set(&rec, (const char *const *)argv + i,
+					 (unsigned)(argc - i)) != 0)
 		return usage();
 	memset(&why, 0, sizeof(why));
 	ret = twofa_store_create(st, user, &rec, force, TWOFA_LOCK_TIMEOUT_MS,
@@ -155,8 +154,7 @@ static int do_dump(struct twofa_store *st, const char *user)
 	       twofa_otp_type_name(h->rec.type), h->rec.backup_count,
 	       (unsigned long long)s->seq, (unsigned long long)s->next,
 	       (unsigned)s->failures, (unsigned long long)s->locked_until,
-	       (unsigned long long)s->backup_used, h->rec.window,
-	       h->cur_slot);
+	       (unsigned long long)s->backup_used, h->rec.window, h->cur_slot);
 	twofa_handle_close(h);
 	return 0;
 }
