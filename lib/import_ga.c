@@ -40,31 +40,6 @@ static int fail(struct twofa_parse_error *why, unsigned line, const char *what)
 	return TWOFA_ERR_MALFORMED;
 }
 
-/* Split s[0..n) at spaces into words (pointers and lengths). */
-static size_t split_words(const char *s, size_t n, const char **w, size_t *wl,
-			  size_t max)
-{
-	size_t i = 0, count = 0;
-
-	while (i < n) {
-		size_t start;
-
-		while (i < n && s[i] == ' ')
-			i++;
-		if (i == n)
-			break;
-		start = i;
-		while (i < n && s[i] != ' ')
-			i++;
-		if (count == max)
-			return max + 1;
-		w[count] = s + start;
-		wl[count] = i - start;
-		count++;
-	}
-	return count;
-}
-
 static int word_is(const char *w, size_t n, const char *kw)
 {
 	return strlen(kw) == n && memcmp(w, kw, n) == 0;
@@ -98,7 +73,7 @@ static int parse_option(const char *s, size_t n, unsigned line,
 	unsigned bit;
 
 	/* `" KEYWORD args`: the quote is a comment mark in the file. */
-	count = split_words(s + 1, n - 1, w, wl, GA_MAX_WORDS);
+	count = twofa_split_words(s + 1, n - 1, " ", w, wl, GA_MAX_WORDS);
 	if (count == 0)
 		return fail(why, line, "empty option line");
 	if (count > GA_MAX_WORDS)

@@ -23,32 +23,12 @@ static int fail(struct twofa_parse_error *why, unsigned line, const char *what)
 	return TWOFA_ERR_MALFORMED;
 }
 
+/* What separates the fields of a usersfile line. */
+#define OATH_BLANKS " \t\r"
+
 static int is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r';
-}
-
-static size_t split_fields(const char *s, size_t n, const char **w, size_t *wl)
-{
-	size_t i = 0, count = 0;
-
-	while (i < n) {
-		size_t start;
-
-		while (i < n && is_blank(s[i]))
-			i++;
-		if (i == n)
-			break;
-		start = i;
-		while (i < n && !is_blank(s[i]))
-			i++;
-		if (count == OATH_FIELDS_MAX)
-			return OATH_FIELDS_MAX + 1;
-		w[count] = s + start;
-		wl[count] = i - start;
-		count++;
-	}
-	return count;
 }
 
 /*
@@ -154,7 +134,7 @@ static int parse_line(const char *s, size_t n, unsigned line, uint64_t now,
 	struct twofa_record *rec = &e->rec;
 	uint64_t counter = 0;
 
-	count = split_fields(s, n, w, wl);
+	count = twofa_split_words(s, n, OATH_BLANKS, w, wl, OATH_FIELDS_MAX);
 	if (count > OATH_FIELDS_MAX)
 		return fail(why, line, "too many fields");
 	if (count < 4)
