@@ -24,7 +24,7 @@ WARNINGS	:= -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wshadow \
 		   -Wnull-dereference -Wimplicit-fallthrough
 HARDENING	:= -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
 		   -fstack-clash-protection -fPIC
-CPPFLAGS_ALL	:= -D_GNU_SOURCE -Iinclude $(CPPFLAGS)
+CPPFLAGS_ALL	:= -D_GNU_SOURCE -Iinclude -Ilib $(CPPFLAGS)
 CFLAGS_ALL	:= -std=c11 $(OPT) $(WARNINGS) $(HARDENING) $(CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS_ALL	:= -Wl,-z,relro -Wl,-z,now -Wl,--as-needed $(LDFLAGS) $(EXTRA_LDFLAGS)
 
@@ -34,7 +34,7 @@ LIBCRYPTO	:= -lcrypto
 LIBPAM		:= -lpam
 LIBQRENCODE	:= -lqrencode
 # Only test programs link libjwt; the module and twofa-admin load it on
-# first use (lib/jwt_lib.c).
+# first use (lib/token/jwt_lib.c).
 LIBJWT		:= -ljwt
 LIBPNG		:= -lpng
 

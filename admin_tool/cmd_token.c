@@ -1,8 +1,8 @@
 /*
  * Signed tokens: keygen (the signing key /etc/twofa/jwt.key), token (a JWT
  * for a user who just typed a good code), verify-token and jwks. The key,
- * the tokens and every check live in the core (lib/jwt_key.c, lib/jwk.c,
- * lib/token.c); this file reads options and prints.
+ * the tokens and every check live in the core (lib/token/jwt_key.c, lib/token/jwk.c,
+ * lib/token/token.c); this file reads options and prints.
  */
 #include <getopt.h>
 #include <stdio.h>

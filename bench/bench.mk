@@ -4,13 +4,7 @@
 # for a million enrolled users); check-bench runs its --smoke mode.
 BENCH_BINS	:= $(BUILD)/bench/bench-gen $(BUILD)/bench/bench-login \
 		   $(BUILD)/bench/bench-core $(BUILD)/bench/bench-logsink
-# The token benchmark once lib/token.c is in the tree.
-ifneq ($(wildcard include/twofa/token.h),)
-BENCH_BINS	+= $(BUILD)/bench/bench-tokens
-endif
-ifneq ($(wildcard include/twofa/qr.h),)
-BENCH_BINS	+= $(BUILD)/bench/bench-qr
-endif
+BENCH_BINS	+= $(BUILD)/bench/bench-tokens $(BUILD)/bench/bench-qr
 # Debian packages the benchmark needs (the two anchors and the tools).
 BENCH_PACKAGES	:= libpam-google-authenticator libpam-oath oathtool \
 		   hyperfine strace linux-perf time openssl

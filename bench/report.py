@@ -463,7 +463,7 @@ def main():
     ossl = rows_of(rows, phase="openssl")
     if tok:
         p("## Tokens\n")
-        p("Through the core (`lib/token.c` over libjwt 1.10), one process, "
+        p("Through the core (`lib/token/token.c` over libjwt 1.10), one process, "
           "fresh keys of the default sizes; `twofa_token_issue()` checks "
           "every token it signs before returning it. The ceiling is "
           "`openssl speed` for the same key type on the same machine.\n")

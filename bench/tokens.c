@@ -1,6 +1,6 @@
 /*
  * bench-tokens SECONDS: tokens issued and verified per second through the
- * core (lib/token.c over libjwt), for a fresh RS256 key of the default
+ * core (lib/token/token.c over libjwt), for a fresh RS256 key of the default
  * size and a fresh ES256 key. twofa_token_issue() verifies every token it
  * signs before returning it, so an issue costs a signature and a
  * verification. Each measurement runs for SECONDS of wall time.

@@ -26,7 +26,7 @@ FUZZ_WORK		?= $(FUZZ_BUILD)/work
 FUZZ_CFLAGS	:= -std=c11 -g -O1 -fno-omit-frame-pointer $(WARNINGS) \
 		   -Wno-unused-command-line-argument $(FUZZ_SANITIZE) \
 		   -fsanitize=fuzzer-no-link $(CFLAGS) $(EXTRA_CFLAGS)
-FUZZ_CPPFLAGS	:= -D_GNU_SOURCE -Iinclude -Ifuzz $(CPPFLAGS)
+FUZZ_CPPFLAGS	:= -D_GNU_SOURCE -Iinclude -Ilib -Ifuzz $(CPPFLAGS)
 comma		:= ,
 FUZZ_WRAPPED	:= malloc calloc realloc strdup strndup open openat read \
 		   pread write pwrite fsync fdatasync rename renameat \
@@ -34,26 +34,20 @@ FUZZ_WRAPPED	:= malloc calloc realloc strdup strndup open openat read \
 FUZZ_LDFLAGS	:= $(FUZZ_SANITIZE) -fsanitize=fuzzer \
 		   $(addprefix -Wl$(comma)--wrap=,$(FUZZ_WRAPPED))
 
-# Sources a target may need besides the core: the module's option parser
-# (a pure function in pam_module/options.c) once it exists.
-FUZZ_EXTRA_SRCS	:= $(wildcard pam_module/options.c)
+# Sources a target needs besides the core: the module's option parser (a
+# pure function in pam_module/options.c).
+FUZZ_EXTRA_SRCS	:= pam_module/options.c
 FUZZ_LIB_OBJS	:= $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(LIB_SRCS) \
 		   $(FUZZ_EXTRA_SRCS))
 # An archive, so a target pulls in only what it calls (the QR and token
 # code would otherwise drag libqrencode and libjwt into every target).
 FUZZ_LIB	:= $(FUZZ_BUILD)/libtwofa-fuzz.a
 FUZZ_WRAP_OBJ	:= $(FUZZ_BUILD)/fuzz/wrap.o
-# A target whose code is not on this branch yet is left out until it is.
-FUZZ_NEEDS_options	:= pam_module/options.c
-FUZZ_NEEDS_import_ga	:= lib/import_ga.c
-FUZZ_NEEDS_import_oath	:= lib/import_oath.c
-FUZZ_NEEDS_uri		:= lib/uri.c
-FUZZ_NEEDS_token	:= lib/token.c
 # Libraries a target needs beyond libcrypto.
 FUZZ_LIBS_token		:= $(LIBJWT)
 FUZZ_ALL	:= $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_TARGETS	:= $(foreach t,$(FUZZ_ALL),$(if $(FUZZ_NEEDS_$(t)),\
-		   $(if $(wildcard $(FUZZ_NEEDS_$(t))),$(t)),$(t)))
+# Every fuzz/fuzz_*.c is a target: none is left out silently.
+FUZZ_TARGETS	:= $(FUZZ_ALL)
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 
 CHECK_TARGETS	+= check-fuzz

@@ -1,5 +1,5 @@
 /*
- * The google-authenticator importer (lib/import_ga.c): any bytes either
+ * The google-authenticator importer (lib/import/import_ga.c): any bytes either
  * parse into a record that passes twofa_record_check and survives
  * twofa(5)'s format -> parse, or are refused with a reason; parsing with
  * allocations failing never gives a different result; the full import

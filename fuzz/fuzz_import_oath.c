@@ -1,5 +1,5 @@
 /*
- * The pam_oath usersfile importer (lib/import_oath.c): any bytes either
+ * The pam_oath usersfile importer (lib/import/import_oath.c): any bytes either
  * parse into valid user names (no name twice) with records that pass
  * twofa_record_check and survive format -> parse, or are refused with a
  * reason and nothing returned; with allocations failing the result is the

@@ -13,7 +13,7 @@
  *  - no temporary file, descriptor or lock is left behind.
  *
  * A fourth operation is the decoy login for a user without a record
- * (lib/decoy.c): it may only ever touch TWOFA_DECOY_NAME, and never the
+ * (lib/store/file/decoy.c): it may only ever touch TWOFA_DECOY_NAME, and never the
  * record.
  *
  * Input: flags, fail_at, seed (8 bytes), delta, failures, then a typed

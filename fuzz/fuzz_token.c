@@ -1,5 +1,5 @@
 /*
- * The token verifier (lib/token.c, twofa-admin verify-token): tokens are
+ * The token verifier (lib/token/token.c, twofa-admin verify-token): tokens are
  * attacker-supplied text. Two modes, chosen by the first byte:
  *
  *  0: the rest is the token, as given. The key is made fresh for each run,

@@ -1,5 +1,5 @@
 /*
- * The otpauth:// URI builder (lib/uri.c). A record, issuer and account are
+ * The otpauth:// URI builder (lib/qr/uri.c). A record, issuer and account are
  * made from the input; the builder either refuses them (exactly when the
  * record, issuer or account is invalid) or returns a URI of URI-safe
  * characters only, which an independent little parser here takes apart:

@@ -1,6 +1,9 @@
 # The core library, linked statically into pam_twofa.so and twofa-admin.
-# Every file in lib/ is part of it; add a file and it is built.
-LIB_SRCS	:= $(sort $(wildcard lib/*.c))
+# One subfolder per concern (otp/, record/, store/file/, fs/, auth/, token/,
+# import/, qr/, util/); every .c below lib/ is part of it: add a file or a
+# folder and it is built. Headers private to the library live beside their
+# sources and are included as "concern/file.h" (-Ilib).
+LIB_SRCS	:= $(sort $(shell find lib -name '*.c'))
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIBTWOFA	:= $(BUILD)/libtwofa.a
 

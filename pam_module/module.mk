@@ -5,7 +5,7 @@ MODULE_SRCS	:= $(sort $(wildcard pam_module/*.c))
 MODULE_OBJS	:= $(MODULE_SRCS:%.c=$(BUILD)/%.o)
 MODULE_MAP	:= pam_module/pam_twofa.map
 MODULE_SO	:= $(BUILD)/pam_twofa.so
-# token_env (lib/token.c) signs with libjwt, which lib/jwt_lib.c loads
+# token_env (lib/token/token.c) signs with libjwt, which lib/token/jwt_lib.c loads
 # only when a token is made: it is not linked, so logins without
 # token_env do not pay for mapping it.
 MODULE_LIBS	:= $(LIBPAM) $(LIBCRYPTO)

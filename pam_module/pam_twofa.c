@@ -274,7 +274,7 @@ static int forward_rest(const struct login *l, const char *typed,
 /*
  * token_env=NAME. After an accepted code, a fresh signed token for the
  * user (as `twofa-admin token` makes it, signed with /etc/twofa/jwt.key,
- * lib/token.c) goes into the PAM environment as NAME, so that sshd hands
+ * lib/token/token.c) goes into the PAM environment as NAME, so that sshd hands
  * it to the session. A missing or bad key is logged and leaves the login
  * unaffected, which is why this returns nothing; NAME is then unset, so
  * no stale value stands in for the token.

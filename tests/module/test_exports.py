@@ -41,7 +41,7 @@ def test_module_reads_no_environment():
 
 def test_token_library_not_loaded_with_the_module():
     """libjwt (and jansson, libb64 behind it) is loaded only when
-    token_env makes a token (lib/jwt_lib.c): a plain login must not pay
+    token_env makes a token (lib/token/jwt_lib.c): a plain login must not pay
     for mapping it on every pam_start()."""
     out = subprocess.run(["readelf", "-d", str(MODULE)],
                          capture_output=True, text=True, check=True).stdout

@@ -138,7 +138,7 @@ def test_forward_pass_eight_digits(env):
 
 
 def test_token_env_accepted(env):
-    # Token signing is wired in by lib/token.c; the option itself parses
+    # Token signing is wired in by lib/token/token.c; the option itself parses
     # and never stands in the way of a login.
     u = env.user()
     env.record(u)

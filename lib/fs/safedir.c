@@ -7,7 +7,7 @@
 
 #include "twofa/err.h"
 #include "twofa/safedir.h"
-#include "store_internal.h"
+#include "store/file/store_internal.h"
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 

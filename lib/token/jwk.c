@@ -15,7 +15,7 @@
 
 #include "twofa/err.h"
 #include "twofa/jwk.h"
-#include "jwt_key_internal.h"
+#include "token/jwt_key_internal.h"
 
 /* RSA n of up to 8192 bits: 1024 bytes, 1366 characters. */
 #define B64_MAX	     1400

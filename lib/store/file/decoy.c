@@ -15,7 +15,7 @@
 #include "twofa/mem.h"
 #include "twofa/otp.h"
 #include "twofa/record.h"
-#include "store_internal.h"
+#include "store/file/store_internal.h"
 
 /*
  * Open the decoy file the way a record is opened: look first (a FIFO or

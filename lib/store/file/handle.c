@@ -16,8 +16,8 @@
 #include "twofa/slot.h"
 #include "twofa/store.h"
 #include "twofa/user.h"
-#include "lock.h"
-#include "store_internal.h"
+#include "store/file/lock.h"
+#include "store/file/store_internal.h"
 
 /* Attempts when the name is replaced while we wait for its lock. */
 #define REOPEN_TRIES 8

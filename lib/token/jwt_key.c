@@ -20,8 +20,8 @@
 #include "twofa/jwk.h"
 #include "twofa/jwt_key.h"
 #include "twofa/mem.h"
-#include "jwt_key_internal.h"
-#include "store_internal.h"
+#include "token/jwt_key_internal.h"
+#include "store/file/store_internal.h"
 
 struct twofa_key {
 	enum twofa_key_alg alg;

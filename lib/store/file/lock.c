@@ -4,7 +4,7 @@
 #include <time.h>
 
 #include "twofa/err.h"
-#include "lock.h"
+#include "store/file/lock.h"
 
 static uint64_t monotonic_us(void)
 {

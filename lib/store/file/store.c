@@ -17,7 +17,7 @@
 #include "twofa/safedir.h"
 #include "twofa/store.h"
 #include "twofa/user.h"
-#include "store_internal.h"
+#include "store/file/store_internal.h"
 
 struct twofa_store {
 	int dirfd;

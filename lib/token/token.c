@@ -27,7 +27,7 @@
 #include "twofa/parse.h"
 #include "twofa/token.h"
 #include "twofa/user.h"
-#include "jwt_key_internal.h"
+#include "token/jwt_key_internal.h"
 
 #define JTI_BYTES  16 /* 128 random bits */
 #define AMR_GROUPS "{\"amr\":[\"otp\"],\"groups\":"
