@@ -11,7 +11,7 @@ CHECK_TARGETS	+= check-unit
 WRAP_test_store	:= $(foreach f,pwrite fdatasync write fsync renameat renameat2,-Wl,--wrap=$(f))
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPERS) $(LIBTWOFA)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(WRAP_$*) -lcmocka $(LIBCRYPTO)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(WRAP_$*) -lcmocka $(LIBNETTLE) $(LIBCRYPTO)
 
 .PHONY: check-unit unit-tests
 unit-tests: $(UNIT_BINS)
