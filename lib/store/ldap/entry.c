@@ -26,7 +26,7 @@ static const char *const alg_oid[] = {
 	[TWOFA_ALG_SHA512] = "1.2.840.113549.2.11",
 };
 
-const char *const twofa_ldap_load_attrs[] = {
+const char *const twofa_ldap_load_attrs[TWOFA_LDAP_LOAD_ATTRS + 1] = {
 	"objectClass",
 	"oathSecret",
 	"twofaSealedSecret",
@@ -268,7 +268,7 @@ int twofa_ldap_entry_build(const char *user, const char *base,
 			   const struct twofa_record *rec,
 			   struct twofa_ldap_avs *out)
 {
-	char dn[TWOFA_LDAP_DN_MAX];
+	char dn[TWOFA_LDAP_ENTRY_DN_SIZE];
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -362,7 +362,7 @@ int twofa_ldap_entry_replace(const char *user, const char *base,
 			     const struct twofa_record *rec,
 			     struct twofa_ldap_avs *out)
 {
-	char dn[TWOFA_LDAP_DN_MAX];
+	char dn[TWOFA_LDAP_ENTRY_DN_SIZE];
 	int ret;
 
 	memset(out, 0, sizeof(*out));

@@ -21,7 +21,7 @@
 #include "twofa/record.h"
 
 #define TWOFA_LDAP_AV_MAX 64	/* pairs in one entry or Modify */
-#define TWOFA_LDAP_DN_MAX 2048	/* bytes of a DN we build */
+#define TWOFA_LDAP_ENTRY_DN_SIZE 2048 /* bytes of a DN we build, NUL included */
 
 enum twofa_ldap_op {
 	TWOFA_LDAP_ATTR = 0, /* a value of an entry (Add, search result) */
@@ -52,7 +52,8 @@ int twofa_ldap_avs_add(struct twofa_ldap_avs *a, enum twofa_ldap_op op,
 		       const char *attr, const void *val, size_t len);
 
 /* The attribute names a load asks for (NULL-terminated). */
-extern const char *const twofa_ldap_load_attrs[];
+#define TWOFA_LDAP_LOAD_ATTRS 18
+extern const char *const twofa_ldap_load_attrs[TWOFA_LDAP_LOAD_ATTRS + 1];
 
 /*
  * The DN cn=USER,<base> of user's entry, USER escaped per RFC 4514.

@@ -44,7 +44,7 @@ int twofa_msg_put_int(struct twofa_msg *m, const char *name, int v);
 /* Split m->buf into fields; TWOFA_ERR_MALFORMED if it does not add up. */
 int twofa_msg_decode(struct twofa_msg *m);
 
-/* The value of field name: 0 and *val/*len, or TWOFA_ERR_NO_RECORD. */
+/* The value of field name: 0 and val, len; or TWOFA_ERR_NO_RECORD. */
 int twofa_msg_get(const struct twofa_msg *m, const char *name,
 		  const unsigned char **val, size_t *len);
 /* A NUL-free text field copied into out (NUL-terminated). */
