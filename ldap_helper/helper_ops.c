@@ -120,10 +120,17 @@ static int user_dn(struct helper *h, const char *user, char *dn, size_t n,
 	return helper_connect(h, r);
 }
 
-/* The entry of user as a record. */
-static int load_record(struct helper *h, const char *user,
+/*
+ * The entry of user as a record. fresh: with the Don't Use Copy control
+ * (RFC 6171, critical), so a consumer hands the read to the provider
+ * instead of answering from a copy that may lag.
+ */
+static int load_record(struct helper *h, const char *user, int fresh,
 		       struct twofa_record *rec, struct reply *r)
 {
+	static char dont_use_copy[] = LDAP_CONTROL_DONTUSECOPY;
+	LDAPControl duc = {dont_use_copy, {0, NULL}, 1};
+	LDAPControl *ctrls[2] = {fresh ? &duc : NULL, NULL};
 	char dn[TWOFA_LDAP_ENTRY_DN_SIZE];
 	struct timeval tv = {.tv_sec = h->timeout};
 	struct twofa_ldap_avs avs;
@@ -140,7 +147,7 @@ static int load_record(struct helper *h, const char *user,
 	for (k = 0; k < sizeof(attrs) / sizeof(attrs[0]); k++)
 		attrs[k] = (char *)(uintptr_t)twofa_ldap_load_attrs[k];
 	lrc = ldap_search_ext_s(h->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
-				attrs, 0, NULL, NULL, &tv, 2, &res);
+				attrs, 0, ctrls, NULL, &tv, 2, &res);
 	if (lrc != LDAP_SUCCESS) {
 		ret = helper_ldap_error(h, lrc, dn, r);
 		goto out;
@@ -163,8 +170,8 @@ out:
 	return ret;
 }
 
-int helper_load(struct helper *h, const char *user, struct twofa_msg *rep,
-		struct reply *r)
+int helper_load(struct helper *h, const char *user, int fresh,
+		struct twofa_msg *rep, struct reply *r)
 {
 	struct twofa_record *rec = malloc(sizeof(*rec));
 	char *text = NULL;
@@ -173,7 +180,7 @@ int helper_load(struct helper *h, const char *user, struct twofa_msg *rep,
 
 	if (rec == NULL)
 		return helper_fail(r, TWOFA_ERR_NOMEM, NULL, NULL);
-	ret = load_record(h, user, rec, r);
+	ret = load_record(h, user, fresh, rec, r);
 	if (ret == TWOFA_OK && (ret = twofa_record_format(rec, &text, &len)) ==
 				   TWOFA_OK)
 		ret = twofa_msg_put(rep, "rec", text, len);
