@@ -45,7 +45,7 @@ int cli_exit_for(int err);
  * naming the path and the reason; returns the exit status.
  */
 int cli_store_fail(const struct cli *cli, int err, const char *user,
-		   const struct twofa_store_error *why);
+		   const struct twofa_error *why);
 
 /*
  * Strict unsigned option value: decimal, within min..max, else a usage
