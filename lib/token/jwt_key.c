@@ -367,27 +367,34 @@ out:
 	return ret;
 }
 
-/* Write data as dir/name: new file, fsync, rename (or no-replace link). */
-static int write_file(int dfd, const char *dir, const char *name,
+/*
+ * Write data as a new temporary file in dir (fsynced), named into tmp
+ * (64 bytes). Nothing else changes; the caller renames it into place.
+ */
+static int stage_file(int dfd, const char *dir, const char *name,
 		      const char *data, size_t len, mode_t mode, uid_t owner,
-		      bool replace, struct twofa_error *why)
+		      char tmp[64], struct twofa_error *why)
 {
 	unsigned char rnd[8];
-	char tmp[64], hex[sizeof(rnd) * 2 + 1];
+	char hex[sizeof(rnd) * 2 + 1];
 	size_t off = 0;
 	int fd = -1, ret;
 
+	tmp[0] = '\0';
 	ret = twofa_random(rnd, sizeof(rnd));
 	if (ret != TWOFA_OK)
 		return ret;
 	for (size_t i = 0; i < sizeof(rnd); i++)
 		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
-	snprintf(tmp, sizeof(tmp), ".%s.%s", name, hex);
+	snprintf(tmp, 64, ".%s.%s", name, hex);
 	fd = openat(dfd, tmp,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd < 0)
-		return twofa_fail(why, TWOFA_ERR_IO, errno,
-					"cannot create", dir, tmp);
+	if (fd < 0) {
+		ret = twofa_fail(why, TWOFA_ERR_IO, errno,
+				       "cannot create", dir, tmp);
+		tmp[0] = '\0';
+		return ret;
+	}
 	ret = TWOFA_ERR_IO;
 	if (fchown(fd, owner, (gid_t)-1) != 0 || fchmod(fd, mode) != 0) {
 		twofa_fail(why, ret, errno, "cannot set owner or mode",
@@ -410,46 +417,94 @@ static int write_file(int dfd, const char *dir, const char *name,
 		twofa_fail(why, ret, errno, "cannot fsync", dir, tmp);
 		goto out;
 	}
-	if (renameat2(dfd, tmp, dfd, name, replace ? 0 : RENAME_NOREPLACE) !=
+	ret = TWOFA_OK;
+out:
+	close(fd);
+	if (ret != TWOFA_OK) {
+		unlinkat(dfd, tmp, 0);
+		tmp[0] = '\0';
+	}
+	return ret;
+}
+
+/*
+ * The key and its public half are a pair that must never be seen apart:
+ * both are staged (written, fsynced) first, so a full disk or an I/O
+ * error changes nothing. Then the key is put in place, swapped with the
+ * old one when forced (RENAME_EXCHANGE keeps the old key at the staged
+ * name), and the public half renamed over the old one; if that fails the
+ * key swap is undone, so the old pair stays as it was.
+ */
+int twofa_key_save(const struct twofa_key *key, const char *dir, uid_t owner,
+		   bool force, struct twofa_error *why)
+{
+	char tmp_key[64] = "", tmp_pub[64] = "";
+	bool swapped = false, placed = false;
+	int dfd = -1, ret;
+
+	ret = open_key_dir(dir, owner, true, &dfd, why);
+	if (ret != TWOFA_OK)
+		return ret;
+	ret = stage_file(dfd, dir, TWOFA_KEY_NAME, key->priv_pem,
+			 key->priv_len, 0600, owner, tmp_key, why);
+	if (ret != TWOFA_OK)
+		goto out;
+	ret = stage_file(dfd, dir, TWOFA_PUB_NAME, key->pub_pem, key->pub_len,
+			 0644, owner, tmp_pub, why);
+	if (ret != TWOFA_OK)
+		goto out;
+	if (renameat2(dfd, tmp_key, dfd, TWOFA_KEY_NAME, RENAME_NOREPLACE) ==
 	    0) {
+		placed = true; /* there was no key */
+	} else if (errno == EEXIST && force &&
+		   renameat2(dfd, tmp_key, dfd, TWOFA_KEY_NAME,
+			     RENAME_EXCHANGE) == 0) {
+		swapped = true; /* tmp_key now holds the old key */
+	} else {
 		int e = errno;
 
 		ret = e == EEXIST ? TWOFA_ERR_EXISTS : TWOFA_ERR_IO;
 		twofa_fail(why, ret, e,
 				 e == EEXIST ? "a key exists (use --force)"
 					     : "cannot rename into place",
-				 dir, name);
+				 dir, TWOFA_KEY_NAME);
 		goto out;
 	}
+	if (renameat(dfd, tmp_pub, dfd, TWOFA_PUB_NAME) != 0) {
+		int e = errno, undone;
+
+		/* Undo: the old key back (or none), the new one to be removed. */
+		if (swapped)
+			undone = renameat2(dfd, tmp_key, dfd, TWOFA_KEY_NAME,
+					   RENAME_EXCHANGE) == 0;
+		else
+			undone = renameat(dfd, TWOFA_KEY_NAME, dfd, tmp_key) ==
+				 0;
+		if (!undone)
+			tmp_key[0] = '\0'; /* it is jwt.key: keep it */
+		ret = twofa_fail(
+		    why, TWOFA_ERR_IO, e,
+		    undone ? "cannot rename into place (the key was left as "
+			     "it was)"
+			   : "cannot rename into place, and the old key "
+			     "could not be put back: jwt.pub does not match "
+			     "jwt.key (run keygen --force again)",
+		    dir, TWOFA_PUB_NAME);
+		goto out;
+	}
+	tmp_pub[0] = '\0';
+	if (placed)
+		tmp_key[0] = '\0';
+	/* swapped: tmp_key is the old key, removed below. */
 	ret = TWOFA_OK;
-out:
-	close(fd);
-	if (ret != TWOFA_OK)
-		unlinkat(dfd, tmp, 0);
-	return ret;
-}
-
-int twofa_key_save(const struct twofa_key *key, const char *dir, uid_t owner,
-		   bool force, struct twofa_error *why)
-{
-	int dfd = -1, ret;
-
-	ret = open_key_dir(dir, owner, true, &dfd, why);
-	if (ret != TWOFA_OK)
-		return ret;
-	ret = write_file(dfd, dir, TWOFA_KEY_NAME, key->priv_pem, key->priv_len,
-			 0600, owner, force, why);
-	if (ret != TWOFA_OK)
-		goto out;
-	/* The public half follows the key it belongs to, always. */
-	ret = write_file(dfd, dir, TWOFA_PUB_NAME, key->pub_pem, key->pub_len,
-			 0644, owner, true, why);
-	if (ret != TWOFA_OK)
-		goto out;
 	if (fsync(dfd) != 0)
 		ret = twofa_fail(why, TWOFA_ERR_IO, errno,
 				       "cannot fsync directory", dir, NULL);
 out:
+	if (tmp_key[0] != '\0')
+		unlinkat(dfd, tmp_key, 0);
+	if (tmp_pub[0] != '\0')
+		unlinkat(dfd, tmp_pub, 0);
 	close(dfd);
 	return ret;
 }
