@@ -1,7 +1,7 @@
 # Unit tests of the core: one cmocka program per core file.
 UNIT_SRCS	:= $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
-UNIT_HELPERS	:= $(BUILD)/tests/unit/helpers.o
+UNIT_HELPERS	:= $(BUILD)/tests/unit/helpers.o $(BUILD)/tests/unit/mem_store.o
 
 BINARIES	+= $(LIBTWOFA)
 CHECK_TARGETS	+= check-unit

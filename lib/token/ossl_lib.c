@@ -22,8 +22,8 @@ static int bind(void *handle, const char *name, void *fnptr)
 
 static void lib_open(void)
 {
-	void *h = dlopen(TWOFA_CRYPTO_SONAME,
-			 RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	void *h =
+	    dlopen(TWOFA_CRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 
 	if (h == NULL)
 		return;
@@ -42,8 +42,7 @@ static void lib_open(void)
 	    bind(h, "EVP_PKEY_get_base_id", &lib.pkey_get_base_id) != 0 ||
 	    bind(h, "EVP_PKEY_get_bits", &lib.pkey_get_bits) != 0 ||
 	    bind(h, "EVP_PKEY_get_bn_param", &lib.pkey_get_bn_param) != 0 ||
-	    bind(h, "EVP_PKEY_get_group_name", &lib.pkey_get_group_name) !=
-		0 ||
+	    bind(h, "EVP_PKEY_get_group_name", &lib.pkey_get_group_name) != 0 ||
 	    bind(h, "PEM_read_bio_PrivateKey", &lib.pem_read_bio_privatekey) !=
 		0 ||
 	    bind(h, "PEM_write_bio_PUBKEY", &lib.pem_write_bio_pubkey) != 0 ||
