@@ -18,39 +18,25 @@
 #include "store/file/fstore.h"
 
 /*
- * Open the decoy file the way a record is opened: look first (a FIFO or
- * device is never opened), create it only if the name is free, and check
- * the opened descriptor is the safe regular file that was looked at.
+ * Open the decoy file the way a record is opened (lib/fs/: look first, so
+ * a FIFO or device is never opened; the descriptor checked to be the safe
+ * regular file that was looked at), creating it only if the name is free.
  */
 static int open_decoy(struct twofa_fstore *st)
 {
-	int dirfd = twofa_fstore_dirfd(st);
-	struct stat pre, sb;
-	int fd;
+	struct twofa_file_rules rules;
+	struct stat sb;
+	int fd = -1, ret;
 
-	if (fstatat(dirfd, TWOFA_DECOY_NAME, &pre, AT_SYMLINK_NOFOLLOW) != 0) {
-		if (errno != ENOENT)
-			return -1;
-		return openat(dirfd, TWOFA_DECOY_NAME,
+	twofa_record_rules(st, &rules);
+	ret = twofa_file_open(twofa_fstore_dirfd(st), twofa_fstore_path(st),
+			      TWOFA_DECOY_NAME, O_RDWR, &rules, &fd, &sb, NULL);
+	if (ret == TWOFA_ERR_NO_RECORD)
+		return openat(twofa_fstore_dirfd(st), TWOFA_DECOY_NAME,
 			      O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
 				  O_CLOEXEC | O_NOCTTY,
 			      0600);
-	}
-	if (twofa_record_stat_check(st, TWOFA_DECOY_NAME, &pre, NULL) !=
-	    TWOFA_OK)
-		return -1;
-	fd = openat(dirfd, TWOFA_DECOY_NAME,
-		    O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &sb) != 0 || sb.st_dev != pre.st_dev ||
-	    sb.st_ino != pre.st_ino ||
-	    twofa_record_stat_check(st, TWOFA_DECOY_NAME, &sb, NULL) !=
-		TWOFA_OK) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return ret == TWOFA_OK ? fd : -1;
 }
 
 void twofa_decoy_login(struct twofa_fstore *st, const char *code, int window)
