@@ -152,8 +152,10 @@ int cli_open_store(const struct cli *cli, bool create, struct twofa_store **st)
 			close(fd);
 	}
 	ret = twofa_store_open(cli->store_path, 0, st, &why);
-	if (ret == TWOFA_OK)
+	if (ret == TWOFA_OK) {
+		twofa_store_set_sealer(*st, cli->sealer);
 		return 0;
+	}
 	if (ret == TWOFA_ERR_INVALID) {
 		cli_error("%s: %s", why.path,
 			  why.what ? why.what : "invalid store path");

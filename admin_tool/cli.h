@@ -24,11 +24,14 @@ enum {
 #define CLI_CODE_MAX 32
 
 struct command;
+struct twofa_sealer;
 
 /* The invocation, shared by all commands. */
 struct cli {
 	const char *store_path;	   /* --store or the default */
 	const struct command *cmd; /* the command being run */
+	/* The record key (twofa/seal.h), given to every store opened. */
+	struct twofa_sealer *sealer;
 };
 
 /* "twofa-admin: " + message + newline on stderr. */

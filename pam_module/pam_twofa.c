@@ -24,6 +24,7 @@
 #include "twofa/err.h"
 #include "twofa/jwt_key.h"
 #include "twofa/mem.h"
+#include "twofa/seal.h"
 #include "twofa/store.h"
 #include "twofa/token.h"
 #include "twofa/user.h"
@@ -536,12 +537,14 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	struct twofa_options opt;
 	struct twofa_store_error why;
 	struct twofa_store *st = NULL;
+	struct twofa_sealer sealer;
 	struct login l;
 	const char *user = NULL;
 	char err[160];
 	int r, ret = PAM_AUTH_ERR;
 
 	memset(&why, 0, sizeof(why));
+	memset(&sealer, 0, sizeof(sealer));
 	r = twofa_options_parse(argc, argv, &opt, err, sizeof(err));
 	login_init(&l, pamh, flags, &opt);
 	if (r != 0) {
@@ -589,6 +592,16 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		ret = r == TWOFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
 		goto out;
 	}
+	/* Sealed records open at load; the key file is read only then. */
+	r = twofa_sealer_init(&sealer, NULL, 0);
+	if (r != TWOFA_OK) {
+		log_decision(&l, LOG_ERR, "none", "error",
+			     "reason=\"bad record key path\"");
+		ret = PAM_SERVICE_ERR;
+		goto out;
+	}
+	sealer.require = opt.require_encrypted;
+	twofa_store_set_sealer(st, &sealer);
 	r = twofa_store_exists(st, user, &why);
 	if (r == TWOFA_ERR_NO_RECORD && opt.nullok) {
 		log_decision(&l, LOG_INFO, "none", "ignore",
@@ -612,6 +625,7 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	ret = check_enrolled(&l, st);
 out:
 	twofa_store_close(st);
+	twofa_sealer_clear(&sealer);
 	/* Belt and braces: only an accepted code or nullok may pass. */
 	if (ret == PAM_SUCCESS || ret == PAM_IGNORE)
 		return ret;

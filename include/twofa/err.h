@@ -22,8 +22,13 @@ enum twofa_err {
 	TWOFA_ERR_IO = -9,	     /* a system call failed; errno kept */
 	TWOFA_ERR_EXISTS = -10,	     /* record exists, no force */
 	TWOFA_ERR_CRYPTO = -11,	     /* OpenSSL failed */
-	TWOFA_ERR_KEY = -12,	     /* signing key missing or unusable */
+	TWOFA_ERR_KEY = -12,	     /* signing or record key missing/unusable */
 	TWOFA_ERR_TOKEN = -13,	     /* token invalid */
+	/*
+	 * A sealed secret does not open: the record was edited, renamed or
+	 * copied, or sealed with another key of the same id (twofa/seal.h).
+	 */
+	TWOFA_ERR_SEALED = -18,
 };
 
 /* A short, static, human description ("record is malformed"). */

@@ -40,6 +40,19 @@ void twofa_store_close(struct twofa_store *st);
 const char *twofa_store_path(const struct twofa_store *st);
 int twofa_store_dirfd(const struct twofa_store *st);
 
+struct twofa_sealer;
+
+/*
+ * Seal records with s (twofa/seal.h; the caller keeps it alive while st
+ * is open): every record loaded is opened right after parsing (a sealed
+ * one that does not open is an error, never "no record"), and every
+ * record written whole (create, rewrite) is sealed with the current key
+ * when the key file exists. Without a sealer, sealed records are refused
+ * and records are written plain.
+ */
+void twofa_store_set_sealer(struct twofa_store *st, struct twofa_sealer *s);
+struct twofa_sealer *twofa_store_sealer(const struct twofa_store *st);
+
 /*
  * Does user have a record? 0 yes, TWOFA_ERR_NO_RECORD if the name does not
  * exist, another error if it exists but is not a safe regular file. Takes

@@ -29,9 +29,11 @@ const char *twofa_strerror(int err)
 	case TWOFA_ERR_CRYPTO:
 		return "cryptographic library error";
 	case TWOFA_ERR_KEY:
-		return "signing key unusable";
+		return "key missing or unusable";
 	case TWOFA_ERR_TOKEN:
 		return "invalid token";
+	case TWOFA_ERR_SEALED:
+		return "sealed secret does not open";
 	default:
 		return "unknown error";
 	}

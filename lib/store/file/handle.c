@@ -13,6 +13,7 @@
 
 #include "twofa/err.h"
 #include "twofa/mem.h"
+#include "twofa/seal.h"
 #include "twofa/slot.h"
 #include "twofa/store.h"
 #include "twofa/user.h"
@@ -158,6 +159,11 @@ int twofa_handle_open(struct twofa_store *st, const char *user,
 				 twofa_store_path(st), user);
 		goto out;
 	}
+	/* Opened here, so no caller can use a sealed record unopened. */
+	ret = twofa_sealer_open(twofa_store_sealer(st), twofa_store_path(st),
+				user, &h->rec, why);
+	if (ret != TWOFA_OK)
+		goto out;
 	h->store = st;
 	h->fd = fd;
 	snprintf(h->user, sizeof(h->user), "%s", user);
@@ -183,7 +189,7 @@ int twofa_handle_commit_state(struct twofa_handle *h,
 	int ret = TWOFA_ERR_IO;
 
 	next.seq++;
-	if (twofa_slot_format(&next, slot, line) != TWOFA_OK) {
+	if (twofa_record_slot_format(&h->rec, &next, slot, line) != TWOFA_OK) {
 		ret = twofa_store_fail(why, TWOFA_ERR_CRYPTO, 0,
 				       "cannot compute record state check",
 				       twofa_store_path(h->store), h->user);
@@ -302,6 +308,10 @@ int twofa_handle_rewrite(struct twofa_handle *h, struct twofa_store_error *why)
 	size_t len = 0;
 	int fd = -1, ret;
 
+	/* The configuration changed: seal again (fresh nonce, current key). */
+	ret = twofa_sealer_seal(twofa_store_sealer(st), h->user, &h->rec, why);
+	if (ret != TWOFA_OK)
+		return ret;
 	ret = write_temp(st, h->user, &h->rec, name, &fd, why);
 	if (ret != TWOFA_OK)
 		return ret;
@@ -403,6 +413,7 @@ int twofa_store_create(struct twofa_store *st, const char *user,
 		       const struct twofa_record *rec, bool force,
 		       unsigned timeout_ms, struct twofa_store_error *why)
 {
+	struct twofa_record *copy = NULL;
 	char name[32];
 	int fd = -1, ret;
 
@@ -410,14 +421,23 @@ int twofa_store_create(struct twofa_store *st, const char *user,
 		return twofa_store_fail(why, TWOFA_ERR_BAD_USER, 0,
 					"invalid user name",
 					twofa_store_path(st), NULL);
+	/* Sealed for this user with the current key, when there is one. */
+	copy = malloc(sizeof(*copy));
+	if (copy == NULL)
+		return TWOFA_ERR_NOMEM;
+	*copy = *rec;
+	ret = twofa_sealer_seal(twofa_store_sealer(st), user, copy, why);
+	if (ret != TWOFA_OK)
+		goto done;
+	rec = copy;
 	if (force) {
 		ret = replace_existing(st, user, rec, timeout_ms, why);
 		if (ret != TWOFA_ERR_NO_RECORD)
-			return ret;
+			goto done;
 	}
 	ret = write_temp(st, user, rec, name, &fd, why);
 	if (ret != TWOFA_OK)
-		return ret;
+		goto done;
 	ret = rename_noreplace(st, name, user);
 	if (ret != TWOFA_OK) {
 		int e = errno;
@@ -430,7 +450,9 @@ int twofa_store_create(struct twofa_store *st, const char *user,
 		unlinkat(twofa_store_dirfd(st), name, 0);
 	}
 	close(fd);
-	if (ret != TWOFA_OK)
-		return ret;
-	return sync_dir(st, why);
+	if (ret == TWOFA_OK)
+		ret = sync_dir(st, why);
+done:
+	twofa_freezero(copy, sizeof(*copy));
+	return ret;
 }

@@ -23,7 +23,18 @@ struct twofa_store {
 	int dirfd;
 	uid_t owner;
 	char path[4096];
+	struct twofa_sealer *sealer; /* the caller's; NULL: plain only */
 };
+
+void twofa_store_set_sealer(struct twofa_store *st, struct twofa_sealer *s)
+{
+	st->sealer = s;
+}
+
+struct twofa_sealer *twofa_store_sealer(const struct twofa_store *st)
+{
+	return st->sealer;
+}
 
 int twofa_store_fail(struct twofa_store_error *why, int err, int sys_errno,
 		     const char *what, const char *dir, const char *name)
