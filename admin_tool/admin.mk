@@ -9,7 +9,7 @@ $(BUILD)/admin_tool/main.o: CPPFLAGS_ALL += -DTWOFA_VERSION='"$(VERSION)"'
 
 $(BUILD)/twofa-admin: $(ADMIN_OBJS) $(LIBTWOFA)
 	$(CC) $(CFLAGS_ALL) -o $@ $(ADMIN_OBJS) $(LIBTWOFA) $(LDFLAGS_ALL) \
-		$(LIBQRENCODE) $(LIBPNG) $(LIBCRYPTO)
+		$(LIBQRENCODE) $(LIBPNG) $(LIBNETTLE) $(LIBCRYPTO)
 
 # make demo (SPEC 5): on a fresh Debian machine, install what is missing,
 # build, then run the whole flow in a sandbox (tools/demo.sh): a scratch

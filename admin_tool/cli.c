@@ -14,7 +14,7 @@
 
 #include "commands.h"
 #include "twofa/err.h"
-#include "twofa/safedir.h"
+#include "twofa/conf.h"
 #include "twofa/mem.h"
 #include "twofa/parse.h"
 #include "twofa/uri.h"
@@ -73,7 +73,7 @@ int cli_exit_for(int err)
 }
 
 int cli_store_fail(const struct cli *cli, int err, const char *user,
-		   const struct twofa_store_error *why)
+		   const struct twofa_error *why)
 {
 	if (err == TWOFA_ERR_NO_RECORD) {
 		cli_error("%s is not enrolled (no record in %s)",
@@ -130,7 +130,8 @@ int cli_check_user(const struct cli *cli, const char *user)
 
 int cli_open_store(const struct cli *cli, bool create, struct twofa_store **st)
 {
-	struct twofa_store_error why;
+	struct twofa_conf conf;
+	struct twofa_error why;
 	int ret;
 
 	memset(&why, 0, sizeof(why));
@@ -140,22 +141,16 @@ int cli_open_store(const struct cli *cli, bool create, struct twofa_store **st)
 			  cli->store_path);
 		return EXIT_USAGE;
 	}
-	if (create) {
-		/*
-		 * Only the last component, reached the safe way; the parents
-		 * must exist. Any problem is reported by the open below.
-		 */
-		int fd = -1;
-
-		if (twofa_dir_open(cli->store_path, 0, 0700, &fd, NULL) ==
-		    TWOFA_OK)
-			close(fd);
+	twofa_conf_init(&conf);
+	if (twofa_conf_set_store(&conf, cli->store_path) != TWOFA_OK) {
+		cli_error("--store %s: must be an absolute path",
+			  cli->store_path);
+		return EXIT_USAGE;
 	}
-	ret = twofa_store_open(cli->store_path, 0, st, &why);
-	if (ret == TWOFA_OK) {
-		twofa_store_set_sealer(*st, cli->sealer);
+	ret = twofa_store_open(&conf, create ? TWOFA_STORE_CREATE : 0, st,
+			       &why);
+	if (ret == TWOFA_OK)
 		return 0;
-	}
 	if (ret == TWOFA_ERR_INVALID) {
 		cli_error("%s: %s", why.path,
 			  why.what ? why.what : "invalid store path");

@@ -24,14 +24,11 @@ enum {
 #define CLI_CODE_MAX 32
 
 struct command;
-struct twofa_sealer;
 
 /* The invocation, shared by all commands. */
 struct cli {
 	const char *store_path;	   /* --store or the default */
 	const struct command *cmd; /* the command being run */
-	/* The record key (twofa/seal.h), given to every store opened. */
-	struct twofa_sealer *sealer;
 };
 
 /* "twofa-admin: " + message + newline on stderr. */
@@ -48,7 +45,7 @@ int cli_exit_for(int err);
  * naming the path and the reason; returns the exit status.
  */
 int cli_store_fail(const struct cli *cli, int err, const char *user,
-		   const struct twofa_store_error *why);
+		   const struct twofa_error *why);
 
 /*
  * Strict unsigned option value: decimal, within min..max, else a usage

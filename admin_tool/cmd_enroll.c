@@ -236,7 +236,7 @@ static int enroll(struct cli *cli, const char *user,
 		  const struct enroll_opts *o)
 {
 	struct twofa_store *st = NULL;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	struct twofa_record rec;
 	char codes[TWOFA_BACKUP_MAX * (TWOFA_BACKUP_DIGITS + 1)];
 	bool png_made = false;
@@ -305,8 +305,7 @@ static int enroll(struct cli *cli, const char *user,
 		if (ret != 0)
 			goto out;
 	}
-	err = twofa_store_create(st, user, &rec, o->force,
-				 TWOFA_LOCK_TIMEOUT_MS, &why);
+	err = twofa_store_create(st, user, &rec, o->force, &why);
 	if (err != TWOFA_OK) {
 		ret = cli_store_fail(cli, err, user, &why);
 		goto out;

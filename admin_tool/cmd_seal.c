@@ -10,6 +10,7 @@
 
 #include "cmd_seal.h"
 #include "commands.h"
+#include "twofa/conf.h"
 #include "twofa/err.h"
 #include "twofa/seal.h"
 #include "twofa/store.h"
@@ -18,8 +19,20 @@
 	"Back this file up apart from the store (%s): whoever has both can "   \
 	"read every secret, and losing it loses every sealed enrollment.\n"
 
-static int key_fail(const struct cli *cli, int err,
-		    const struct twofa_error *why)
+/*
+ * The record key file: the default path (twofa.conf's record_key, once
+ * twofa-admin reads the file, is what stores opened by cli_open_store
+ * use as well).
+ */
+static const char *key_path(void)
+{
+	static struct twofa_conf conf;
+
+	twofa_conf_init(&conf);
+	return conf.record_key;
+}
+
+static int key_fail(int err, const struct twofa_error *why)
 {
 	if (why->what != NULL && why->sys_errno != 0)
 		cli_error("%s: %s: %s", why->path, why->what,
@@ -27,7 +40,7 @@ static int key_fail(const struct cli *cli, int err,
 	else if (why->what != NULL)
 		cli_error("%s: %s", why->path, why->what);
 	else
-		cli_error("%s: %s", cli->sealer->path, twofa_strerror(err));
+		cli_error("%s: %s", key_path(), twofa_strerror(err));
 	return cli_exit_for(err);
 }
 
@@ -43,12 +56,12 @@ struct retire_ctx {
 static int count_sealed(const char *user, void *arg)
 {
 	struct retire_ctx *ctx = arg;
-	struct twofa_handle *h = NULL;
+	struct twofa_loaded *h = NULL;
 	struct twofa_error why;
 	int err;
 
 	memset(&why, 0, sizeof(why));
-	err = twofa_handle_open(ctx->st, user, TWOFA_LOCK_TIMEOUT_MS, &h, &why);
+	err = twofa_store_load(ctx->st, user, &h, &why);
 	if (err != TWOFA_OK) {
 		/* It might be sealed with this key: do not guess. */
 		cli_store_fail(ctx->cli, err, user, &why);
@@ -60,7 +73,7 @@ static int count_sealed(const char *user, void *arg)
 			cli_error("%s is sealed with key %s", user, ctx->kid);
 		ctx->used++;
 	}
-	twofa_handle_close(h);
+	twofa_store_release(h);
 	return 0;
 }
 
@@ -93,26 +106,25 @@ static int retire(struct cli *cli, const char *kid)
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&why, 0, sizeof(why));
 	ctx.cli = cli;
-	/* Only the key ids are looked at, never a secret. */
-	cli->sealer->inspect = true;
 	ret = cli_open_store(cli, false, &ctx.st);
 	if (ret != 0)
 		return ret;
-	err = twofa_keyfile_retire(cli->sealer->path, 0, kid, key_in_use, &ctx,
-				   &why);
+	/* Only the key ids are looked at, never a secret. */
+	twofa_store_sealer(ctx.st)->inspect = true;
+	err = twofa_keyfile_retire(key_path(), 0, kid, key_in_use, &ctx, &why);
 	twofa_store_close(ctx.st);
 	if (ctx.err != 0)
 		return EXIT_SYSTEM; /* reported: a record could not be read */
 	if (err == TWOFA_ERR_EXISTS && ctx.used > 0) {
 		cli_error("%s: key %s still seals %u record%s; run twofa-admin "
 			  "rekey first",
-			  cli->sealer->path, kid, ctx.used,
+			  key_path(), kid, ctx.used,
 			  ctx.used == 1 ? "" : "s");
 		return EXIT_REFUSED;
 	}
 	if (err != TWOFA_OK)
-		return key_fail(cli, err, &why);
-	printf("removed key %s from %s\n", kid, cli->sealer->path);
+		return key_fail(err, &why);
+	printf("removed key %s from %s\n", kid, key_path());
 	return EXIT_DONE;
 }
 
@@ -126,32 +138,32 @@ int keygen_records(struct cli *cli, bool rotate, const char *retire_kid)
 	if (retire_kid != NULL)
 		return retire(cli, retire_kid);
 	if (rotate)
-		err = twofa_keyfile_rotate(cli->sealer->path, 0, kid, &why);
+		err = twofa_keyfile_rotate(key_path(), 0, kid, &why);
 	else
-		err = twofa_keyfile_create(cli->sealer->path, 0, kid, &why);
+		err = twofa_keyfile_create(key_path(), 0, kid, &why);
 	if (err == TWOFA_ERR_EXISTS && !rotate) {
 		cli_error("%s exists and is never overwritten; --rotate adds a "
 			  "new current key to it",
-			  cli->sealer->path);
+			  key_path());
 		return EXIT_REFUSED;
 	}
 	if (err != TWOFA_OK) {
 		if (rotate && err == TWOFA_ERR_KEY && why.sys_errno != 0)
 			cli_error("%s: no record key file (create one with "
 				  "twofa-admin keygen --records)",
-				  cli->sealer->path);
+				  key_path());
 		else
-			return key_fail(cli, err, &why);
+			return key_fail(err, &why);
 		return cli_exit_for(err);
 	}
 	if (rotate)
 		printf("added key %s to %s; it is now current (twofa-admin "
 		       "rekey moves records to it)\n",
-		       kid, cli->sealer->path);
+		       kid, key_path());
 	else
 		printf("wrote %s (key %s); new records are sealed with it, "
 		       "twofa-admin rekey seals existing ones\n",
-		       cli->sealer->path, kid);
+		       key_path(), kid);
 	printf(LOSS_WARNING, cli->store_path);
 	return EXIT_DONE;
 }
@@ -168,13 +180,13 @@ struct rekey_ctx {
 static int rekey_user(const char *user, void *arg)
 {
 	struct rekey_ctx *ctx = arg;
-	struct twofa_handle *h = NULL;
+	struct twofa_loaded *h = NULL;
 	struct twofa_error why;
 	char was[TWOFA_SEAL_KID_LEN + 1];
 	int err, ret;
 
 	memset(&why, 0, sizeof(why));
-	err = twofa_handle_open(ctx->st, user, TWOFA_LOCK_TIMEOUT_MS, &h, &why);
+	err = twofa_store_load(ctx->st, user, &h, &why);
 	if (err != TWOFA_OK)
 		goto fail;
 	if (h->rec.sealed.on && strcmp(h->rec.sealed.kid, ctx->kid) == 0) {
@@ -183,8 +195,8 @@ static int rekey_user(const char *user, void *arg)
 	}
 	snprintf(was, sizeof(was), "%s", h->rec.sealed.on ? h->rec.sealed.kid
 							  : "");
-	/* rewrite seals with the current key: new file, fsync, rename. */
-	err = twofa_handle_rewrite(h, &why);
+	/* replace seals with the current key (file: new file, fsync, rename). */
+	err = twofa_store_replace(h, &h->rec, &why);
 	if (err != TWOFA_OK)
 		goto fail;
 	printf("%s: sealed with %s (was %s)\n", user, ctx->kid,
@@ -196,7 +208,7 @@ fail:
 	if (ret > ctx->ret)
 		ctx->ret = ret;
 out:
-	twofa_handle_close(h);
+	twofa_store_release(h);
 	return 0;
 }
 
@@ -218,20 +230,23 @@ static int run_rekey(struct cli *cli, int argc, char **argv)
 		return c == 'h' ? EXIT_DONE : EXIT_USAGE;
 	if (optind != argc)
 		return cli_usage_error(cli, "too many arguments");
-	err = twofa_sealer_keyring(cli->sealer, &kr, &why);
-	if (err != TWOFA_OK)
-		return key_fail(cli, err, &why);
-	if (kr == NULL) {
-		cli_error("%s: no record key file (create one with twofa-admin "
-			  "keygen --records)",
-			  cli->sealer->path);
-		return EXIT_SYSTEM;
-	}
-	ctx.cli = cli;
-	ctx.kid = kr->keys[0].kid;
 	ret = cli_open_store(cli, false, &ctx.st);
 	if (ret != 0)
 		return ret;
+	/* The key the store seals with: the one records are moved to. */
+	err = twofa_sealer_keyring(twofa_store_sealer(ctx.st), &kr, &why);
+	if (err != TWOFA_OK || kr == NULL) {
+		if (err != TWOFA_OK)
+			ret = key_fail(err, &why);
+		else
+			cli_error("%s: no record key file (create one with "
+				  "twofa-admin keygen --records)",
+				  twofa_store_sealer(ctx.st)->path);
+		twofa_store_close(ctx.st);
+		return err != TWOFA_OK ? ret : EXIT_SYSTEM;
+	}
+	ctx.cli = cli;
+	ctx.kid = kr->keys[0].kid;
 	err = twofa_store_list(ctx.st, rekey_user, &ctx, &why);
 	ret = ctx.ret;
 	if (err != TWOFA_OK)

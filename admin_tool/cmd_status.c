@@ -145,19 +145,19 @@ static void check_key(struct status_ctx *ctx, const char *user,
 	int err;
 
 	memset(&why, 0, sizeof(why));
-	err = twofa_sealer_keyring(ctx->cli->sealer, &kr, &why);
+	err = twofa_sealer_keyring(twofa_store_sealer(ctx->st), &kr, &why);
 	if (err != TWOFA_OK)
 		cli_error("warning: %s is sealed, and %s: %s", user,
-			  why.path[0] ? why.path : ctx->cli->sealer->path,
+			  why.path[0] ? why.path : twofa_store_sealer(ctx->st)->path,
 			  why.what ? why.what : twofa_strerror(err));
 	else if (kr == NULL)
 		cli_error("warning: %s is sealed with key %s, and there is no "
 			  "record key file %s: its logins are refused",
-			  user, kid, ctx->cli->sealer->path);
+			  user, kid, twofa_store_sealer(ctx->st)->path);
 	else if (twofa_keyring_find(kr, kid) == NULL)
 		cli_error("warning: %s is sealed with key %s, which is not in "
 			  "%s: its logins are refused",
-			  user, kid, ctx->cli->sealer->path);
+			  user, kid, twofa_store_sealer(ctx->st)->path);
 	else
 		return;
 	ctx->ret = EXIT_SYSTEM;
@@ -167,12 +167,12 @@ static void check_key(struct status_ctx *ctx, const char *user,
 static int show_user(const char *user, void *arg)
 {
 	struct status_ctx *ctx = arg;
-	struct twofa_handle *h = NULL;
-	struct twofa_store_error why;
+	struct twofa_loaded *h = NULL;
+	struct twofa_error why;
 	int err, ret;
 
 	memset(&why, 0, sizeof(why));
-	err = twofa_handle_open(ctx->st, user, TWOFA_LOCK_TIMEOUT_MS, &h, &why);
+	err = twofa_store_load(ctx->st, user, &h, &why);
 	if (err != TWOFA_OK) {
 		ret = cli_store_fail(ctx->cli, err, user, &why);
 		if (ret > ctx->ret)
@@ -189,14 +189,14 @@ static int show_user(const char *user, void *arg)
 		print_text(user, &h->rec, ctx->now);
 	}
 	ctx->shown++;
-	twofa_handle_close(h);
+	twofa_store_release(h);
 	return 0;
 }
 
 static int run(struct cli *cli, int argc, char **argv)
 {
 	struct status_ctx ctx;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	const char *user = NULL;
 	int c, err, ret;
 
@@ -221,10 +221,10 @@ static int run(struct cli *cli, int argc, char **argv)
 			return ret;
 	}
 	/* Status shows which key seals a record; it never opens one. */
-	cli->sealer->inspect = true;
 	ret = cli_open_store(cli, false, &ctx.st);
 	if (ret != 0)
 		return ret;
+	twofa_store_sealer(ctx.st)->inspect = true;
 	ctx.cli = cli;
 	if (user != NULL) {
 		show_user(user, &ctx);

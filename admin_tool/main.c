@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 
 #include "commands.h"
-#include "twofa/seal.h"
 #include "twofa/store.h"
 
 #ifndef TWOFA_VERSION
@@ -86,8 +85,7 @@ int main(int argc, char **argv)
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	static struct twofa_sealer sealer;
-	struct cli cli = {TWOFA_STORE_DEFAULT, NULL, &sealer};
+	struct cli cli = {TWOFA_STORE_DEFAULT, NULL};
 	int c, ret;
 
 	setlocale(LC_ALL, "");
@@ -138,13 +136,7 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0;
-	/* The default key file; record_key in twofa.conf will name another. */
-	if (twofa_sealer_init(&sealer, NULL, 0) != TWOFA_OK) {
-		cli_error("bad record key path");
-		return EXIT_USAGE;
-	}
 	ret = cli.cmd->run(&cli, argc, argv);
-	twofa_sealer_clear(&sealer);
 	/* Output that never arrived (disk full, closed pipe) is an error. */
 	if ((fflush(stdout) != 0 || ferror(stdout)) && ret == EXIT_DONE) {
 		cli_error("cannot write to standard output: %s",

@@ -8,7 +8,7 @@ MODULE_SO	:= $(BUILD)/pam_twofa.so
 # token_env (lib/token/token.c) signs with libjwt, which lib/token/jwt_lib.c loads
 # only when a token is made: it is not linked, so logins without
 # token_env do not pay for mapping it.
-MODULE_LIBS	:= $(LIBPAM) $(LIBCRYPTO)
+MODULE_LIBS	:= $(LIBPAM) $(LIBNETTLE) $(LIBCRYPTO)
 
 BINARIES	+= $(MODULE_SO)
 

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "twofa/store.h"
+#include "twofa/err.h"
 
 #define TWOFA_KEY_DIR	   "/etc/twofa"
 #define TWOFA_KEY_NAME	   "jwt.key"
@@ -44,7 +44,7 @@ struct twofa_key;
  * what and where.
  */
 int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
-		   struct twofa_store_error *why);
+		   struct twofa_error *why);
 
 /* A new key: RSA of bits (0: the default) or P-256 (bits must be 0). */
 int twofa_key_generate(enum twofa_key_alg alg, unsigned bits,
@@ -57,7 +57,7 @@ int twofa_key_generate(enum twofa_key_alg alg, unsigned bits,
  * (checked atomically: an existing key is never replaced).
  */
 int twofa_key_save(const struct twofa_key *key, const char *dir, uid_t owner,
-		   bool force, struct twofa_store_error *why);
+		   bool force, struct twofa_error *why);
 
 enum twofa_key_alg twofa_key_alg(const struct twofa_key *key);
 unsigned twofa_key_bits(const struct twofa_key *key);

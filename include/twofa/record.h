@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "twofa/err.h"
 #include "twofa/otp.h"
 
 #define TWOFA_RECORD_VERSION	    1 /* plain: the secret in base32 */
@@ -90,12 +91,6 @@ struct twofa_record {
 	struct twofa_sealed sealed; /* on: the record is stored sealed */
 
 	struct twofa_state state;
-};
-
-/* Where parsing stopped and why, for a log line. */
-struct twofa_parse_error {
-	unsigned line;	  /* 1-based; 0 when not about a line */
-	const char *what; /* static text, never record content */
 };
 
 /*

@@ -16,10 +16,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "twofa/conf.h" /* TWOFA_RECORD_KEY_DEFAULT */
 #include "twofa/err.h"
 #include "twofa/record.h"
 
-#define TWOFA_RECORD_KEY_DEFAULT "/etc/twofa/record.key"
 #define TWOFA_RECORD_KEY_LEN	 32 /* AES-256 */
 #define TWOFA_RECORD_KEYS_MAX	 32 /* keys in one file */
 #define TWOFA_RECORD_KEY_FILE_MAX 8192

@@ -21,7 +21,6 @@
 #include "twofa/jwt_key.h"
 #include "twofa/mem.h"
 #include "token/jwt_key_internal.h"
-#include "store/file/store_internal.h"
 
 struct twofa_key {
 	enum twofa_key_alg alg;
@@ -209,7 +208,7 @@ int twofa_key_generate(enum twofa_key_alg alg, unsigned bits,
  * component (0755) when create is set.
  */
 static int open_key_dir(const char *dir, uid_t owner, bool create, int *dfd,
-			struct twofa_store_error *why)
+			struct twofa_error *why)
 {
 	struct stat sb;
 	int fd = -1, ret;
@@ -224,20 +223,20 @@ static int open_key_dir(const char *dir, uid_t owner, bool create, int *dfd,
 		return ret;
 	}
 	if (fstat(fd, &sb) != 0) {
-		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno, "cannot stat",
+		ret = twofa_fail(why, TWOFA_ERR_IO, errno, "cannot stat",
 				       dir, NULL);
 		close(fd);
 		return ret;
 	}
 	if (sb.st_uid != 0 && sb.st_uid != owner) {
 		close(fd);
-		return twofa_store_fail(why, TWOFA_ERR_UNSAFE, 0,
+		return twofa_fail(why, TWOFA_ERR_UNSAFE, 0,
 					"directory not owned by root", dir,
 					NULL);
 	}
 	if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
 		close(fd);
-		return twofa_store_fail(why, TWOFA_ERR_UNSAFE, 0,
+		return twofa_fail(why, TWOFA_ERR_UNSAFE, 0,
 					"directory writable by group or others",
 					dir, NULL);
 	}
@@ -256,7 +255,7 @@ static int no_passphrase(char *buf, int size, int rwflag, void *u)
 }
 
 int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
-		   struct twofa_store_error *why)
+		   struct twofa_error *why)
 {
 	EVP_PKEY *pkey = NULL;
 	BIO *bio = NULL;
@@ -278,7 +277,7 @@ int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
 		ret = e == ENOENT  ? TWOFA_ERR_KEY
 		      : e == ELOOP ? TWOFA_ERR_UNSAFE
 				   : TWOFA_ERR_IO;
-		twofa_store_fail(why, ret, e,
+		twofa_fail(why, ret, e,
 				 e == ENOENT  ? "no signing key"
 				 : e == ELOOP ? "key is a symbolic link"
 					      : "cannot open key",
@@ -286,30 +285,30 @@ int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
 		goto out;
 	}
 	if (fstat(fd, &sb) != 0) {
-		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno, "cannot stat",
+		ret = twofa_fail(why, TWOFA_ERR_IO, errno, "cannot stat",
 				       dir, TWOFA_KEY_NAME);
 		goto out;
 	}
 	ret = TWOFA_ERR_UNSAFE;
 	if (!S_ISREG(sb.st_mode)) {
-		twofa_store_fail(why, ret, 0, "key is not a regular file", dir,
+		twofa_fail(why, ret, 0, "key is not a regular file", dir,
 				 TWOFA_KEY_NAME);
 		goto out;
 	}
 	if (sb.st_uid != owner) {
-		twofa_store_fail(why, ret, 0, "key not owned by root", dir,
+		twofa_fail(why, ret, 0, "key not owned by root", dir,
 				 TWOFA_KEY_NAME);
 		goto out;
 	}
 	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-		twofa_store_fail(
+		twofa_fail(
 		    why, ret, 0,
 		    "key has group or other permissions (want 0600)", dir,
 		    TWOFA_KEY_NAME);
 		goto out;
 	}
 	if (sb.st_size <= 0 || sb.st_size > TWOFA_KEY_FILE_MAX) {
-		twofa_store_fail(why, TWOFA_ERR_KEY, 0,
+		twofa_fail(why, TWOFA_ERR_KEY, 0,
 				 "key file empty or too large", dir,
 				 TWOFA_KEY_NAME);
 		ret = TWOFA_ERR_KEY;
@@ -327,7 +326,7 @@ int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			ret = twofa_store_fail(
+			ret = twofa_fail(
 			    why, TWOFA_ERR_IO, n < 0 ? errno : 0,
 			    "cannot read key", dir, TWOFA_KEY_NAME);
 			goto out;
@@ -343,7 +342,7 @@ int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
 	}
 	pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
 	if (pkey == NULL) {
-		twofa_store_fail(why, ret, 0,
+		twofa_fail(why, ret, 0,
 				 "key is not an unencrypted PEM private key",
 				 dir, TWOFA_KEY_NAME);
 		goto out;
@@ -351,11 +350,11 @@ int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
 	ret = key_from_pkey(pkey, out);
 	pkey = NULL;
 	if (ret == TWOFA_ERR_KEY)
-		twofa_store_fail(why, ret, 0,
+		twofa_fail(why, ret, 0,
 				 "key is not RSA of 2048 to 8192 bits or P-256",
 				 dir, TWOFA_KEY_NAME);
 	else if (ret != TWOFA_OK)
-		twofa_store_fail(why, ret, 0, "cannot use key", dir,
+		twofa_fail(why, ret, 0, "cannot use key", dir,
 				 TWOFA_KEY_NAME);
 out:
 	BIO_free(bio);
@@ -371,7 +370,7 @@ out:
 /* Write data as dir/name: new file, fsync, rename (or no-replace link). */
 static int write_file(int dfd, const char *dir, const char *name,
 		      const char *data, size_t len, mode_t mode, uid_t owner,
-		      bool replace, struct twofa_store_error *why)
+		      bool replace, struct twofa_error *why)
 {
 	unsigned char rnd[8];
 	char tmp[64], hex[sizeof(rnd) * 2 + 1];
@@ -387,11 +386,11 @@ static int write_file(int dfd, const char *dir, const char *name,
 	fd = openat(dfd, tmp,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
-		return twofa_store_fail(why, TWOFA_ERR_IO, errno,
+		return twofa_fail(why, TWOFA_ERR_IO, errno,
 					"cannot create", dir, tmp);
 	ret = TWOFA_ERR_IO;
 	if (fchown(fd, owner, (gid_t)-1) != 0 || fchmod(fd, mode) != 0) {
-		twofa_store_fail(why, ret, errno, "cannot set owner or mode",
+		twofa_fail(why, ret, errno, "cannot set owner or mode",
 				 dir, tmp);
 		goto out;
 	}
@@ -401,14 +400,14 @@ static int write_file(int dfd, const char *dir, const char *name,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			twofa_store_fail(why, ret, n < 0 ? errno : 0,
+			twofa_fail(why, ret, n < 0 ? errno : 0,
 					 "cannot write", dir, tmp);
 			goto out;
 		}
 		off += (size_t)n;
 	}
 	if (fsync(fd) != 0) {
-		twofa_store_fail(why, ret, errno, "cannot fsync", dir, tmp);
+		twofa_fail(why, ret, errno, "cannot fsync", dir, tmp);
 		goto out;
 	}
 	if (renameat2(dfd, tmp, dfd, name, replace ? 0 : RENAME_NOREPLACE) !=
@@ -416,7 +415,7 @@ static int write_file(int dfd, const char *dir, const char *name,
 		int e = errno;
 
 		ret = e == EEXIST ? TWOFA_ERR_EXISTS : TWOFA_ERR_IO;
-		twofa_store_fail(why, ret, e,
+		twofa_fail(why, ret, e,
 				 e == EEXIST ? "a key exists (use --force)"
 					     : "cannot rename into place",
 				 dir, name);
@@ -431,7 +430,7 @@ out:
 }
 
 int twofa_key_save(const struct twofa_key *key, const char *dir, uid_t owner,
-		   bool force, struct twofa_store_error *why)
+		   bool force, struct twofa_error *why)
 {
 	int dfd = -1, ret;
 
@@ -448,7 +447,7 @@ int twofa_key_save(const struct twofa_key *key, const char *dir, uid_t owner,
 	if (ret != TWOFA_OK)
 		goto out;
 	if (fsync(dfd) != 0)
-		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
+		ret = twofa_fail(why, TWOFA_ERR_IO, errno,
 				       "cannot fsync directory", dir, NULL);
 out:
 	close(dfd);
