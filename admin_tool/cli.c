@@ -211,7 +211,8 @@ static void release_signals(const struct saved_signals *saved)
 /*
  * Read one line from fd into buf; 1 if it was longer than size - 1.
  * With waitmask, wait for input in ppoll() with that signal mask and stop
- * when a caught signal arrives.
+ * when a caught signal arrives. A line that is too long ends the read at
+ * once: stdin from /dev/zero or an endless pipe must not hang us.
  */
 static int read_line(int fd, char *buf, size_t size, size_t *len,
 		     const sigset_t *waitmask)
@@ -234,10 +235,11 @@ static int read_line(int fd, char *buf, size_t size, size_t *len,
 			continue;
 		if (r <= 0 || c == '\n')
 			break;
-		if (n + 1 < size)
-			buf[n++] = c;
-		else
+		if (n + 1 >= size) {
 			toolong = 1;
+			break;
+		}
+		buf[n++] = c;
 	}
 	c = 0;
 	buf[n] = '\0';
@@ -246,6 +248,12 @@ static int read_line(int fd, char *buf, size_t size, size_t *len,
 }
 
 int cli_read_code(const char *prompt, bool echo, char *buf, size_t size)
+{
+	return cli_read_text(prompt, "code", echo, buf, size);
+}
+
+int cli_read_text(const char *prompt, const char *what, bool echo, char *buf,
+		  size_t size)
 {
 	struct termios old, quiet;
 	struct saved_signals saved;
@@ -290,12 +298,14 @@ int cli_read_code(const char *prompt, bool echo, char *buf, size_t size)
 		buf[--len] = '\0';
 	if (toolong) {
 		twofa_wipe(buf, size);
-		cli_error("the code is too long (more than %zu characters)",
-			  size - 1);
+		if (tty) /* the rest of the line must not reach the shell */
+			tcflush(STDIN_FILENO, TCIFLUSH);
+		cli_error("the %s is too long (more than %zu characters)",
+			  what, size - 1);
 		return EXIT_USAGE;
 	}
 	if (len == 0) {
-		cli_error("no code was given on %s",
+		cli_error("no %s was given on %s", what,
 			  tty ? "the terminal" : "standard input");
 		return EXIT_REFUSED;
 	}

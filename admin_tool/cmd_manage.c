@@ -3,6 +3,7 @@
  * lock), disable (remove). Each holds the record's lock and goes through
  * the core's crash-safe writes, so logins may run meanwhile.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -88,16 +89,31 @@ static int run_backup_codes(struct cli *cli, int argc, char **argv)
 		ret = EXIT_SYSTEM;
 		goto out;
 	}
-	err = twofa_store_replace(h, &h->rec, &why);
-	if (err != TWOFA_OK) {
-		ret = cli_store_fail(cli, err, h->user, &why);
-		goto out;
-	}
-	/* Shown only once they are durable: these are the ones that work. */
+	/*
+	 * Print, then commit: codes written but never seen (stdout on a full
+	 * disk, a closed pipe) would replace the user's old codes with none.
+	 * Shown but not written, the old codes still work, and we say so.
+	 */
 	printf("New backup codes for %s (the old ones no longer work; each "
 	       "works once):\n",
 	       h->user);
 	show_backup_codes(codes, count);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("%s: cannot show the new backup codes on standard "
+			  "output: %s; nothing was changed (the old codes "
+			  "still work)",
+			  h->user, strerror(errno));
+		ret = EXIT_SYSTEM;
+		goto out;
+	}
+	err = twofa_store_replace(h, &h->rec, &why);
+	if (err != TWOFA_OK) {
+		ret = cli_store_fail(cli, err, h->user, &why);
+		cli_error("%s: the codes shown above were NOT saved; the old "
+			  "ones still work",
+			  h->user);
+		goto out;
+	}
 	ret = EXIT_DONE;
 out:
 	twofa_wipe(codes, sizeof(codes));

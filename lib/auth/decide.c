@@ -105,6 +105,8 @@ static void otp_range(const struct twofa_record *rec, unsigned window,
 	}
 	if (lo < rec->state.next)
 		lo = rec->state.next;
+	if (hi > TWOFA_COUNTER_LAST)
+		hi = TWOFA_COUNTER_LAST; /* the guard must not wrap to 0 */
 	*first = lo;
 	*last = hi;
 }

@@ -67,9 +67,16 @@ int twofa_backup_set(struct twofa_record *rec, const char *const *codes,
 	tmp.state.backup_used = 0;
 	tmp.backup_iterations = TWOFA_BACKUP_ITERATIONS;
 	for (i = 0; i < count; i++) {
+		unsigned j;
+
 		ret = TWOFA_ERR_INVALID;
 		if (codes[i] == NULL || !code_is_digits(codes[i]))
 			goto out;
+		/* Two equal codes would be one code that works twice. */
+		for (j = 0; j < i; j++) {
+			if (strcmp(codes[j], codes[i]) == 0)
+				goto out;
+		}
 		ret = twofa_random(tmp.backup_salt[i], TWOFA_BACKUP_SALT_LEN);
 		if (ret != 0)
 			goto out;
