@@ -27,6 +27,7 @@ enum {
 	SEEN_ECHO = 1u << 10,
 	SEEN_DEBUG = 1u << 11,
 	SEEN_TOKEN_ENV = 1u << 12,
+	SEEN_REQUIRE_ENC = 1u << 13,
 };
 
 struct flag_option {
@@ -47,6 +48,8 @@ static const struct flag_option flags[] = {
      offsetof(struct mod_options, no_backup_codes)},
     {"echo", SEEN_ECHO, offsetof(struct mod_options, echo)},
     {"debug", SEEN_DEBUG, offsetof(struct mod_options, debug)},
+    {"require_encrypted", SEEN_REQUIRE_ENC,
+     offsetof(struct mod_options, require_encrypted)},
 };
 
 /* If arg is "name=...", the value after '='; else NULL. */

@@ -30,6 +30,7 @@ struct mod_options {
 	bool no_backup_codes;
 	bool echo;
 	bool debug;
+	bool require_encrypted; /* refuse records whose secret is not sealed */
 };
 
 /*

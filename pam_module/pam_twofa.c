@@ -25,6 +25,7 @@
 #include "twofa/conf.h"
 #include "twofa/err.h"
 #include "twofa/mem.h"
+#include "twofa/seal.h"
 #include "twofa/otp.h"
 #include "twofa/store.h"
 #include "twofa/user.h"
@@ -290,6 +291,8 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		ret = mod_pam_code(r);
 		goto out;
 	}
+	/* Sealed records open at load (the store reads the key then). */
+	twofa_store_sealer(st)->require = opt.require_encrypted;
 	r = twofa_store_exists(st, user, &why);
 	if (r == TWOFA_ERR_NO_RECORD && opt.nullok) {
 		mod_log_decision(&l, LOG_INFO, "none", "ignore",
