@@ -82,9 +82,10 @@ void twofa_file_free(char *buf, size_t len);
 
 /*
  * twofa_file_open + twofa_file_read for a whole small file (key files,
- * the configuration, import sources). path is absolute, or relative to
- * the current directory when dirfd is AT_FDCWD; its parents are the
- * caller's business (twofa_dir_open walks them safely).
+ * the configuration, import sources). With dirfd AT_FDCWD and dir NULL,
+ * name is a path as the administrator gave it (only its last component
+ * is kept from being a symlink); otherwise name is looked up below
+ * dirfd, which twofa_dir_open reached safely.
  */
 int twofa_file_load(int dirfd, const char *dir, const char *name,
 		    const struct twofa_file_rules *r, char **buf, size_t *len,
@@ -114,6 +115,13 @@ int twofa_file_stage(int dirfd, const char *dir, const char *prefix,
  */
 int twofa_file_commit(int dirfd, const char *dir, const char *tmp,
 		      const char *name, bool replace, struct twofa_error *why);
+
+/*
+ * The no-replace rename alone, for callers with a plan for a taken name
+ * (the key writer swaps with RENAME_EXCHANGE): 0, or -1 with errno
+ * (EEXIST: name is taken); tmp is left as it is on failure.
+ */
+int twofa_file_place(int dirfd, const char *tmp, const char *name);
 
 /* fsync the directory, so a rename or unlink in it is durable. */
 int twofa_dir_sync(int dirfd, const char *dir, struct twofa_error *why);

@@ -91,7 +91,7 @@ int twofa_file_stage(int dirfd, const char *dir, const char *prefix,
  * RENAME_NOREPLACE, link() + unlink() does the same (briefly showing two
  * links, which readers refuse rather than trust).
  */
-static int rename_noreplace(int dirfd, const char *tmp, const char *name)
+int twofa_file_place(int dirfd, const char *tmp, const char *name)
 {
 	if (renameat2(dirfd, tmp, dirfd, name, RENAME_NOREPLACE) == 0)
 		return 0;
@@ -107,7 +107,7 @@ int twofa_file_commit(int dirfd, const char *dir, const char *tmp,
 		      const char *name, bool replace, struct twofa_error *why)
 {
 	int r = replace ? renameat(dirfd, tmp, dirfd, name)
-			: rename_noreplace(dirfd, tmp, name);
+			: twofa_file_place(dirfd, tmp, name);
 
 	if (r != 0) {
 		int e = errno;
