@@ -1,8 +1,7 @@
 /*
- * Decoy work for users without a record: see twofa/decoy.h. Measured in
- * tests/hardening/TIMING.md: without it, an unknown user's wrong code was
- * answered in about 50 us and an enrolled user's in about 300 us (most of
- * it the fdatasync), an enrollment oracle over a fast network.
+ * The file store's part of the decoy login (store/file/decoy.h; the OTP
+ * check is lib/auth/decoy.c): a state write that costs what a record's
+ * does, to a file that holds nothing but random bytes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +12,6 @@
 #include "store/file/decoy.h"
 #include "twofa/err.h"
 #include "twofa/mem.h"
-#include "twofa/otp.h"
 #include "twofa/record.h"
 #include "store/file/fstore.h"
 
@@ -39,19 +37,10 @@ static int open_decoy(struct twofa_fstore *st)
 	return ret == TWOFA_OK ? fd : -1;
 }
 
-void twofa_decoy_login(struct twofa_fstore *st, const char *code, int window)
+void twofa_fstore_decoy(struct twofa_fstore *st)
 {
-	unsigned char key[TWOFA_SECRET_DEFAULT];
 	char slot[TWOFA_SLOT_LEN], buf[2 * TWOFA_SLOT_LEN];
-	uint64_t matched, w = window < 0 ? 1 : (uint64_t)window;
 	int fd;
-
-	/* The OTP check: the window around a step, with a random key. */
-	if (twofa_random(key, sizeof(key)) == TWOFA_OK)
-		twofa_otp_find(key, sizeof(key), TWOFA_ALG_SHA1, 6,
-			       code != NULL ? code : "", 1000, 1000 + 2 * w,
-			       &matched);
-	twofa_wipe(key, sizeof(key));
 
 	/* The state commit: lock, read, one slot written and synced. */
 	fd = open_decoy(st);
