@@ -90,7 +90,8 @@ static int decide(const struct login *l, struct twofa_store *st,
 	case TWOFA_VERDICT_LOCKED:
 		mod_tell_locked(l, out.locked_until, now);
 		mod_log_decision(l, LOG_WARNING, method, "locked",
-			     "failures=%u locked_until=%llu", out.failures,
+			     "reason=locked failures=%u locked_until=%llu",
+			     out.failures,
 			     (unsigned long long)out.locked_until);
 		ret = PAM_AUTH_ERR;
 		break;
@@ -100,12 +101,15 @@ static int decide(const struct login *l, struct twofa_store *st,
 		if (out.just_locked) {
 			mod_tell_locked(l, out.locked_until, now);
 			mod_log_decision(l, LOG_WARNING, method, "failure",
-				     "failures=%u locked_until=%llu",
+				     "reason=%s failures=%u locked_until=%llu",
+				     twofa_reason_name(out.reason),
 				     out.failures,
 				     (unsigned long long)out.locked_until);
 		} else {
 			mod_log_decision(l, LOG_NOTICE, method, "failure",
-				     "failures=%u", out.failures);
+				     "reason=%s failures=%u",
+				     twofa_reason_name(out.reason),
+				     out.failures);
 			*may_retry = true;
 		}
 		ret = PAM_AUTH_ERR;

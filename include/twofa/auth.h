@@ -53,8 +53,31 @@ enum twofa_method {
 };
 const char *twofa_method_name(enum twofa_method m); /* "totp", ... */
 
+/*
+ * Why a code was refused, for the log line and twofa-admin verify (never
+ * shown to the user at the prompt: it would help a guesser).
+ */
+enum twofa_reason {
+	TWOFA_REASON_NONE = 0,	   /* accepted */
+	TWOFA_REASON_WRONG,	   /* no code of this user's, near or far */
+	TWOFA_REASON_REPLAY,	   /* a code at or behind the replay guard */
+	TWOFA_REASON_WINDOW,	   /* a real code, but outside the window
+				      (clock or counter drift) */
+	TWOFA_REASON_BACKUP_USED, /* a backup code that was used up */
+	TWOFA_REASON_LOCKED,	   /* locked: the code was not looked at */
+};
+/* "wrong", "replay", "window", "backup-used", "locked"; "none". */
+const char *twofa_reason_name(enum twofa_reason r);
+
+/*
+ * How far outside the window a code is still recognised as the user's
+ * (TOTP steps either side, HOTP counters ahead), to say reason=window.
+ */
+#define TWOFA_REASON_SPAN 10
+
 struct twofa_outcome {
 	enum twofa_verdict verdict;
+	enum twofa_reason reason; /* why refused (NONE when accepted) */
 	enum twofa_method method; /* what accepted, or the record's OTP type */
 	unsigned backup_left;	  /* after this attempt */
 	uint32_t failures;	  /* after this attempt */
