@@ -24,6 +24,7 @@ enum twofa_err {
 	TWOFA_ERR_CRYPTO = -11,	     /* OpenSSL failed */
 	TWOFA_ERR_KEY = -12,	     /* signing key missing or unusable */
 	TWOFA_ERR_TOKEN = -13,	     /* token invalid */
+	TWOFA_ERR_CONFLICT = -14,    /* the stored record changed meanwhile */
 };
 
 /* A short, static, human description ("record is malformed"). */

@@ -41,6 +41,17 @@
 
 enum twofa_otp_type { TWOFA_TOTP = 0, TWOFA_HOTP };
 
+#define TWOFA_TICKET_SALT_LEN 16
+#define TWOFA_TICKET_HASH_LEN 32
+
+/* A pending enrollment's ticket: PBKDF2-HMAC-SHA256(ticket, salt, iterations). */
+struct twofa_ticket {
+	uint32_t iterations;
+	uint64_t expires; /* Unix time; refused from then on */
+	unsigned char salt[TWOFA_TICKET_SALT_LEN];
+	unsigned char hash[TWOFA_TICKET_HASH_LEN];
+};
+
 /* What changes on every login; lives in the slots. */
 struct twofa_state {
 	uint64_t seq;	       /* slot generation; the larger valid one wins */
@@ -67,6 +78,16 @@ struct twofa_record {
 	unsigned backup_count;
 	unsigned char backup_salt[TWOFA_BACKUP_MAX][TWOFA_BACKUP_SALT_LEN];
 	unsigned char backup_hash[TWOFA_BACKUP_MAX][TWOFA_BACKUP_HASH_LEN];
+
+	/*
+	 * A pending enrollment (twofa(5), SPEC 9): an admin's invitation that
+	 * holds no secret and no backup codes yet, only the salted, slow hash
+	 * of a one-time ticket and its expiry. The state slots still count
+	 * failures and lock like an enrolled user's. Every user of a loaded
+	 * record must look at this before treating it as an enrollment.
+	 */
+	bool pending;
+	struct twofa_ticket ticket;
 
 	struct twofa_state state;
 };

@@ -4,6 +4,7 @@
 #include "twofa/auth.h"
 #include "twofa/backup.h"
 #include "twofa/err.h"
+#include "twofa/invite.h"
 #include "twofa/mem.h"
 #include "twofa/otp.h"
 
@@ -15,6 +16,7 @@ void twofa_policy_default(struct twofa_policy *pol)
 	pol->allow_backup = true;
 	pol->lock_timeout_ms = TWOFA_LOCK_TIMEOUT_MS;
 	pol->code_suffix = false;
+	pol->enroll = false;
 }
 
 /*
@@ -48,6 +50,10 @@ const char *twofa_method_name(enum twofa_method m)
 		return "hotp";
 	case TWOFA_METHOD_BACKUP:
 		return "backup";
+	case TWOFA_METHOD_TICKET:
+		return "ticket";
+	case TWOFA_METHOD_ENROLL:
+		return "enroll";
 	default:
 		return "none";
 	}
@@ -116,6 +122,13 @@ int twofa_authenticate(struct twofa_store *st, const char *user,
 	ret = twofa_handle_open(st, user, pol->lock_timeout_ms, &h, why);
 	if (ret != TWOFA_OK)
 		goto out;
+	if (h->rec.pending) {
+		/* An invitation, not an enrollment: only its ticket counts. */
+		ret = twofa_ticket_decide(&h->rec, code, now, pol, out);
+		if (ret == TWOFA_OK && out->verdict != TWOFA_VERDICT_LOCKED)
+			ret = twofa_handle_commit_state(h, why);
+		goto out;
+	}
 	s = &h->rec.state;
 	out->method =
 	    h->rec.type == TWOFA_HOTP ? TWOFA_METHOD_HOTP : TWOFA_METHOD_TOTP;

@@ -10,6 +10,7 @@
 #include "twofa/backup.h"
 #include "twofa/base32.h"
 #include "twofa/err.h"
+#include "twofa/invite.h"
 #include "twofa/mem.h"
 #include "twofa/record.h"
 #include "twofa/parse.h"
@@ -80,6 +81,8 @@ static int fail(struct twofa_parse_error *why, unsigned line, const char *what)
 int twofa_record_check(const struct twofa_record *rec,
 		       struct twofa_parse_error *why)
 {
+	if (rec->pending)
+		return twofa_pending_check(rec, why);
 	if (rec->type != TWOFA_TOTP && rec->type != TWOFA_HOTP)
 		return fail(why, 0, "unknown type");
 	if ((unsigned)rec->alg > TWOFA_ALG_SHA512)
@@ -409,7 +412,11 @@ int twofa_record_parse(const char *text, size_t len, struct twofa_record *rec,
 		ret = fail(why, 0, "state slots misplaced");
 		goto out;
 	}
-	ret = parse_config(rec, text, off, why);
+	/* A pending enrollment has its own configuration part (lib/invite). */
+	if (twofa_pending_is(text, off))
+		ret = twofa_pending_parse_config(rec, text, off, why);
+	else
+		ret = parse_config(rec, text, off, why);
 	if (ret != 0)
 		goto out;
 
@@ -469,14 +476,22 @@ int twofa_record_format(const struct twofa_record *rec, char **out,
 	ret = twofa_record_check(rec, NULL);
 	if (ret != 0)
 		goto out;
-	ret = twofa_base32_encode(rec->secret, rec->secret_len, secret,
-				  sizeof(secret));
+	secret[0] = '\0';
+	if (!rec->pending)
+		ret = twofa_base32_encode(rec->secret, rec->secret_len, secret,
+					  sizeof(secret));
 	if (ret != 0)
 		goto out;
 	buf = malloc(cap);
 	if (buf == NULL) {
 		ret = TWOFA_ERR_NOMEM;
 		goto out;
+	}
+	if (rec->pending) {
+		ret = twofa_pending_format_config(rec, buf, cap, &pos);
+		if (ret != TWOFA_OK)
+			goto out;
+		goto slots;
 	}
 	n = snprintf(buf, cap, MAGIC " %d\ntype %s\nalgorithm %s\ndigits %u\n",
 		     TWOFA_RECORD_VERSION, twofa_otp_type_name(rec->type),
@@ -499,6 +514,7 @@ int twofa_record_format(const struct twofa_record *rec, char **out,
 			     hash);
 		pos += (size_t)n;
 	}
+slots:
 	if (pos + 2 * TWOFA_SLOT_LEN > cap) {
 		ret = TWOFA_ERR_INVALID;
 		goto out;

@@ -32,6 +32,8 @@ const char *twofa_strerror(int err)
 		return "signing key unusable";
 	case TWOFA_ERR_TOKEN:
 		return "invalid token";
+	case TWOFA_ERR_CONFLICT:
+		return "record changed meanwhile";
 	default:
 		return "unknown error";
 	}
