@@ -85,14 +85,24 @@ int twofa_pending_check(const struct twofa_record *rec,
 int twofa_pending_format_config(const struct twofa_record *rec, char *buf,
 				size_t cap, size_t *len);
 
+/* What an invitation took the place of. */
+enum twofa_invite_replaced {
+	TWOFA_REPLACED_NOTHING = 0,
+	TWOFA_REPLACED_INVITATION, /* the old ticket stops working */
+	TWOFA_REPLACED_ENROLLMENT, /* force: secret and backup codes too */
+	TWOFA_REPLACED_UNREADABLE, /* force over a record that was refused */
+};
+
 /*
  * Store a pending enrollment for user. A user who is already pending gets
  * the new ticket in place of the old; an enrolled user is refused with
  * TWOFA_ERR_EXISTS unless force, which replaces the record at once.
+ * *replaced (may be NULL) says what was there.
  */
 int twofa_invite_store(struct twofa_store *st, const char *user,
 		       const struct twofa_record *pending, bool force,
-		       unsigned timeout_ms, struct twofa_store_error *why);
+		       unsigned timeout_ms, enum twofa_invite_replaced *replaced,
+		       struct twofa_store_error *why);
 
 /*
  * The enrollment a right ticket leads to: a new TOTP record (SHA1, 6

@@ -14,11 +14,16 @@
 
 int twofa_invite_store(struct twofa_store *st, const char *user,
 		       const struct twofa_record *pending, bool force,
-		       unsigned timeout_ms, struct twofa_store_error *why)
+		       unsigned timeout_ms, enum twofa_invite_replaced *replaced,
+		       struct twofa_store_error *why)
 {
+	enum twofa_invite_replaced dummy;
 	struct twofa_handle *h = NULL;
 	int ret;
 
+	if (replaced == NULL)
+		replaced = &dummy;
+	*replaced = TWOFA_REPLACED_NOTHING;
 	if (!pending->pending)
 		return TWOFA_ERR_INVALID;
 	ret = twofa_handle_open(st, user, timeout_ms, &h, why);
@@ -32,6 +37,7 @@ int twofa_invite_store(struct twofa_store *st, const char *user,
 		if (!force || ret == TWOFA_ERR_BAD_USER ||
 		    ret == TWOFA_ERR_LOCK_TIMEOUT || ret == TWOFA_ERR_NOMEM)
 			return ret;
+		*replaced = TWOFA_REPLACED_UNREADABLE;
 		return twofa_store_create(st, user, pending, true, timeout_ms,
 					  why);
 	}
@@ -44,6 +50,8 @@ int twofa_invite_store(struct twofa_store *st, const char *user,
 		goto out;
 	}
 	/* A pending user's old ticket, or (force) the lost phone's record. */
+	*replaced = h->rec.pending ? TWOFA_REPLACED_INVITATION
+				   : TWOFA_REPLACED_ENROLLMENT;
 	twofa_record_wipe(&h->rec);
 	memcpy(&h->rec, pending, sizeof(h->rec));
 	ret = twofa_handle_rewrite(h, why);

@@ -246,20 +246,25 @@ static void test_store_invite_and_commit(void **state)
 			 TWOFA_OK);
 	assert_int_equal(twofa_invite_new(&inv, now, 3600, shown), TWOFA_OK);
 	/* Enrolled: refused without force, the record untouched. */
+	enum twofa_invite_replaced was;
+
 	assert_int_equal(twofa_invite_store(st, "alice", &inv, false, 1000,
-					    NULL),
+					    &was, NULL),
 			 TWOFA_ERR_EXISTS);
 	assert_int_equal(twofa_handle_open(st, "alice", 1000, &h, NULL),
 			 TWOFA_OK);
 	assert_false(h->rec.pending);
 	twofa_handle_close(h);
 	assert_int_equal(
-	    twofa_invite_store(st, "alice", &inv, true, 1000, NULL), TWOFA_OK);
+	    twofa_invite_store(st, "alice", &inv, true, 1000, &was, NULL),
+	    TWOFA_OK);
+	assert_int_equal(was, TWOFA_REPLACED_ENROLLMENT);
 	/* Pending: a new invitation replaces the ticket without force. */
 	assert_int_equal(twofa_invite_new(&inv2, now, 3600, shown2), TWOFA_OK);
 	assert_int_equal(
-	    twofa_invite_store(st, "alice", &inv2, false, 1000, NULL),
+	    twofa_invite_store(st, "alice", &inv2, false, 1000, &was, NULL),
 	    TWOFA_OK);
+	assert_int_equal(was, TWOFA_REPLACED_INVITATION);
 	assert_int_equal(twofa_authenticate(st, "alice", shown, now, &pol, &out,
 					    NULL),
 			 TWOFA_OK);
