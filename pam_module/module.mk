@@ -7,8 +7,9 @@ MODULE_MAP	:= pam_module/pam_twofa.map
 MODULE_SO	:= $(BUILD)/pam_twofa.so
 # token_env (lib/token/token.c) signs with libjwt, which lib/token/jwt_lib.c loads
 # only when a token is made: it is not linked, so logins without
-# token_env do not pay for mapping it.
-MODULE_LIBS	:= $(LIBPAM) $(LIBCRYPTO)
+# token_env do not pay for mapping it. libqrencode draws the QR code of a
+# self-enrollment (the enroll option) into the prompt.
+MODULE_LIBS	:= $(LIBPAM) $(LIBCRYPTO) $(LIBQRENCODE)
 
 BINARIES	+= $(MODULE_SO)
 

@@ -27,6 +27,8 @@ enum {
 	SEEN_ECHO = 1u << 10,
 	SEEN_DEBUG = 1u << 11,
 	SEEN_TOKEN_ENV = 1u << 12,
+	SEEN_ENROLL = 1u << 13,
+	SEEN_ENROLL_QR = 1u << 14,
 };
 
 struct flag_option {
@@ -47,6 +49,7 @@ static const struct flag_option flags[] = {
      offsetof(struct twofa_options, no_backup_codes)},
     {"echo", SEEN_ECHO, offsetof(struct twofa_options, echo)},
     {"debug", SEEN_DEBUG, offsetof(struct twofa_options, debug)},
+    {"enroll", SEEN_ENROLL, offsetof(struct twofa_options, enroll)},
 };
 
 /* If arg is "name=...", the value after '='; else NULL. */
@@ -163,6 +166,19 @@ static int parse_valued(const char *arg, struct twofa_options *opt,
 				    "([A-Za-z_][A-Za-z0-9_]*)",
 				    arg);
 		opt->token_env = v;
+	} else if ((v = value_of(arg, "enroll_qr")) != NULL) {
+		if (*seen & SEEN_ENROLL_QR)
+			return fail(err, err_size, "option repeated", arg);
+		*seen |= SEEN_ENROLL_QR;
+		if (strcmp(v, "utf8") == 0)
+			opt->enroll_qr = TWOFA_ENROLL_QR_UTF8;
+		else if (strcmp(v, "ascii") == 0)
+			opt->enroll_qr = TWOFA_ENROLL_QR_ASCII;
+		else if (strcmp(v, "none") == 0)
+			opt->enroll_qr = TWOFA_ENROLL_QR_NONE;
+		else
+			return fail(err, err_size,
+				    "enroll_qr= needs utf8, ascii or none", arg);
 	} else {
 		return 0;
 	}

@@ -30,6 +30,10 @@ struct twofa_options {
 	bool no_backup_codes;
 	bool echo;
 	bool debug;
+	bool enroll; /* a pending user may enroll with the ticket (SPEC 9) */
+	/* How the enrollment prompt draws the QR code. */
+	enum twofa_enroll_qr { TWOFA_ENROLL_QR_UTF8 = 0, TWOFA_ENROLL_QR_ASCII,
+			       TWOFA_ENROLL_QR_NONE } enroll_qr;
 };
 
 /*

@@ -28,18 +28,9 @@
 #include "twofa/token.h"
 #include "twofa/user.h"
 
+#include "enroll.h"
+#include "login.h"
 #include "options.h"
-
-/* What one call of pam_sm_authenticate knows about its login. */
-struct login {
-	pam_handle_t *pamh;
-	const struct twofa_options *opt;
-	const char *user; /* as PAM has it; may be anything */
-	bool silent;
-	char log_user[TWOFA_USER_MAX + 1];
-	char log_service[64];
-	char log_rhost[128];
-};
 
 /*
  * Copy s for a log line: printable ASCII without quotes (and without
@@ -61,7 +52,7 @@ static void log_text(const char *s, bool spaces, char *out, size_t size)
 	out[i] = '\0';
 }
 
-static void log_safe(const char *s, char *out, size_t size)
+void log_safe(const char *s, char *out, size_t size)
 {
 	log_text(s, false, out, size);
 }
@@ -100,7 +91,7 @@ static void set_user(struct login *l, const char *user)
  * The one line per decision: who, from where, how, and what came of it,
  * then details (never a code, a secret or a hash).
  */
-__attribute__((format(printf, 5, 6))) static void
+__attribute__((format(printf, 5, 6))) void
 log_decision(const struct login *l, int prio, const char *method,
 	     const char *outcome, const char *fmt, ...)
 {
@@ -120,7 +111,7 @@ log_decision(const struct login *l, int prio, const char *method,
 }
 
 /* A store error as a log line naming what and where. */
-static void log_store_error(const struct login *l, const char *method, int err,
+void log_store_error(const struct login *l, const char *method, int err,
 			    const struct twofa_store_error *why)
 {
 	char path[sizeof(why->path)], ebuf[128];
@@ -146,7 +137,7 @@ static void log_store_error(const struct login *l, const char *method, int err,
 }
 
 /* A core error that stops the login, as a PAM code: never success. */
-static int pam_code_for(int err)
+int pam_code_for(int err)
 {
 	switch (err) {
 	case TWOFA_ERR_NOMEM:
@@ -159,10 +150,7 @@ static int pam_code_for(int err)
 	}
 }
 
-static void tell(const struct login *l, bool error, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void tell(const struct login *l, bool error, const char *fmt, ...)
+void tell(const struct login *l, bool error, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -178,7 +166,7 @@ static void tell(const struct login *l, bool error, const char *fmt, ...)
 		pam_info(l->pamh, "%s", msg);
 }
 
-static void tell_locked(const struct login *l, uint64_t locked_until,
+void tell_locked(const struct login *l, uint64_t locked_until,
 			uint64_t now)
 {
 	if (locked_until == TWOFA_LOCKED_FOREVER) {
@@ -393,6 +381,12 @@ static int decide(const struct login *l, struct twofa_store *st,
 		put_token(l, now);
 		ret = PAM_SUCCESS;
 		break;
+	case TWOFA_VERDICT_TICKET:
+		/* Not a login yet: the enrollment decides (pam_module/enroll.c). */
+		log_decision(l, LOG_INFO, method, "accepted",
+			     "reason=\"right ticket; enrollment follows\"");
+		ret = enroll_at_login(l, st, pol, &out);
+		break;
 	case TWOFA_VERDICT_LOCKED:
 		tell_locked(l, out.locked_until, now);
 		log_decision(l, LOG_WARNING, method, "locked",
@@ -409,6 +403,16 @@ static int decide(const struct login *l, struct twofa_store *st,
 				     "failures=%u locked_until=%llu",
 				     out.failures,
 				     (unsigned long long)out.locked_until);
+		} else if (out.method == TWOFA_METHOD_TICKET) {
+			log_decision(l, LOG_NOTICE, method, "failure",
+				     "failures=%u%s", out.failures,
+				     !pol->enroll ? " reason=\"pending "
+						    "enrollment; no enroll "
+						    "option here\""
+				     : out.ticket_expired
+					 ? " reason=\"invitation expired\""
+					 : "");
+			*may_retry = true;
 		} else {
 			log_decision(l, LOG_NOTICE, method, "failure",
 				     "failures=%u", out.failures);
@@ -438,6 +442,7 @@ static int check_enrolled(const struct login *l, struct twofa_store *st)
 	pol.unlock_time = opt->unlock_time;
 	pol.allow_backup = !opt->no_backup_codes;
 	pol.code_suffix = opt->forward_pass;
+	pol.enroll = opt->enroll;
 
 	if (opt->try_first_pass || opt->use_first_pass) {
 		ret = code_from_authtok(l, &code);
@@ -619,6 +624,42 @@ out:
 		       ret == PAM_AUTHINFO_UNAVAIL || ret == PAM_SERVICE_ERR
 		   ? ret
 		   : PAM_AUTH_ERR;
+}
+
+/*
+ * The account phase: commits a self-enrollment staged by this handle's
+ * auth phase (SPEC 9). Nothing staged: nothing to say about the account.
+ */
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
+				const char **argv)
+{
+	struct twofa_options opt;
+	struct login l;
+	const char *user = NULL;
+	char err[160];
+	int r, ret;
+
+	r = twofa_options_parse(argc, argv, &opt, err, sizeof(err));
+	login_init(&l, pamh, flags, &opt);
+	if (r != 0) {
+		char safe[sizeof(err)];
+
+		log_text(err, true, safe, sizeof(safe));
+		pam_syslog(pamh, LOG_ERR,
+			   "user=%s service=%s rhost=%s method=none "
+			   "outcome=error reason=\"bad module option: %s\"",
+			   l.log_user, l.log_service, l.log_rhost, safe);
+		return PAM_SERVICE_ERR;
+	}
+	r = pam_get_item(pamh, PAM_USER, (const void **)&user);
+	if (r == PAM_SUCCESS && user != NULL)
+		set_user(&l, user);
+	ret = enroll_commit(&l);
+	/* Belt and braces, as for authentication. */
+	return ret == PAM_SUCCESS || ret == PAM_BUF_ERR ||
+		       ret == PAM_PERM_DENIED
+		   ? ret
+		   : PAM_AUTHINFO_UNAVAIL;
 }
 
 PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc,

@@ -68,6 +68,12 @@ struct twofa_outcome {
 	bool just_locked;	  /* this failure started the lock */
 	size_t code_start; /* code_suffix: offset of the code in the text */
 	bool ticket_expired; /* pending: the invitation has run out */
+	/*
+	 * TWOFA_VERDICT_TICKET: which invitation was accepted, so that the
+	 * enrollment it leads to commits only over that one (a hash: never
+	 * logged or shown).
+	 */
+	struct twofa_ticket ticket;
 };
 
 /*

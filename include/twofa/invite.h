@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "twofa/auth.h"
+#include "twofa/qr.h"
 #include "twofa/record.h"
 #include "twofa/store.h"
 
@@ -63,16 +64,18 @@ bool twofa_ticket_same(const struct twofa_ticket *a,
 
 /*
  * The login decision for a pending record, pure like the code decision
- * (lib/auth): a locked record is refused without looking at the answer;
- * otherwise a typed ticket is hashed (an 8-digit answer costs what an
- * enrolled user's backup codes cost), and only with pol->enroll, before
- * the expiry, a right ticket gives TWOFA_VERDICT_TICKET (never
- * ACCEPTED: a ticket alone never passes a login). Anything else is a
- * failure, counted and locking as for a wrong code. rec->state is
- * updated; the caller makes it durable. method is TWOFA_METHOD_TICKET.
+ * (lib/auth): a locked record is refused without looking at the answer
+ * (*changed false); otherwise a typed ticket is hashed (an 8-digit
+ * answer costs what an enrolled user's backup codes cost), and only with
+ * pol->enroll, before the expiry, a right ticket gives
+ * TWOFA_VERDICT_TICKET (never ACCEPTED: a ticket alone never passes a
+ * login) with out->ticket set. Anything else is a failure, counted and
+ * locking as for a wrong code. The state to store goes to *next (which
+ * may be &rec->state); method is TWOFA_METHOD_TICKET.
  */
-int twofa_ticket_decide(struct twofa_record *rec, const char *typed,
+int twofa_ticket_decide(const struct twofa_record *rec, const char *typed,
 			uint64_t now, const struct twofa_policy *pol,
+			struct twofa_state *next, bool *changed,
 			struct twofa_outcome *out);
 
 /* The pending form's text (twofa(5)); called by the record parser. */
@@ -140,5 +143,20 @@ int twofa_enroll_commit(struct twofa_store *st, const char *user,
 			const struct twofa_ticket *accepted,
 			const struct twofa_record *newrec, unsigned timeout_ms,
 			struct twofa_store_error *why);
+
+/* What the enrollment prompt ends with: the question for the first code. */
+#define TWOFA_ENROLL_PROMPT "Code from your app: "
+
+/*
+ * The enrollment prompt's text for user's new record: the otpauth URI,
+ * the QR code drawn in *style (NULL: none), the secret in groups of four
+ * and the parameters, the count backup codes (as twofa_backup_generate
+ * wrote them), then ending. Holds the secret: free with
+ * twofa_free_string().
+ */
+int twofa_enroll_text(const struct twofa_record *rec, const char *issuer,
+		      const char *user, const char *codes, unsigned count,
+		      const enum twofa_qr_style *style, const char *ending,
+		      char **out);
 
 #endif

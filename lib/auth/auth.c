@@ -124,8 +124,11 @@ int twofa_authenticate(struct twofa_store *st, const char *user,
 		goto out;
 	if (h->rec.pending) {
 		/* An invitation, not an enrollment: only its ticket counts. */
-		ret = twofa_ticket_decide(&h->rec, code, now, pol, out);
-		if (ret == TWOFA_OK && out->verdict != TWOFA_VERDICT_LOCKED)
+		bool changed = false;
+
+		ret = twofa_ticket_decide(&h->rec, code, now, pol,
+					  &h->rec.state, &changed, out);
+		if (ret == TWOFA_OK && changed)
 			ret = twofa_handle_commit_state(h, why);
 		goto out;
 	}

@@ -17,11 +17,12 @@ static bool locked(const struct twofa_state *s, uint64_t now)
 		now < s->locked_until);
 }
 
-int twofa_ticket_decide(struct twofa_record *rec, const char *typed,
+int twofa_ticket_decide(const struct twofa_record *rec, const char *typed,
 			uint64_t now, const struct twofa_policy *pol,
+			struct twofa_state *next, bool *changed,
 			struct twofa_outcome *out)
 {
-	struct twofa_state *s = &rec->state;
+	struct twofa_state st = rec->state, *s = &st;
 	char ticket[TWOFA_TICKET_DIGITS + 1];
 	char backup[TWOFA_BACKUP_DIGITS + 1];
 	bool right = false;
@@ -29,6 +30,8 @@ int twofa_ticket_decide(struct twofa_record *rec, const char *typed,
 
 	memset(out, 0, sizeof(*out));
 	memset(backup, 0, sizeof(backup));
+	memset(ticket, 0, sizeof(ticket));
+	*changed = false;
 	out->verdict = TWOFA_VERDICT_REJECTED;
 	out->method = TWOFA_METHOD_TICKET;
 	if (!rec->pending)
@@ -59,6 +62,7 @@ int twofa_ticket_decide(struct twofa_record *rec, const char *typed,
 	out->ticket_expired = now >= rec->ticket.expires;
 	if (right && pol->enroll && !out->ticket_expired) {
 		out->verdict = TWOFA_VERDICT_TICKET;
+		out->ticket = rec->ticket;
 		s->failures = 0;
 	} else {
 		if (s->failures < UINT32_MAX)
@@ -72,6 +76,8 @@ int twofa_ticket_decide(struct twofa_record *rec, const char *typed,
 	}
 	out->failures = s->failures;
 	out->locked_until = s->locked_until;
+	*next = st;
+	*changed = true;
 	ret = TWOFA_OK;
 out:
 	twofa_wipe(ticket, sizeof(ticket));

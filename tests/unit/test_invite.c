@@ -185,6 +185,7 @@ static void test_decide(void **state)
 	struct twofa_outcome out;
 	char shown[TWOFA_TICKET_SHOWN + 1];
 	unsigned i;
+	bool ch = false;
 
 	(void)state;
 	twofa_policy_default(&pol);
@@ -192,21 +193,21 @@ static void test_decide(void **state)
 	assert_int_equal(twofa_invite_new(&rec, NOW, 3600, shown), TWOFA_OK);
 
 	/* Without enroll the right ticket is a failure like any answer. */
-	assert_int_equal(twofa_ticket_decide(&rec, shown, NOW + 1, &pol, &out),
+	assert_int_equal(twofa_ticket_decide(&rec, shown, NOW + 1, &pol, &rec.state, &ch, &out),
 			 TWOFA_OK);
 	assert_int_equal(out.verdict, TWOFA_VERDICT_REJECTED);
 	assert_int_equal(out.method, TWOFA_METHOD_TICKET);
 	assert_int_equal(rec.state.failures, 1);
 
 	pol.enroll = true;
-	assert_int_equal(twofa_ticket_decide(&rec, shown, NOW + 1, &pol, &out),
+	assert_int_equal(twofa_ticket_decide(&rec, shown, NOW + 1, &pol, &rec.state, &ch, &out),
 			 TWOFA_OK);
 	assert_int_equal(out.verdict, TWOFA_VERDICT_TICKET);
 	assert_int_equal(rec.state.failures, 0);
 
 	/* Expired: refused and counted even when right. */
 	assert_int_equal(
-	    twofa_ticket_decide(&rec, shown, NOW + 3600, &pol, &out), TWOFA_OK);
+	    twofa_ticket_decide(&rec, shown, NOW + 3600, &pol, &rec.state, &ch, &out), TWOFA_OK);
 	assert_int_equal(out.verdict, TWOFA_VERDICT_REJECTED);
 	assert_true(out.ticket_expired);
 	assert_int_equal(rec.state.failures, 1);
@@ -214,16 +215,17 @@ static void test_decide(void **state)
 	/* Wrong answers lock like wrong codes; then nothing is checked. */
 	for (i = 0; i < 2; i++)
 		assert_int_equal(twofa_ticket_decide(&rec, "123456", NOW + 2,
-						     &pol, &out),
+						     &pol, &rec.state, &ch, &out),
 				 TWOFA_OK);
 	assert_true(out.just_locked);
 	assert_int_equal(rec.state.locked_until, NOW + 2 + 600);
-	assert_int_equal(twofa_ticket_decide(&rec, shown, NOW + 3, &pol, &out),
+	assert_int_equal(twofa_ticket_decide(&rec, shown, NOW + 3, &pol, &rec.state, &ch, &out),
 			 TWOFA_OK);
 	assert_int_equal(out.verdict, TWOFA_VERDICT_LOCKED);
+	assert_false(ch);
 	/* After the lock, the right ticket works again. */
 	assert_int_equal(
-	    twofa_ticket_decide(&rec, shown, NOW + 700, &pol, &out), TWOFA_OK);
+	    twofa_ticket_decide(&rec, shown, NOW + 700, &pol, &rec.state, &ch, &out), TWOFA_OK);
 	assert_int_equal(out.verdict, TWOFA_VERDICT_TICKET);
 }
 
