@@ -28,8 +28,11 @@ CPPFLAGS_ALL	:= -D_GNU_SOURCE -Iinclude -Ilib $(CPPFLAGS)
 CFLAGS_ALL	:= -std=c11 $(OPT) $(WARNINGS) $(HARDENING) $(CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS_ALL	:= -Wl,-z,relro -Wl,-z,now -Wl,--as-needed $(LDFLAGS) $(EXTRA_LDFLAGS)
 
-# Libraries from Debian 12: libpam0g-dev, libssl-dev, libqrencode-dev,
-# libjwt-dev (and libpng-dev for twofa-admin --png).
+# Libraries from Debian 12: libpam0g-dev, nettle-dev, libssl-dev,
+# libqrencode-dev, libjwt-dev (and libpng-dev for twofa-admin --png).
+# Everything linking the core needs LIBNETTLE (lib/crypto/crypto_nettle.c,
+# the login path's cryptography); OpenSSL is for keys and tokens.
+LIBNETTLE	:= -lnettle
 LIBCRYPTO	:= -lcrypto
 LIBPAM		:= -lpam
 LIBQRENCODE	:= -lqrencode
@@ -40,8 +43,8 @@ LIBPNG		:= -lpng
 
 # Packages `make` needs to build, and `make check` to test; fragments add
 # to these. check-deps installs whichever are missing.
-BUILD_PACKAGES	:= build-essential pkg-config libpam0g-dev libssl-dev \
-		   libqrencode-dev libjwt-dev libpng-dev
+BUILD_PACKAGES	:= build-essential pkg-config libpam0g-dev nettle-dev \
+		   libssl-dev libqrencode-dev libjwt-dev libpng-dev
 TEST_PACKAGES	:= libcmocka-dev
 # Each fragment appends the check targets it owns, run in this order.
 CHECK_TARGETS	:=

@@ -14,7 +14,7 @@
 
 #include "commands.h"
 #include "twofa/err.h"
-#include "twofa/safedir.h"
+#include "twofa/conf.h"
 #include "twofa/mem.h"
 #include "twofa/parse.h"
 #include "twofa/uri.h"
@@ -73,7 +73,7 @@ int cli_exit_for(int err)
 }
 
 int cli_store_fail(const struct cli *cli, int err, const char *user,
-		   const struct twofa_store_error *why)
+		   const struct twofa_error *why)
 {
 	if (err == TWOFA_ERR_NO_RECORD) {
 		cli_error("%s is not enrolled (no record in %s)",
@@ -130,7 +130,8 @@ int cli_check_user(const struct cli *cli, const char *user)
 
 int cli_open_store(const struct cli *cli, bool create, struct twofa_store **st)
 {
-	struct twofa_store_error why;
+	struct twofa_conf conf;
+	struct twofa_error why;
 	int ret;
 
 	memset(&why, 0, sizeof(why));
@@ -140,18 +141,14 @@ int cli_open_store(const struct cli *cli, bool create, struct twofa_store **st)
 			  cli->store_path);
 		return EXIT_USAGE;
 	}
-	if (create) {
-		/*
-		 * Only the last component, reached the safe way; the parents
-		 * must exist. Any problem is reported by the open below.
-		 */
-		int fd = -1;
-
-		if (twofa_dir_open(cli->store_path, 0, 0700, &fd, NULL) ==
-		    TWOFA_OK)
-			close(fd);
+	twofa_conf_init(&conf);
+	if (twofa_conf_set_store(&conf, cli->store_path) != TWOFA_OK) {
+		cli_error("--store %s: must be an absolute path",
+			  cli->store_path);
+		return EXIT_USAGE;
 	}
-	ret = twofa_store_open(cli->store_path, 0, st, &why);
+	ret = twofa_store_open(&conf, create ? TWOFA_STORE_CREATE : 0, st,
+			       &why);
 	if (ret == TWOFA_OK)
 		return 0;
 	if (ret == TWOFA_ERR_INVALID) {
@@ -214,7 +211,8 @@ static void release_signals(const struct saved_signals *saved)
 /*
  * Read one line from fd into buf; 1 if it was longer than size - 1.
  * With waitmask, wait for input in ppoll() with that signal mask and stop
- * when a caught signal arrives.
+ * when a caught signal arrives. A line that is too long ends the read at
+ * once: stdin from /dev/zero or an endless pipe must not hang us.
  */
 static int read_line(int fd, char *buf, size_t size, size_t *len,
 		     const sigset_t *waitmask)
@@ -237,10 +235,11 @@ static int read_line(int fd, char *buf, size_t size, size_t *len,
 			continue;
 		if (r <= 0 || c == '\n')
 			break;
-		if (n + 1 < size)
-			buf[n++] = c;
-		else
+		if (n + 1 >= size) {
 			toolong = 1;
+			break;
+		}
+		buf[n++] = c;
 	}
 	c = 0;
 	buf[n] = '\0';
@@ -249,6 +248,12 @@ static int read_line(int fd, char *buf, size_t size, size_t *len,
 }
 
 int cli_read_code(const char *prompt, bool echo, char *buf, size_t size)
+{
+	return cli_read_text(prompt, "code", echo, buf, size);
+}
+
+int cli_read_text(const char *prompt, const char *what, bool echo, char *buf,
+		  size_t size)
 {
 	struct termios old, quiet;
 	struct saved_signals saved;
@@ -293,12 +298,14 @@ int cli_read_code(const char *prompt, bool echo, char *buf, size_t size)
 		buf[--len] = '\0';
 	if (toolong) {
 		twofa_wipe(buf, size);
-		cli_error("the code is too long (more than %zu characters)",
-			  size - 1);
+		if (tty) /* the rest of the line must not reach the shell */
+			tcflush(STDIN_FILENO, TCIFLUSH);
+		cli_error("the %s is too long (more than %zu characters)",
+			  what, size - 1);
 		return EXIT_USAGE;
 	}
 	if (len == 0) {
-		cli_error("no code was given on %s",
+		cli_error("no %s was given on %s", what,
 			  tty ? "the terminal" : "standard input");
 		return EXIT_REFUSED;
 	}

@@ -37,7 +37,7 @@ static int import_ga(struct cli *cli, const char *user, const char *file,
 		     bool force)
 {
 	struct twofa_store *st = NULL;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	struct twofa_parse_error perr;
 	struct twofa_ga_file ga;
 	const char *codes[TWOFA_GA_SCRATCH_MAX];
@@ -72,8 +72,7 @@ static int import_ga(struct cli *cli, const char *user, const char *file,
 	ret = cli_open_store(cli, true, &st);
 	if (ret != 0)
 		goto out;
-	err = twofa_store_create(st, user, &ga.rec, force,
-				 TWOFA_LOCK_TIMEOUT_MS, &why);
+	err = twofa_store_create(st, user, &ga.rec, force, &why);
 	if (err != TWOFA_OK) {
 		ret = cli_store_fail(cli, err, user, &why);
 		goto out;
@@ -112,7 +111,7 @@ out:
 static int import_oath(struct cli *cli, const char *file, bool force)
 {
 	struct twofa_store *st = NULL;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	struct twofa_parse_error perr;
 	struct twofa_oath_file of = {0, NULL};
 	char *text = NULL;
@@ -154,8 +153,7 @@ static int import_oath(struct cli *cli, const char *file, bool force)
 	for (i = 0; i < of.count; i++) {
 		const struct twofa_oath_entry *e = &of.entries[i];
 
-		err = twofa_store_create(st, e->user, &e->rec, force,
-					 TWOFA_LOCK_TIMEOUT_MS, &why);
+		err = twofa_store_create(st, e->user, &e->rec, force, &why);
 		if (err != TWOFA_OK) {
 			ret = cli_store_fail(cli, err, e->user, &why);
 			cli_error("%s: %zu of %zu users imported before %s "

@@ -42,7 +42,7 @@ static int run(struct cli *cli, int argc, char **argv)
 {
 	struct twofa_record rec;
 	struct twofa_store *st = NULL;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	enum twofa_invite_replaced was = TWOFA_REPLACED_NOTHING;
 	char shown[TWOFA_TICKET_SHOWN + 1], when[64];
 	unsigned ttl = TWOFA_INVITE_TTL_DEFAULT;
@@ -89,7 +89,7 @@ static int run(struct cli *cli, int argc, char **argv)
 		ret = EXIT_SYSTEM;
 		goto out;
 	}
-	err = twofa_invite_store(st, user, &rec, force, TWOFA_LOCK_TIMEOUT_MS,
+	err = twofa_invite_store(st, user, &rec, force,
 				 &was, &why);
 	if (err == TWOFA_ERR_EXISTS) {
 		cli_error("%s is enrolled; --force replaces the enrollment "

@@ -3,6 +3,7 @@
  * lock), disable (remove). Each holds the record's lock and goes through
  * the core's crash-safe writes, so logins may run meanwhile.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,9 +33,9 @@ static const struct option backup_longopts[] = {
  * user's record locked. Returns 0 or an exit status.
  */
 static int open_user(struct cli *cli, int argc, char **argv,
-		     struct twofa_store **st, struct twofa_handle **h)
+		     struct twofa_store **st, struct twofa_loaded **h)
 {
-	struct twofa_store_error why;
+	struct twofa_error why;
 	const char *user;
 	int err, ret;
 
@@ -52,7 +53,7 @@ static int open_user(struct cli *cli, int argc, char **argv,
 	ret = cli_open_store(cli, false, st);
 	if (ret != 0)
 		return ret;
-	err = twofa_handle_open(*st, user, TWOFA_LOCK_TIMEOUT_MS, h, &why);
+	err = twofa_store_load(*st, user, h, &why);
 	if (err != TWOFA_OK)
 		return cli_store_fail(cli, err, user, &why);
 	return 0;
@@ -61,8 +62,8 @@ static int open_user(struct cli *cli, int argc, char **argv,
 static int run_backup_codes(struct cli *cli, int argc, char **argv)
 {
 	struct twofa_store *st = NULL;
-	struct twofa_handle *h = NULL;
-	struct twofa_store_error why;
+	struct twofa_loaded *h = NULL;
+	struct twofa_error why;
 	char codes[TWOFA_BACKUP_MAX * (TWOFA_BACKUP_DIGITS + 1)];
 	unsigned count = TWOFA_BACKUP_DEFAULT;
 	int c, err, ret = 0;
@@ -96,20 +97,35 @@ static int run_backup_codes(struct cli *cli, int argc, char **argv)
 		ret = EXIT_SYSTEM;
 		goto out;
 	}
-	err = twofa_handle_rewrite(h, &why);
-	if (err != TWOFA_OK) {
-		ret = cli_store_fail(cli, err, h->user, &why);
-		goto out;
-	}
-	/* Shown only once they are durable: these are the ones that work. */
+	/*
+	 * Print, then commit: codes written but never seen (stdout on a full
+	 * disk, a closed pipe) would replace the user's old codes with none.
+	 * Shown but not written, the old codes still work, and we say so.
+	 */
 	printf("New backup codes for %s (the old ones no longer work; each "
 	       "works once):\n",
 	       h->user);
 	show_backup_codes(codes, count);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("%s: cannot show the new backup codes on standard "
+			  "output: %s; nothing was changed (the old codes "
+			  "still work)",
+			  h->user, strerror(errno));
+		ret = EXIT_SYSTEM;
+		goto out;
+	}
+	err = twofa_store_replace(h, &h->rec, &why);
+	if (err != TWOFA_OK) {
+		ret = cli_store_fail(cli, err, h->user, &why);
+		cli_error("%s: the codes shown above were NOT saved; the old "
+			  "ones still work",
+			  h->user);
+		goto out;
+	}
 	ret = EXIT_DONE;
 out:
 	twofa_wipe(codes, sizeof(codes));
-	twofa_handle_close(h);
+	twofa_store_release(h);
 	twofa_store_close(st);
 	return ret;
 }
@@ -117,8 +133,9 @@ out:
 static int run_unlock(struct cli *cli, int argc, char **argv)
 {
 	struct twofa_store *st = NULL;
-	struct twofa_handle *h = NULL;
-	struct twofa_store_error why;
+	struct twofa_loaded *h = NULL;
+	struct twofa_error why;
+	struct twofa_state next;
 	uint32_t failures;
 	int c, err, ret;
 
@@ -133,9 +150,10 @@ static int run_unlock(struct cli *cli, int argc, char **argv)
 		printf("%s was not locked\n", h->user);
 		goto out;
 	}
-	h->rec.state.failures = 0;
-	h->rec.state.locked_until = 0;
-	err = twofa_handle_commit_state(h, &why);
+	next = h->rec.state;
+	next.failures = 0;
+	next.locked_until = 0;
+	err = twofa_store_cas_state(h, &next, &why);
 	if (err != TWOFA_OK) {
 		ret = cli_store_fail(cli, err, h->user, &why);
 		goto out;
@@ -143,7 +161,7 @@ static int run_unlock(struct cli *cli, int argc, char **argv)
 	printf("%s unlocked (%u failure%s cleared)\n", h->user,
 	       (unsigned)failures, failures == 1 ? "" : "s");
 out:
-	twofa_handle_close(h);
+	twofa_store_release(h);
 	twofa_store_close(st);
 	return ret;
 }
@@ -151,8 +169,8 @@ out:
 static int run_disable(struct cli *cli, int argc, char **argv)
 {
 	struct twofa_store *st = NULL;
-	struct twofa_handle *h = NULL;
-	struct twofa_store_error why;
+	struct twofa_loaded *h = NULL;
+	struct twofa_error why;
 	int c, err, ret;
 
 	memset(&why, 0, sizeof(why));
@@ -161,16 +179,16 @@ static int run_disable(struct cli *cli, int argc, char **argv)
 	ret = open_user(cli, argc, argv, &st, &h);
 	if (ret != 0)
 		goto out;
-	err = twofa_handle_remove(h, &why);
+	err = twofa_store_remove(h, &why);
 	if (err != TWOFA_OK) {
 		ret = cli_store_fail(cli, err, h->user, &why);
 		goto out;
 	}
 	printf("%s disabled: %s removed from %s\n", h->user,
 	       h->rec.pending ? "pending invitation" : "record",
-	       cli->store_path);
+	       twofa_store_where(st));
 out:
-	twofa_handle_close(h);
+	twofa_store_release(h);
 	twofa_store_close(st);
 	return ret;
 }

@@ -22,8 +22,8 @@ static int run(struct cli *cli, int argc, char **argv)
 {
 	struct show_opts o;
 	struct twofa_store *st = NULL;
-	struct twofa_handle *h = NULL;
-	struct twofa_store_error why;
+	struct twofa_loaded *h = NULL;
+	struct twofa_error why;
 	const char *user;
 	int c, err, ret = 0;
 
@@ -60,7 +60,7 @@ static int run(struct cli *cli, int argc, char **argv)
 	ret = cli_open_store(cli, false, &st);
 	if (ret != 0)
 		goto out;
-	err = twofa_handle_open(st, user, TWOFA_LOCK_TIMEOUT_MS, &h, &why);
+	err = twofa_store_load(st, user, &h, &why);
 	if (err != TWOFA_OK) {
 		ret = cli_store_fail(cli, err, user, &why);
 		goto out;
@@ -74,7 +74,7 @@ static int run(struct cli *cli, int argc, char **argv)
 	}
 	ret = show_enrollment(cli, &h->rec, user, &o);
 out:
-	twofa_handle_close(h);
+	twofa_store_release(h);
 	twofa_store_close(st);
 	return ret;
 }

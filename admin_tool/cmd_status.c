@@ -174,12 +174,12 @@ static void print_text(const char *user, const struct twofa_record *rec,
 static int show_user(const char *user, void *arg)
 {
 	struct status_ctx *ctx = arg;
-	struct twofa_handle *h = NULL;
-	struct twofa_store_error why;
+	struct twofa_loaded *h = NULL;
+	struct twofa_error why;
 	int err, ret;
 
 	memset(&why, 0, sizeof(why));
-	err = twofa_handle_open(ctx->st, user, TWOFA_LOCK_TIMEOUT_MS, &h, &why);
+	err = twofa_store_load(ctx->st, user, &h, &why);
 	if (err != TWOFA_OK) {
 		ret = cli_store_fail(ctx->cli, err, user, &why);
 		if (ret > ctx->ret)
@@ -199,14 +199,14 @@ static int show_user(const char *user, void *arg)
 		print_text(user, &h->rec, ctx->now);
 	}
 	ctx->shown++;
-	twofa_handle_close(h);
+	twofa_store_release(h);
 	return 0;
 }
 
 static int run(struct cli *cli, int argc, char **argv)
 {
 	struct status_ctx ctx;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	const char *user = NULL;
 	int c, err, ret;
 

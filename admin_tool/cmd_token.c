@@ -31,7 +31,7 @@ enum {
 /* Load /etc/twofa/jwt.key or say what is wrong with it: EXIT_SYSTEM. */
 static int load_key(struct twofa_key **key)
 {
-	struct twofa_store_error why;
+	struct twofa_error why;
 	int err;
 
 	memset(&why, 0, sizeof(why));
@@ -74,7 +74,7 @@ static const struct option keygen_longopts[] = {
 static int run_keygen(struct cli *cli, int argc, char **argv)
 {
 	struct twofa_key *key = NULL;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	enum twofa_key_alg alg = TWOFA_KEY_RS256;
 	unsigned bits = 0;
 	bool force = false;
@@ -143,7 +143,7 @@ static int run_token(struct cli *cli, int argc, char **argv)
 {
 	struct twofa_token_request req;
 	struct twofa_store *st = NULL;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	struct twofa_key *key = NULL;
 	struct twofa_policy pol;
 	struct twofa_outcome res;

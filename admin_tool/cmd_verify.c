@@ -35,7 +35,7 @@ static void print_locked(const char *user, uint64_t until)
 static int run(struct cli *cli, int argc, char **argv)
 {
 	struct twofa_store *st = NULL;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	struct twofa_policy pol;
 	struct twofa_outcome res;
 	char code[CLI_CODE_MAX + 1];

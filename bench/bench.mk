@@ -13,19 +13,19 @@ BENCH_PACKAGES	:= libpam-google-authenticator libpam-oath oathtool \
 bench-bins: $(BENCH_BINS)
 
 $(BUILD)/bench/bench-gen: $(BUILD)/bench/gen.o $(LIBTWOFA)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBCRYPTO)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBNETTLE) $(LIBCRYPTO)
 
 $(BUILD)/bench/bench-core: $(BUILD)/bench/core.o $(LIBTWOFA)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBCRYPTO)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBNETTLE) $(LIBCRYPTO)
 
 $(BUILD)/bench/bench-tokens: $(BUILD)/bench/tokens.o $(LIBTWOFA)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBJWT) $(LIBCRYPTO)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBJWT) $(LIBNETTLE) $(LIBCRYPTO)
 
 $(BUILD)/bench/bench-qr: $(BUILD)/bench/qr.o $(LIBTWOFA)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBQRENCODE) $(LIBCRYPTO)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBQRENCODE) $(LIBNETTLE) $(LIBCRYPTO)
 
 $(BUILD)/bench/bench-login: $(BUILD)/bench/login.o
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBPAM) $(LIBCRYPTO)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBPAM) $(LIBNETTLE) $(LIBCRYPTO)
 
 $(BUILD)/bench/bench-logsink: $(BUILD)/bench/logsink.o
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL)

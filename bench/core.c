@@ -67,7 +67,9 @@ int main(int argc, char **argv)
 		unsigned char key[BENCH_SECRET_LEN];
 		char user[BENCH_USER_LEN], code[BENCH_DIGITS + 1];
 		struct twofa_store *st = NULL;
-		struct twofa_handle *h = NULL;
+		struct twofa_loaded *h = NULL;
+		struct twofa_state next;
+		struct twofa_conf conf;
 		uint64_t now = (uint64_t)time(NULL), step = now / BENCH_PERIOD;
 		uint64_t matched = 0;
 		double t0, t1, t2, t3, t4, t5;
@@ -76,12 +78,14 @@ int main(int argc, char **argv)
 		if (bench_secret(i, key) != 0 ||
 		    bench_code(key, step, code) != 0)
 			return 1;
+		twofa_conf_init(&conf);
+		if (twofa_conf_set_store(&conf, argv[1]) != 0)
+			return 2;
 		t0 = now_us();
-		if (twofa_store_open(argv[1], 0, &st, NULL) != 0)
+		if (twofa_store_open(&conf, 0, &st, NULL) != 0)
 			return 1;
 		t1 = now_us();
-		if (twofa_handle_open(st, user, TWOFA_LOCK_TIMEOUT_MS, &h,
-				      NULL) != 0)
+		if (twofa_store_load(st, user, &h, NULL) != 0)
 			return 1;
 		t2 = now_us();
 		if (twofa_otp_find(h->rec.secret, h->rec.secret_len, h->rec.alg,
@@ -91,12 +95,13 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench-core: %s: code refused\n", user);
 			return 1;
 		}
-		h->rec.state.next = matched + 1;
+		next = h->rec.state;
+		next.next = matched + 1;
 		t3 = now_us();
-		if (twofa_handle_commit_state(h, NULL) != 0)
+		if (twofa_store_cas_state(h, &next, NULL) != 0)
 			return 1;
 		t4 = now_us();
-		twofa_handle_close(h);
+		twofa_store_release(h);
 		twofa_store_close(st);
 		t5 = now_us();
 		t[S_STORE][k] = t1 - t0;

@@ -30,7 +30,9 @@ FUZZ_CPPFLAGS	:= -D_GNU_SOURCE -Iinclude -Ilib -Ifuzz $(CPPFLAGS)
 comma		:= ,
 FUZZ_WRAPPED	:= malloc calloc realloc strdup strndup open openat read \
 		   pread write pwrite fsync fdatasync rename renameat \
-		   renameat2 linkat fstat fstatat fchmod flock fopen fdopen
+		   renameat2 linkat fstat fstatat fchmod flock fopen fdopen \
+		   twofa_sha256 twofa_hmac_init twofa_hmac_mac \
+		   twofa_pbkdf2_sha256 twofa_random
 FUZZ_LDFLAGS	:= $(FUZZ_SANITIZE) -fsanitize=fuzzer \
 		   $(addprefix -Wl$(comma)--wrap=,$(FUZZ_WRAPPED))
 
@@ -62,7 +64,7 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJS)
 	ar rcs $@ $^
 
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/fuzz/fuzz_%.o $(FUZZ_WRAP_OBJ) $(FUZZ_LIB)
-	$(FUZZ_CC) -o $@ $^ $(FUZZ_LDFLAGS) $(FUZZ_LIBS_$*) $(LIBCRYPTO)
+	$(FUZZ_CC) -o $@ $^ $(FUZZ_LDFLAGS) $(FUZZ_LIBS_$*) $(LIBNETTLE) $(LIBCRYPTO)
 
 .PHONY: fuzz-build fuzz check-fuzz $(FUZZ_TARGETS:%=fuzz-%)
 fuzz-build: $(FUZZ_BINS)

@@ -1,7 +1,7 @@
 /*
  * The record parser: any bytes either parse or are refused cleanly, and
  * what parses survives format -> parse -> format unchanged. The same input
- * is then parsed again with allocations failing (OpenSSL's included): that
+ * is then parsed again with allocations and crypto calls failing: that
  * may refuse the record, but must never load a different one.
  */
 #include <stdint.h>

@@ -32,12 +32,13 @@
 
 #include "twofa/auth.h"
 #include "twofa/backup.h"
-#include "twofa/decoy.h"
 #include "twofa/err.h"
 #include "twofa/mem.h"
 #include "twofa/otp.h"
 #include "twofa/record.h"
 #include "twofa/store.h"
+#include "store/file/decoy.h"
+#include "store/file/fstore.h"
 #include "wrap.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -56,7 +57,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define NOW  UINT64_C(1700000000)
 
 static char dir[] = "/run/twofa-fuzz.XXXXXX";
-static struct twofa_store *store;
+/* The scratch store: the file backend itself, and the same directory
+ * through the store interface for logins. */
+static struct twofa_fstore *store;
+static struct twofa_store *gstore;
 static struct twofa_record base_totp, base_hotp;
 static const char *const backup_plain[2] = {"12345678", "87654321"};
 
@@ -65,7 +69,8 @@ static void cleanup(void)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 
-	twofa_store_close(store);
+	twofa_store_close(gstore);
+	twofa_fstore_close(store);
 	while (d != NULL && (de = readdir(d)) != NULL) {
 		if (de->d_name[0] != '.' || strlen(de->d_name) > 2)
 			unlinkat(dirfd(d), de->d_name, 0);
@@ -77,6 +82,8 @@ static void cleanup(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	struct twofa_conf conf;
+
 	(void)argc;
 	(void)argv;
 	wrap_openssl();
@@ -85,7 +92,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	}
 	atexit(cleanup);
-	if (twofa_store_open(dir, getuid(), &store, NULL) != TWOFA_OK) {
+	twofa_conf_init(&conf);
+	conf.owner = getuid();
+	conf.lock_timeout_ms = 20;
+	if (twofa_conf_set_store(&conf, dir) != TWOFA_OK ||
+	    twofa_fstore_open(dir, getuid(), &store, NULL) != TWOFA_OK ||
+	    twofa_store_open(&conf, 0, &gstore, NULL) != TWOFA_OK) {
 		fprintf(stderr, "cannot open scratch store %s\n", dir);
 		exit(1);
 	}
@@ -109,8 +121,8 @@ static void put_record(const char *text, size_t len)
 {
 	int fd;
 
-	unlinkat(twofa_store_dirfd(store), USER, 0);
-	fd = openat(twofa_store_dirfd(store), USER,
+	unlinkat(twofa_fstore_dirfd(store), USER, 0);
+	fd = openat(twofa_fstore_dirfd(store), USER,
 		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	INVARIANT(fd >= 0);
 	INVARIANT(write(fd, text, len) == (ssize_t)len);
@@ -125,7 +137,7 @@ static char *get_record(size_t *len)
 	int fd;
 
 	INVARIANT(buf != NULL);
-	fd = openat(twofa_store_dirfd(store), USER, O_RDONLY | O_CLOEXEC);
+	fd = openat(twofa_fstore_dirfd(store), USER, O_RDONLY | O_CLOEXEC);
 	INVARIANT(fd >= 0);
 	n = read(fd, buf, TWOFA_RECORD_MAX + 1);
 	INVARIANT(n >= 0);
@@ -160,7 +172,7 @@ static void check_nothing_left(void)
 			  strcmp(de->d_name, "..") == 0 ||
 			  strcmp(de->d_name, USER) == 0);
 	closedir(d);
-	fd = openat(twofa_store_dirfd(store), USER, O_RDONLY | O_CLOEXEC);
+	fd = openat(twofa_fstore_dirfd(store), USER, O_RDONLY | O_CLOEXEC);
 	INVARIANT(fd >= 0);
 	INVARIANT(flock(fd, LOCK_EX | LOCK_NB) == 0);
 	close(fd);
@@ -184,7 +196,7 @@ static void run_auth(const struct twofa_record *rec, unsigned flags,
 {
 	struct twofa_policy pol;
 	struct twofa_outcome out, again;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	struct twofa_record after;
 	char code[TWOFA_CODE_MAX + 1 + 16];
 	uint64_t counter;
@@ -193,7 +205,6 @@ static void run_auth(const struct twofa_record *rec, unsigned flags,
 
 	twofa_policy_default(&pol);
 	pol.allow_backup = (flags & 4) != 0;
-	pol.lock_timeout_ms = 20;
 	pol.deny = (flags & 0x40) ? 3 : 0;
 	if (rec->type == TWOFA_HOTP)
 		counter = rec->state.next + (uint64_t)(delta & 15);
@@ -210,7 +221,7 @@ static void run_auth(const struct twofa_record *rec, unsigned flags,
 		snprintf(code, sizeof(code), "%s", raw);
 
 	wrap_start(seed, fail_at, 400);
-	ret = twofa_authenticate(store, USER, code, NOW, &pol, &out, &why);
+	ret = twofa_authenticate(gstore, USER, code, NOW, &pol, &out, &why);
 	wrap_stop();
 
 	if (ret != TWOFA_OK)
@@ -231,7 +242,7 @@ static void run_auth(const struct twofa_record *rec, unsigned flags,
 	}
 	if (ret == TWOFA_OK && out.verdict == TWOFA_VERDICT_ACCEPTED) {
 		/* The same code again, no faults: refused (used). */
-		INVARIANT(twofa_authenticate(store, USER, code, NOW, &pol,
+		INVARIANT(twofa_authenticate(gstore, USER, code, NOW, &pol,
 					     &again, NULL) == TWOFA_OK);
 		INVARIANT(again.verdict != TWOFA_VERDICT_ACCEPTED);
 	}
@@ -257,7 +268,7 @@ static void run_rewrite(const char *old, size_t oldlen, uint64_t seed,
 
 	wrap_start(seed, fail_at, 400);
 	if (create) {
-		ret = twofa_store_create(store, USER, &changed, true, 20, NULL);
+		ret = twofa_fstore_create(store, USER, &changed, true, 20, NULL);
 	} else {
 		ret = twofa_handle_open(store, USER, 20, &h, NULL);
 		if (ret == TWOFA_OK) {
@@ -327,7 +338,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		now = get_record(&nowlen);
 		INVARIANT(nowlen == len && memcmp(now, text, len) == 0);
 		twofa_freezero(now, nowlen + 1);
-		unlinkat(twofa_store_dirfd(store), TWOFA_DECOY_NAME, 0);
+		unlinkat(twofa_fstore_dirfd(store), TWOFA_DECOY_NAME, 0);
 	} else {
 		run_auth(&rec, flags, seed, fail_at, delta, raw);
 	}

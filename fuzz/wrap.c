@@ -17,6 +17,8 @@
 
 #include <openssl/crypto.h>
 
+#include "twofa/crypto.h"
+#include "twofa/err.h"
 #include "wrap.h"
 
 static __thread int active;
@@ -355,6 +357,65 @@ FILE *__wrap_fdopen(int fd, const char *mode)
 		return NULL;
 	}
 	return __real_fdopen(fd, mode);
+}
+
+/*
+ * The core's cryptography (twofa/crypto.h, over Nettle) allocates nothing,
+ * so it is failed at its interface: each call can return TWOFA_ERR_CRYPTO
+ * as the interface allows (for getrandom(2) failing, say), and every
+ * caller on the login path must then refuse.
+ */
+DECLARE(int, twofa_sha256, (const void *, size_t, unsigned char *))
+DECLARE(int, twofa_hmac_init,
+	(struct twofa_hmac *, enum twofa_hash, const unsigned char *, size_t))
+DECLARE(int, twofa_hmac_mac,
+	(struct twofa_hmac *, const unsigned char *, size_t, unsigned char *))
+DECLARE(int, twofa_pbkdf2_sha256,
+	(const unsigned char *, size_t, const unsigned char *, size_t, uint32_t,
+	 unsigned char *, size_t))
+DECLARE(int, twofa_random, (void *, size_t))
+
+int __wrap_twofa_sha256(const void *data, size_t len, unsigned char *out)
+{
+	if (should_fail())
+		return TWOFA_ERR_CRYPTO;
+	return __real_twofa_sha256(data, len, out);
+}
+
+int __wrap_twofa_hmac_init(struct twofa_hmac *ctx, enum twofa_hash h,
+			   const unsigned char *key, size_t keylen)
+{
+	if (should_fail()) {
+		ctx->ready = 0;
+		return TWOFA_ERR_CRYPTO;
+	}
+	return __real_twofa_hmac_init(ctx, h, key, keylen);
+}
+
+int __wrap_twofa_hmac_mac(struct twofa_hmac *ctx, const unsigned char *msg,
+			  size_t msglen, unsigned char *out)
+{
+	if (should_fail())
+		return TWOFA_ERR_CRYPTO;
+	return __real_twofa_hmac_mac(ctx, msg, msglen, out);
+}
+
+int __wrap_twofa_pbkdf2_sha256(const unsigned char *pw, size_t pwlen,
+			       const unsigned char *salt, size_t saltlen,
+			       uint32_t iterations, unsigned char *out,
+			       size_t outlen)
+{
+	if (should_fail())
+		return TWOFA_ERR_CRYPTO;
+	return __real_twofa_pbkdf2_sha256(pw, pwlen, salt, saltlen, iterations,
+					  out, outlen);
+}
+
+int __wrap_twofa_random(void *buf, size_t len)
+{
+	if (should_fail())
+		return TWOFA_ERR_CRYPTO;
+	return __real_twofa_random(buf, len);
 }
 
 static void *crypto_malloc(size_t n, const char *file, int line)

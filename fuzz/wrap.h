@@ -2,8 +2,9 @@
  * Allocation and I/O failure injection for the fuzz targets, in the style
  * of pam-u2f's fuzz/wrap.c: the targets are linked with -Wl,--wrap=NAME
  * for the calls below, so every call our code (and OpenSSL's allocator,
- * routed here with CRYPTO_set_mem_functions) makes goes through a wrapper
- * that can fail it.
+ * routed here with CRYPTO_set_mem_functions, for the token target) makes
+ * goes through a wrapper that can fail it. The core's own cryptography
+ * (twofa/crypto.h) is wrapped at its interface: Nettle never allocates.
  *
  * Injection is off until wrap_start() and only affects the calling thread
  * (libFuzzer's own threads allocate too). Which calls fail is a pure

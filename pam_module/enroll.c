@@ -111,7 +111,8 @@ out:
 	return ret;
 }
 
-static int stage(const struct login *l, const struct twofa_record *rec,
+static int stage(const struct login *l, struct twofa_store *st,
+		 const struct twofa_record *rec,
 		 const struct twofa_ticket *ticket)
 {
 	struct staged *s = calloc(1, sizeof(*s));
@@ -122,7 +123,7 @@ static int stage(const struct login *l, const struct twofa_record *rec,
 	s->rec = *rec;
 	s->ticket = *ticket;
 	snprintf(s->user, sizeof(s->user), "%s", l->user);
-	snprintf(s->store, sizeof(s->store), "%s", l->opt->store);
+	snprintf(s->store, sizeof(s->store), "%s", twofa_store_where(st));
 	memcpy(s->log_user, l->log_user, sizeof(s->log_user));
 	memcpy(s->log_service, l->log_service, sizeof(s->log_service));
 	memcpy(s->log_rhost, l->log_rhost, sizeof(s->log_rhost));
@@ -139,7 +140,7 @@ int enroll_at_login(const struct login *l, struct twofa_store *st,
 		    const struct twofa_outcome *ticket)
 {
 	struct twofa_record rec;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	struct twofa_outcome out;
 	char codes[TWOFA_BACKUP_DEFAULT * (TWOFA_BACKUP_DIGITS + 1)];
 	unsigned count = l->opt->no_backup_codes ? 0 : TWOFA_BACKUP_DEFAULT;
@@ -180,7 +181,7 @@ int enroll_at_login(const struct login *l, struct twofa_store *st,
 	}
 	switch (out.verdict) {
 	case TWOFA_VERDICT_ACCEPTED:
-		ret = stage(l, &rec, &ticket->ticket);
+		ret = stage(l, st, &rec, &ticket->ticket);
 		if (ret != PAM_SUCCESS) {
 			log_decision(l, LOG_ERR, "enroll", "error",
 				     "reason=\"cannot stage the enrollment\"");
@@ -216,7 +217,7 @@ out:
 
 int enroll_commit(const struct login *l)
 {
-	struct twofa_store_error why;
+	struct twofa_error why;
 	struct twofa_store *st = NULL;
 	const void *data = NULL;
 	struct staged *s;
@@ -236,16 +237,17 @@ int enroll_commit(const struct login *l)
 			     "account\"");
 		return PAM_PERM_DENIED;
 	}
-	if (strcmp(l->opt->store, s->store) != 0) {
+	ret = login_open_store(l, &st);
+	if (ret != PAM_SUCCESS)
+		goto out;
+	if (strcmp(twofa_store_where(st), s->store) != 0) {
 		log_decision(l, LOG_ERR, "enroll", "error",
 			     "reason=\"account line names another store "
 			     "than the auth line\"");
-		return PAM_AUTHINFO_UNAVAIL;
+		ret = PAM_AUTHINFO_UNAVAIL;
+		goto out;
 	}
-	r = twofa_store_open(s->store, 0, &st, &why);
-	if (r == TWOFA_OK)
-		r = twofa_enroll_commit(st, s->user, &s->ticket, &s->rec,
-					TWOFA_LOCK_TIMEOUT_MS, &why);
+	r = twofa_enroll_commit(st, s->user, &s->ticket, &s->rec, &why);
 	if (r != TWOFA_OK) {
 		log_store_error(l, "enroll", r, &why);
 		ret = r == TWOFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;

@@ -37,7 +37,10 @@ void log_decision(const struct login *l, int prio, const char *method,
 
 /* A store error as a log line naming what and where. */
 void log_store_error(const struct login *l, const char *method, int err,
-		     const struct twofa_store_error *why);
+		     const struct twofa_error *why);
+
+/* Open the store the options name (both phases). A PAM code, logged. */
+int login_open_store(const struct login *l, struct twofa_store **st);
 
 /* A core error that stops the login, as a PAM code: never success. */
 int pam_code_for(int err);

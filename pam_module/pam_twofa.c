@@ -20,7 +20,7 @@
 
 #include "twofa/auth.h"
 #include "twofa/backup.h"
-#include "twofa/decoy.h"
+#include "twofa/conf.h"
 #include "twofa/err.h"
 #include "twofa/jwt_key.h"
 #include "twofa/mem.h"
@@ -112,7 +112,7 @@ log_decision(const struct login *l, int prio, const char *method,
 
 /* A store error as a log line naming what and where. */
 void log_store_error(const struct login *l, const char *method, int err,
-			    const struct twofa_store_error *why)
+		     const struct twofa_error *why)
 {
 	char path[sizeof(why->path)], ebuf[128];
 	const char *what = why->what != NULL ? why->what : twofa_strerror(err);
@@ -270,7 +270,7 @@ static int forward_rest(const struct login *l, const char *typed,
 static void put_token(const struct login *l, uint64_t now)
 {
 	struct twofa_token_request req;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	struct twofa_key *key = NULL;
 	char *tok = NULL, *entry = NULL;
 	const char *name = l->opt->token_env;
@@ -335,7 +335,7 @@ static int decide(const struct login *l, struct twofa_store *st,
 		  const struct twofa_policy *pol, const char *typed,
 		  bool *may_retry)
 {
-	struct twofa_store_error why;
+	struct twofa_error why;
 	struct twofa_outcome out;
 	time_t t = time(NULL);
 	uint64_t now;
@@ -480,7 +480,7 @@ out:
  * a wrong code, then a refusal. An 8-digit answer costs an enrolled user
  * one hash per unused backup code; twofa_backup_burn() spends that. A
  * six-digit one costs the OTP check and the state write (an fdatasync,
- * most of the time): twofa_decoy_login() spends those (measured in
+ * most of the time): twofa_store_decoy() spends those (measured in
  * tests/hardening/TIMING.md).
  */
 static int refuse_unenrolled(const struct login *l, struct twofa_store *st,
@@ -503,7 +503,7 @@ static int refuse_unenrolled(const struct login *l, struct twofa_store *st,
 		    twofa_backup_normalise(code, backup) == TWOFA_OK)
 			twofa_backup_burn(backup, TWOFA_BACKUP_DEFAULT);
 		if (code != NULL)
-			twofa_decoy_login(st, code, opt->window);
+			twofa_store_decoy(st, code, opt->window);
 		if (opt->use_first_pass)
 			goto refuse;
 		twofa_free_string(code);
@@ -522,7 +522,7 @@ static int refuse_unenrolled(const struct login *l, struct twofa_store *st,
 		opt->forward_pass && len >= 8 ? code + len - 8 : code,
 		backup) == TWOFA_OK)
 		twofa_backup_burn(backup, TWOFA_BACKUP_DEFAULT);
-	twofa_decoy_login(st, code, opt->window);
+	twofa_store_decoy(st, code, opt->window);
 	forward_rest(l, code,
 		     len >= TWOFA_DIGITS_MIN ? len - TWOFA_DIGITS_MIN : 0);
 refuse:
@@ -535,11 +535,37 @@ out:
 	return ret;
 }
 
+/*
+ * Open the store the options name, as both the auth and the account
+ * phase do. Returns a PAM code (logged) or PAM_SUCCESS.
+ */
+int login_open_store(const struct login *l, struct twofa_store **st)
+{
+	struct twofa_conf conf;
+	struct twofa_error why;
+	int r;
+
+	*st = NULL;
+	memset(&why, 0, sizeof(why));
+	twofa_conf_init(&conf);
+	if (twofa_conf_set_store(&conf, l->opt->store) != TWOFA_OK) {
+		log_decision(l, LOG_ERR, "none", "error",
+			     "reason=\"bad store\"");
+		return PAM_SERVICE_ERR;
+	}
+	r = twofa_store_open(&conf, 0, st, &why);
+	if (r != TWOFA_OK) {
+		log_store_error(l, "none", r, &why);
+		return r == TWOFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
+	}
+	return PAM_SUCCESS;
+}
+
 PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 				   const char **argv)
 {
 	struct twofa_options opt;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	struct twofa_store *st = NULL;
 	struct login l;
 	const char *user = NULL;
@@ -588,12 +614,9 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	}
 	set_user(&l, user);
 
-	r = twofa_store_open(opt.store, 0, &st, &why);
-	if (r != TWOFA_OK) {
-		log_store_error(&l, "none", r, &why);
-		ret = r == TWOFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
+	ret = login_open_store(&l, &st);
+	if (ret != PAM_SUCCESS)
 		goto out;
-	}
 	r = twofa_store_exists(st, user, &why);
 	if (r == TWOFA_ERR_NO_RECORD && opt.nullok) {
 		log_decision(&l, LOG_INFO, "none", "ignore",

@@ -1,7 +1,7 @@
 # Unit tests of the core: one cmocka program per core file.
 UNIT_SRCS	:= $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
-UNIT_HELPERS	:= $(BUILD)/tests/unit/helpers.o
+UNIT_HELPERS	:= $(BUILD)/tests/unit/helpers.o $(BUILD)/tests/unit/mem_store.o
 
 BINARIES	+= $(LIBTWOFA)
 CHECK_TARGETS	+= check-unit
@@ -11,7 +11,7 @@ CHECK_TARGETS	+= check-unit
 WRAP_test_store	:= $(foreach f,pwrite fdatasync write fsync renameat renameat2,-Wl,--wrap=$(f))
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPERS) $(LIBTWOFA)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(WRAP_$*) -lcmocka $(LIBCRYPTO)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(WRAP_$*) -lcmocka $(LIBNETTLE) $(LIBCRYPTO)
 
 .PHONY: check-unit unit-tests
 unit-tests: $(UNIT_BINS)

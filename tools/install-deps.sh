@@ -15,6 +15,11 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "install-deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+# Answers for packages that would otherwise configure the system
+# (tools/preseed/*.debconf, e.g. slapd without a database).
+for f in "$(dirname "$0")"/preseed/*.debconf; do
+	[ -e "$f" ] && debconf-set-selections "$f"
+done
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,6 +1,8 @@
 /*
  * The login decision, shared by pam_twofa.so, twofa-admin verify and
- * twofa-admin token so that all three behave exactly alike.
+ * twofa-admin token so that all three behave exactly alike, whatever the
+ * store: a pure function (twofa_decide) and one load -> decide ->
+ * compare-and-swap loop around it (twofa_authenticate).
  */
 #ifndef TWOFA_AUTH_H
 #define TWOFA_AUTH_H
@@ -9,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "twofa/conf.h"
+#include "twofa/record.h"
 #include "twofa/store.h"
 
 struct twofa_policy {
@@ -16,7 +20,6 @@ struct twofa_policy {
 	unsigned deny;	      /* lock after this many failures; 0 never */
 	uint64_t unlock_time; /* seconds; 0: until unlocked by an admin */
 	bool allow_backup;
-	unsigned lock_timeout_ms;
 	/*
 	 * The code ends the typed text (pam_twofa forward_pass: password and
 	 * code typed together). The OTP is the last `digits` characters, a
@@ -33,10 +36,14 @@ struct twofa_policy {
 };
 
 /*
- * deny=5, unlock_time=600, window from record, backup codes accepted, the
- * whole text is the code.
+ * The defaults (twofa/conf.h): deny=5, unlock_time=600, window from the
+ * record, backup codes accepted, the whole text is the code.
  */
 void twofa_policy_default(struct twofa_policy *pol);
+
+/* The policy a configuration sets (deny, unlock_time, window). */
+void twofa_policy_from_conf(struct twofa_policy *pol,
+			    const struct twofa_conf *conf);
 
 enum twofa_verdict {
 	TWOFA_VERDICT_ACCEPTED = 0,
@@ -74,20 +81,37 @@ struct twofa_outcome {
 	 * logged or shown).
 	 */
 	struct twofa_ticket ticket;
+	bool changed;	   /* the state must be stored (not when locked) */
 };
 
 /*
- * Check one typed code for user at Unix time now, under the record's lock:
- * a locked account is refused without looking at the code; otherwise the
- * OTP is tried, then (when allowed) a backup code. The new state (replay
- * guard, burnt backup code, failure count, lock) is made durable before
- * this returns 0 with the verdict. Any error (no record, unsafe, malformed,
- * lock timeout, I/O) returns < 0 and the attempt must be refused.
+ * The decision itself, pure: no store, no clock, no I/O. Given the record
+ * as loaded, the typed text, the time and the policy, fill out and the
+ * state to store (*next; next->seq is the backend's business). A locked
+ * account is refused without looking at the code and out->changed is
+ * false; otherwise the OTP is tried, then (when allowed) a backup code,
+ * and the replay guard, burnt code, failure count and lock go into next.
+ */
+void twofa_decide(const struct twofa_record *rec, const char *code,
+		  uint64_t now, const struct twofa_policy *pol,
+		  struct twofa_state *next, struct twofa_outcome *out);
+
+/* How often a login loads and decides again after losing a race. */
+#define TWOFA_CAS_TRIES 8
+
+/*
+ * Check one typed code for user at Unix time now: load the record,
+ * decide, and store the new state with a compare-and-swap; when the store
+ * reports a conflict (another login changed the state meanwhile), load and
+ * decide again, at most TWOFA_CAS_TRIES times (then TWOFA_ERR_CONFLICT).
+ * The new state is durable before this returns 0 with the verdict. Any
+ * error (no record, unsafe, malformed, lock timeout, unavailable, I/O)
+ * returns < 0 and the attempt must be refused.
  */
 int twofa_authenticate(struct twofa_store *st, const char *user,
 		       const char *code, uint64_t now,
 		       const struct twofa_policy *pol,
 		       struct twofa_outcome *out,
-		       struct twofa_store_error *why);
+		       struct twofa_error *why);
 
 #endif

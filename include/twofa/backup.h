@@ -30,7 +30,8 @@ int twofa_backup_generate(struct twofa_record *rec, unsigned count, char *codes,
 
 /*
  * Replace the backup codes with the given plain codes (for importing
- * google-authenticator scratch codes); each must be 8 digits.
+ * google-authenticator scratch codes); each must be 8 digits, and no two
+ * equal (TWOFA_ERR_INVALID: it would be one code that works twice).
  */
 int twofa_backup_set(struct twofa_record *rec, const char *const *codes,
 		     unsigned count);

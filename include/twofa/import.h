@@ -48,7 +48,8 @@ struct twofa_ga_file {
  *     " TIME_SKEW s           the phone's learnt clock skew (|s| <= 4
  *                             steps): the TOTP window grows by |s|
  *     " RESETTING_TIME_SKEW, " LAST0.." LAST9: accepted, not carried over
- *   then 8-digit scratch codes, one a line (at most 10).
+ *   then 8-digit scratch codes, one a line (at most 10); a code listed
+ *   again is dropped, so it becomes one backup code that works once.
  * Anything else (unknown option, both TOTP_AUTH and HOTP_COUNTER, bad
  * number, blank line in the middle) is TWOFA_ERR_MALFORMED with why
  * naming the line. On failure out is wiped.

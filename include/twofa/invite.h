@@ -65,7 +65,7 @@ bool twofa_ticket_same(const struct twofa_ticket *a,
 /*
  * The login decision for a pending record, pure like the code decision
  * (lib/auth): a locked record is refused without looking at the answer
- * (*changed false); otherwise a typed ticket is hashed (an 8-digit
+ * (out->changed false); otherwise a typed ticket is hashed (an 8-digit
  * answer costs what an enrolled user's backup codes cost), and only with
  * pol->enroll, before the expiry, a right ticket gives
  * TWOFA_VERDICT_TICKET (never ACCEPTED: a ticket alone never passes a
@@ -75,8 +75,7 @@ bool twofa_ticket_same(const struct twofa_ticket *a,
  */
 int twofa_ticket_decide(const struct twofa_record *rec, const char *typed,
 			uint64_t now, const struct twofa_policy *pol,
-			struct twofa_state *next, bool *changed,
-			struct twofa_outcome *out);
+			struct twofa_state *next, struct twofa_outcome *out);
 
 /* The pending form's text (twofa(5)); called by the record parser. */
 bool twofa_pending_is(const char *text, size_t len);
@@ -104,8 +103,8 @@ enum twofa_invite_replaced {
  */
 int twofa_invite_store(struct twofa_store *st, const char *user,
 		       const struct twofa_record *pending, bool force,
-		       unsigned timeout_ms, enum twofa_invite_replaced *replaced,
-		       struct twofa_store_error *why);
+		       enum twofa_invite_replaced *replaced,
+		       struct twofa_error *why);
 
 /*
  * The enrollment a right ticket leads to: a new TOTP record (SHA1, 6
@@ -129,8 +128,7 @@ int twofa_enroll_confirm(struct twofa_store *st, const char *user,
 			 const struct twofa_ticket *accepted,
 			 struct twofa_record *newrec, const char *code,
 			 uint64_t now, const struct twofa_policy *pol,
-			 struct twofa_outcome *out,
-			 struct twofa_store_error *why);
+			 struct twofa_outcome *out, struct twofa_error *why);
 
 /*
  * The account phase's commit: one atomic replace of the pending record
@@ -141,8 +139,8 @@ int twofa_enroll_confirm(struct twofa_store *st, const char *user,
  */
 int twofa_enroll_commit(struct twofa_store *st, const char *user,
 			const struct twofa_ticket *accepted,
-			const struct twofa_record *newrec, unsigned timeout_ms,
-			struct twofa_store_error *why);
+			const struct twofa_record *newrec,
+			struct twofa_error *why);
 
 /* What the enrollment prompt ends with: the question for the first code. */
 #define TWOFA_ENROLL_PROMPT "Code from your app: "

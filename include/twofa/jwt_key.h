@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "twofa/store.h"
+#include "twofa/err.h"
 
 #define TWOFA_KEY_DIR	   "/etc/twofa"
 #define TWOFA_KEY_NAME	   "jwt.key"
@@ -44,20 +44,22 @@ struct twofa_key;
  * what and where.
  */
 int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
-		   struct twofa_store_error *why);
+		   struct twofa_error *why);
 
 /* A new key: RSA of bits (0: the default) or P-256 (bits must be 0). */
 int twofa_key_generate(enum twofa_key_alg alg, unsigned bits,
 		       struct twofa_key **out);
 
 /*
- * Write dir/jwt.key (0600, owner) and dir/jwt.pub (0644): each a new file,
- * fsync, rename, then fsync of the directory. dir is created (0755) when
- * it is missing. Without force, TWOFA_ERR_EXISTS if jwt.key exists
+ * Write dir/jwt.key (0600, owner) and dir/jwt.pub (0644): both staged as
+ * new files and fsynced, then renamed into place, then fsync of the
+ * directory; when the public half cannot be put in place the old key is
+ * put back, so the two always belong together. dir is created (0755)
+ * when it is missing. Without force, TWOFA_ERR_EXISTS if jwt.key exists
  * (checked atomically: an existing key is never replaced).
  */
 int twofa_key_save(const struct twofa_key *key, const char *dir, uid_t owner,
-		   bool force, struct twofa_store_error *why);
+		   bool force, struct twofa_error *why);
 
 enum twofa_key_alg twofa_key_alg(const struct twofa_key *key);
 unsigned twofa_key_bits(const struct twofa_key *key);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "twofa/err.h"
 #include "twofa/otp.h"
 
 #define TWOFA_RECORD_VERSION 1
@@ -35,6 +36,12 @@
 #define TWOFA_PERIOD_MAX     3600
 #define TWOFA_WINDOW_MAX     100
 #define TWOFA_LOCKED_FOREVER UINT64_MAX
+/*
+ * The last HOTP counter or TOTP step ever accepted. The replay guard is
+ * the accepted one + 1: accepting UINT64_MAX would wrap it to 0 and make
+ * every code valid again, so the guard stops one short and stays there.
+ */
+#define TWOFA_COUNTER_LAST (UINT64_MAX - 1)
 
 /* Length of one state slot line, newline included. */
 #define TWOFA_SLOT_LEN 137
@@ -90,12 +97,6 @@ struct twofa_record {
 	struct twofa_ticket ticket;
 
 	struct twofa_state state;
-};
-
-/* Where parsing stopped and why, for a log line. */
-struct twofa_parse_error {
-	unsigned line;	  /* 1-based; 0 when not about a line */
-	const char *what; /* static text, never record content */
 };
 
 /*

@@ -4,7 +4,7 @@
 
 #include <sys/types.h>
 
-#include "twofa/store.h"
+#include "twofa/err.h"
 
 /*
  * Open the directory at an absolute path from "/", one component at a
@@ -20,6 +20,6 @@
  * for a missing directory). why may be NULL.
  */
 int twofa_dir_open(const char *path, uid_t owner, mode_t create_mode,
-		   int *dirfd, struct twofa_store_error *why);
+		   int *dirfd, struct twofa_error *why);
 
 #endif

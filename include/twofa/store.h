@@ -1,110 +1,144 @@
 /*
- * The record store: a root-owned 0700 directory holding one 0600 file per
- * user. Every access goes through a directory descriptor (openat), never
- * follows a symlink, and checks type, owner, mode and size on the open
- * descriptor. Changes are made under an exclusive lock held across
- * read -> check -> write and are durable before the caller is answered.
+ * The record store, as every caller sees it: one table of operations
+ * (OpenSSH's sshkey_impl_funcs model), one implementation per backend
+ * (lib/store/file/, lib/store/ldap/), chosen by the configuration. Callers
+ * never ask which backend they hold.
+ *
+ * The exactly-once guarantee rests on one operation: cas_state() writes a
+ * new state only if the stored version is still the one that was loaded,
+ * and otherwise returns TWOFA_ERR_CONFLICT having written nothing. The
+ * login loop (twofa_authenticate, lib/auth/) loads, decides, and on a
+ * conflict loads and decides again. The file store keeps the record
+ * locked from load to release, so it never conflicts, but it checks the
+ * version all the same.
  */
 #ifndef TWOFA_STORE_H
 #define TWOFA_STORE_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/types.h>
+#include <stdint.h>
 
+#include "twofa/conf.h"
+#include "twofa/err.h"
 #include "twofa/record.h"
-
-#define TWOFA_STORE_DEFAULT   "/var/lib/twofa"
-#define TWOFA_LOCK_TIMEOUT_MS 3000
+#include "twofa/user.h"
 
 struct twofa_store;
 
-/* Why a store or record was refused, for a log line naming the path. */
-struct twofa_store_error {
-	int sys_errno;	     /* errno of the failing call, or 0 */
-	const char *what;    /* static text: "not owned by root", ... */
-	char path[4096 + 1]; /* the path concerned */
-	struct twofa_parse_error parse; /* for TWOFA_ERR_MALFORMED */
-};
-
-/*
- * Open the store at an absolute path. Every directory from "/" down is
- * opened with O_NOFOLLOW and must be owned by root or owner and not
- * writable by group or others; the store itself must be owned by owner
- * and have no group or other bits. owner is 0 outside unit tests.
- * why may be NULL.
- */
-int twofa_store_open(const char *path, uid_t owner, struct twofa_store **out,
-		     struct twofa_store_error *why);
-void twofa_store_close(struct twofa_store *st);
-const char *twofa_store_path(const struct twofa_store *st);
-int twofa_store_dirfd(const struct twofa_store *st);
-
-/*
- * Does user have a record? 0 yes, TWOFA_ERR_NO_RECORD if the name does not
- * exist, another error if it exists but is not a safe regular file. Takes
- * no lock; for nullok and listing only.
- */
-int twofa_store_exists(struct twofa_store *st, const char *user,
-		       struct twofa_store_error *why);
-
-/* A record opened, locked and parsed; release with twofa_handle_close(). */
-struct twofa_handle {
+/* A user's record as loaded, with the version it was loaded at. */
+struct twofa_loaded {
 	struct twofa_store *store;
-	char user[256 + 1];
-	int fd;
-	size_t slot_off;   /* offset of slot A in the file */
-	unsigned cur_slot; /* slot holding rec.state */
-	struct twofa_record rec;
+	char user[TWOFA_USER_MAX + 1];
+	struct twofa_record rec; /* the caller's copy; may be changed */
+	uint64_t version;	 /* opaque to callers; the backend's guard */
+	void *priv;		 /* the backend's (file: the locked handle) */
 };
 
-/*
- * Open user's record, take the exclusive lock (waiting at most timeout_ms;
- * TWOFA_ERR_LOCK_TIMEOUT after that), make sure the name still refers to
- * the locked file, read and parse it. TWOFA_ERR_NO_RECORD when it does not
- * exist.
- */
-int twofa_handle_open(struct twofa_store *st, const char *user,
-		      unsigned timeout_ms, struct twofa_handle **out,
-		      struct twofa_store_error *why);
+/* twofa_store_open() flags. */
+#define TWOFA_STORE_CREATE 1u /* file: make a missing store directory 0700 */
 
 /*
- * Make h->rec.state durable: written with state.seq + 1 into the slot not
- * holding the current state, then fdatasync. On any failure the record on
- * disk still holds the previous state in the other slot, and an error is
- * returned: the caller must not answer as if it succeeded.
+ * What a backend implements. priv is what its open returned. Every
+ * function returns 0 or a TWOFA_ERR_* and fills why (which may be NULL).
+ * Names reaching a backend are valid user names (twofa_user_valid).
  */
-int twofa_handle_commit_state(struct twofa_handle *h,
-			      struct twofa_store_error *why);
+struct twofa_store_ops {
+	const char *name;		/* "file", "ldap" */
+	enum twofa_store_kind kind;	/* which store = value selects it */
+	int (*open)(const struct twofa_conf *conf, unsigned flags,
+		    void **priv, struct twofa_error *why);
+	void (*close)(void *priv);
+	/* Where the store is, for messages: a directory, a URI. */
+	const char *(*where)(const void *priv);
+	/*
+	 * Load user's record into l->rec with l->version (l->user is set);
+	 * TWOFA_ERR_NO_RECORD when there is none. Whatever the backend keeps
+	 * (a lock, a DN) goes to l->priv and is let go by release().
+	 */
+	int (*load)(void *priv, struct twofa_loaded *l,
+		    struct twofa_error *why);
+	/*
+	 * Store next as the state of l's record if the stored version is
+	 * still l->version; then l->rec.state = next (with the backend's
+	 * sequence number) and l->version is the new version. Else
+	 * TWOFA_ERR_CONFLICT and nothing is written. Durable before it
+	 * returns 0.
+	 */
+	int (*cas_state)(void *priv, struct twofa_loaded *l,
+			 const struct twofa_state *next,
+			 struct twofa_error *why);
+	/* Replace l's whole record with rec (same conflict rule). */
+	int (*replace)(void *priv, struct twofa_loaded *l,
+		       const struct twofa_record *rec, struct twofa_error *why);
+	/* Remove l's record (same conflict rule). */
+	int (*remove)(void *priv, struct twofa_loaded *l,
+		      struct twofa_error *why);
+	void (*release)(void *priv, struct twofa_loaded *l);
+	/*
+	 * A new record for user: TWOFA_ERR_EXISTS if there is one, checked
+	 * atomically. With force, whatever is there (even a record that
+	 * cannot be parsed) is replaced.
+	 */
+	int (*create)(void *priv, const char *user,
+		      const struct twofa_record *rec, bool force,
+		      struct twofa_error *why);
+	/* 0 if user has a record, TWOFA_ERR_NO_RECORD if not, or an error. */
+	int (*exists)(void *priv, const char *user, struct twofa_error *why);
+	/* fn for every user with a record, sorted; stops at fn's non-zero. */
+	int (*list)(void *priv, int (*fn)(const char *user, void *arg),
+		    void *arg, struct twofa_error *why);
+	/*
+	 * The work of a login for a user without a record (wrong code), so
+	 * the time to answer tells nothing (twofa/decoy.h). Best effort.
+	 */
+	void (*decoy)(void *priv, const char *code, int window);
+};
+
+/* The backends this build has (lib/store/store.c holds the table). */
+extern const struct twofa_store_ops twofa_store_file_ops;
 
 /*
- * Replace the whole record with h->rec (enrollment changes: new backup
- * codes, import): a new file in the store, fsync, rename over the record,
- * fsync of the directory. The lock is kept until twofa_handle_close().
+ * Open the store conf names (conf->store_kind and its parameters).
+ * TWOFA_ERR_UNSUPPORTED when this build has no such backend.
  */
-int twofa_handle_rewrite(struct twofa_handle *h, struct twofa_store_error *why);
-
-/* Remove the record under the lock (twofa-admin disable). */
-int twofa_handle_remove(struct twofa_handle *h, struct twofa_store_error *why);
-
-/* Unlock, close, wipe and free. NULL is fine. */
-void twofa_handle_close(struct twofa_handle *h);
+int twofa_store_open(const struct twofa_conf *conf, unsigned flags,
+		     struct twofa_store **out, struct twofa_error *why);
+/*
+ * The same with the backend given: what twofa_store_open() does once it
+ * has found conf's backend in its table; also how the in-memory store of
+ * the unit tests (tests/unit/mem_store.c, not shipped) is opened.
+ */
+int twofa_store_open_with(const struct twofa_store_ops *ops,
+			  const struct twofa_conf *conf, unsigned flags,
+			  struct twofa_store **out, struct twofa_error *why);
+void twofa_store_close(struct twofa_store *st); /* NULL is fine */
+const char *twofa_store_where(const struct twofa_store *st);
+const char *twofa_store_backend(const struct twofa_store *st); /* "file" */
 
 /*
- * Write a new record for user. Without force, TWOFA_ERR_EXISTS if one
- * exists (checked atomically: never replaces). With force, an existing
- * record is replaced under its lock.
+ * Load user's record (TWOFA_ERR_BAD_USER for a name that can have none,
+ * TWOFA_ERR_NO_RECORD when there is none). Release with
+ * twofa_store_release(), which also wipes the copy.
  */
+int twofa_store_load(struct twofa_store *st, const char *user,
+		     struct twofa_loaded **out, struct twofa_error *why);
+int twofa_store_cas_state(struct twofa_loaded *l,
+			  const struct twofa_state *next,
+			  struct twofa_error *why);
+int twofa_store_replace(struct twofa_loaded *l, const struct twofa_record *rec,
+			struct twofa_error *why);
+int twofa_store_remove(struct twofa_loaded *l, struct twofa_error *why);
+void twofa_store_release(struct twofa_loaded *l); /* NULL is fine */
+
 int twofa_store_create(struct twofa_store *st, const char *user,
 		       const struct twofa_record *rec, bool force,
-		       unsigned timeout_ms, struct twofa_store_error *why);
-
-/*
- * Call fn for every entry name in the store that is a valid user name, in
- * sorted order. Stops at and returns the first non-zero result of fn.
- */
+		       struct twofa_error *why);
+int twofa_store_exists(struct twofa_store *st, const char *user,
+		       struct twofa_error *why);
 int twofa_store_list(struct twofa_store *st,
 		     int (*fn)(const char *user, void *arg), void *arg,
-		     struct twofa_store_error *why);
+		     struct twofa_error *why);
+void twofa_store_decoy(struct twofa_store *st, const char *code, int window);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "twofa/jwt_key.h"
+#include "twofa/uri.h" /* TWOFA_ISSUER_MAX: one issuer, in URIs and tokens */
 
 #define TWOFA_TOKEN_TTL_DEFAULT 300 /* seconds */
 #define TWOFA_TOKEN_TTL_MAX	86400
@@ -21,7 +22,6 @@
 #define TWOFA_TOKEN_LEEWAY 60
 #define TWOFA_TOKEN_MAX	   8192 /* bytes of a token we look at */
 #define TWOFA_AUDIENCE_MAX 256
-#define TWOFA_ISSUER_MAX   256
 #define TWOFA_GROUPS_MAX   1024
 
 struct twofa_token_request {

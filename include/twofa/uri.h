@@ -9,6 +9,7 @@
 
 #include "twofa/record.h"
 
+/* The one limit on an issuer: URI labels, token iss, twofa.conf. */
 #define TWOFA_ISSUER_MAX 128 /* bytes */
 
 /*

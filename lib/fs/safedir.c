@@ -7,7 +7,6 @@
 
 #include "twofa/err.h"
 #include "twofa/safedir.h"
-#include "store/file/store_internal.h"
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
@@ -37,7 +36,7 @@ static int open_component(int fd, const char *comp, mode_t create_mode,
 }
 
 int twofa_dir_open(const char *path, uid_t owner, mode_t create_mode,
-		   int *dirfd, struct twofa_store_error *why)
+		   int *dirfd, struct twofa_error *why)
 {
 	char comp[4096];
 	const char *p, *problem;
@@ -46,12 +45,12 @@ int twofa_dir_open(const char *path, uid_t owner, mode_t create_mode,
 
 	*dirfd = -1;
 	if (path == NULL || path[0] != '/' || strlen(path) >= sizeof(comp))
-		return twofa_store_fail(why, TWOFA_ERR_INVALID, 0,
+		return twofa_fail(why, TWOFA_ERR_INVALID, 0,
 					"path must be absolute",
 					path ? path : "(null)", NULL);
 	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return twofa_store_fail(why, TWOFA_ERR_IO, errno, "cannot open",
+		return twofa_fail(why, TWOFA_ERR_IO, errno, "cannot open",
 					"/", NULL);
 	for (p = path;;) {
 		size_t n;
@@ -62,13 +61,13 @@ int twofa_dir_open(const char *path, uid_t owner, mode_t create_mode,
 			break;
 		/* Each directory above the next component must be safe. */
 		if (fstat(fd, &sb) != 0) {
-			ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
+			ret = twofa_fail(why, TWOFA_ERR_IO, errno,
 					       "cannot stat", path, NULL);
 			goto out;
 		}
 		problem = parent_problem(&sb, owner);
 		if (problem != NULL) {
-			ret = twofa_store_fail(why, TWOFA_ERR_UNSAFE, 0,
+			ret = twofa_fail(why, TWOFA_ERR_UNSAFE, 0,
 					       problem, path, NULL);
 			goto out;
 		}
@@ -77,7 +76,7 @@ int twofa_dir_open(const char *path, uid_t owner, mode_t create_mode,
 		comp[n] = '\0';
 		p += n;
 		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
-			ret = twofa_store_fail(why, TWOFA_ERR_INVALID, 0,
+			ret = twofa_fail(why, TWOFA_ERR_INVALID, 0,
 					       "path has . or ..", path, NULL);
 			goto out;
 		}
@@ -94,7 +93,7 @@ int twofa_dir_open(const char *path, uid_t owner, mode_t create_mode,
 				e = ELOOP;
 			ret = (e == ELOOP || e == ENOTDIR) ? TWOFA_ERR_UNSAFE
 							   : TWOFA_ERR_IO;
-			twofa_store_fail(why, ret, e,
+			twofa_fail(why, ret, e,
 					 e == ELOOP ? "path has a symbolic link"
 					 : e == ENOTDIR ? "not a directory"
 					 : e == ENOENT

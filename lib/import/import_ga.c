@@ -154,6 +154,15 @@ static int parse_scratch(const char *s, size_t n, unsigned line,
 		if (s[i] < '0' || s[i] > '9')
 			return fail(why, line, "scratch code is not 8 digits");
 	}
+	/*
+	 * A code listed twice is one backup code: it works once, and "N
+	 * left" counts what the user really holds (google-authenticator
+	 * would accept it twice).
+	 */
+	for (i = 0; i < out->scratch_count; i++) {
+		if (memcmp(out->scratch[i], s, n) == 0)
+			return TWOFA_OK;
+	}
 	if (out->scratch_count == TWOFA_GA_SCRATCH_MAX)
 		return fail(why, line, "more than 10 scratch codes");
 	memcpy(out->scratch[out->scratch_count], s, n);
@@ -203,6 +212,11 @@ static int apply(const struct ga_opts *o, struct twofa_ga_file *out,
 		rec->state.next = o->counter;
 		/* GA accepts counters n .. n+w-1. */
 		rec->window = (unsigned)(window - 1);
+		/* A token that far on is corruption or an attack on the guard. */
+		if (o->counter > TWOFA_COUNTER_LAST - rec->window)
+			return fail(why, 0,
+				    "HOTP_COUNTER too large (the replay guard "
+				    "would reach 2^64)");
 	} else {
 		rec->type = TWOFA_TOTP;
 		rec->period = (o->seen & OPT_STEP) ? (unsigned)o->step : 30;

@@ -19,8 +19,7 @@ static bool locked(const struct twofa_state *s, uint64_t now)
 
 int twofa_ticket_decide(const struct twofa_record *rec, const char *typed,
 			uint64_t now, const struct twofa_policy *pol,
-			struct twofa_state *next, bool *changed,
-			struct twofa_outcome *out)
+			struct twofa_state *next, struct twofa_outcome *out)
 {
 	struct twofa_state st = rec->state, *s = &st;
 	char ticket[TWOFA_TICKET_DIGITS + 1];
@@ -31,7 +30,6 @@ int twofa_ticket_decide(const struct twofa_record *rec, const char *typed,
 	memset(out, 0, sizeof(*out));
 	memset(backup, 0, sizeof(backup));
 	memset(ticket, 0, sizeof(ticket));
-	*changed = false;
 	out->verdict = TWOFA_VERDICT_REJECTED;
 	out->method = TWOFA_METHOD_TICKET;
 	if (!rec->pending)
@@ -77,7 +75,7 @@ int twofa_ticket_decide(const struct twofa_record *rec, const char *typed,
 	out->failures = s->failures;
 	out->locked_until = s->locked_until;
 	*next = st;
-	*changed = true;
+	out->changed = true;
 	ret = TWOFA_OK;
 out:
 	twofa_wipe(ticket, sizeof(ticket));

@@ -1,8 +1,10 @@
 /*
  * The store side of an invitation: storing it (twofa-admin invite), the
- * first code of the new secret (under the pending record's lock), and
- * the account phase's compare-and-swap of the pending record by the new
- * one, which spends the ticket.
+ * first code of the new secret, and the account phase's compare-and-swap
+ * of the pending record by the new one, which spends the ticket. All of
+ * it goes through the store interface (twofa/store.h), so it works the
+ * same with every backend: a version that moved since the load is a
+ * conflict, and nothing is written.
  */
 #include <string.h>
 
@@ -12,13 +14,16 @@
 #include "twofa/mem.h"
 #include "twofa/otp.h"
 
+/* How often the first code's failure count is retried after a conflict. */
+#define CONFIRM_TRIES 8
+
 int twofa_invite_store(struct twofa_store *st, const char *user,
 		       const struct twofa_record *pending, bool force,
-		       unsigned timeout_ms, enum twofa_invite_replaced *replaced,
-		       struct twofa_store_error *why)
+		       enum twofa_invite_replaced *replaced,
+		       struct twofa_error *why)
 {
 	enum twofa_invite_replaced dummy;
-	struct twofa_handle *h = NULL;
+	struct twofa_loaded *l = NULL;
 	int ret;
 
 	if (replaced == NULL)
@@ -26,37 +31,31 @@ int twofa_invite_store(struct twofa_store *st, const char *user,
 	*replaced = TWOFA_REPLACED_NOTHING;
 	if (!pending->pending)
 		return TWOFA_ERR_INVALID;
-	ret = twofa_handle_open(st, user, timeout_ms, &h, why);
+	ret = twofa_store_load(st, user, &l, why);
 	if (ret == TWOFA_ERR_NO_RECORD) {
 		/* Nobody there: create, never over a record made meanwhile. */
-		return twofa_store_create(st, user, pending, false, timeout_ms,
-					  why);
+		return twofa_store_create(st, user, pending, false, why);
 	}
 	if (ret != TWOFA_OK) {
 		/* Unreadable or broken: only --force may replace it. */
 		if (!force || ret == TWOFA_ERR_BAD_USER ||
-		    ret == TWOFA_ERR_LOCK_TIMEOUT || ret == TWOFA_ERR_NOMEM)
+		    ret == TWOFA_ERR_LOCK_TIMEOUT || ret == TWOFA_ERR_NOMEM ||
+		    ret == TWOFA_ERR_UNAVAILABLE)
 			return ret;
 		*replaced = TWOFA_REPLACED_UNREADABLE;
-		return twofa_store_create(st, user, pending, true, timeout_ms,
-					  why);
+		return twofa_store_create(st, user, pending, true, why);
 	}
-	if (!h->rec.pending && !force) {
-		ret = TWOFA_ERR_EXISTS;
-		if (why != NULL) {
-			why->sys_errno = 0;
-			why->what = "user is enrolled";
-		}
+	if (!l->rec.pending && !force) {
+		ret = twofa_fail(why, TWOFA_ERR_EXISTS, 0, "user is enrolled",
+				 twofa_store_where(st), user);
 		goto out;
 	}
 	/* A pending user's old ticket, or (force) the lost phone's record. */
-	*replaced = h->rec.pending ? TWOFA_REPLACED_INVITATION
+	*replaced = l->rec.pending ? TWOFA_REPLACED_INVITATION
 				   : TWOFA_REPLACED_ENROLLMENT;
-	twofa_record_wipe(&h->rec);
-	memcpy(&h->rec, pending, sizeof(h->rec));
-	ret = twofa_handle_rewrite(h, why);
+	ret = twofa_store_replace(l, pending, why);
 out:
-	twofa_handle_close(h);
+	twofa_store_release(l);
 	return ret;
 }
 
@@ -85,115 +84,123 @@ static bool locked(const struct twofa_state *s, uint64_t now)
 		now < s->locked_until);
 }
 
-/* The pending record h still holds the invitation that was accepted? */
-static int still_invited(const struct twofa_handle *h,
+/* The loaded record still holds the invitation that was accepted? */
+static int still_invited(const struct twofa_loaded *l,
 			 const struct twofa_ticket *accepted,
-			 struct twofa_store_error *why)
+			 struct twofa_error *why)
 {
-	if (h->rec.pending && twofa_ticket_same(&h->rec.ticket, accepted))
+	if (l->rec.pending && twofa_ticket_same(&l->rec.ticket, accepted))
 		return TWOFA_OK;
-	if (why != NULL) {
-		why->sys_errno = 0;
-		why->what = h->rec.pending
-				? "invitation replaced during the login"
-				: "enrolled by another login meanwhile";
-	}
-	return TWOFA_ERR_CONFLICT;
+	return twofa_fail(why, TWOFA_ERR_CONFLICT, 0,
+			  l->rec.pending
+			      ? "invitation replaced during the login"
+			      : "enrolled by another login meanwhile",
+			  twofa_store_where(l->store), l->user);
 }
 
 int twofa_enroll_confirm(struct twofa_store *st, const char *user,
 			 const struct twofa_ticket *accepted,
 			 struct twofa_record *newrec, const char *code,
 			 uint64_t now, const struct twofa_policy *pol,
-			 struct twofa_outcome *out,
-			 struct twofa_store_error *why)
+			 struct twofa_outcome *out, struct twofa_error *why)
 {
-	struct twofa_handle *h = NULL;
-	struct twofa_state *s;
+	struct twofa_loaded *l = NULL;
+	struct twofa_state next;
 	uint64_t step, first, last, matched = 0;
-	int ret;
+	unsigned attempt;
+	int ret = TWOFA_ERR_CONFLICT;
 
 	memset(out, 0, sizeof(*out));
 	out->verdict = TWOFA_VERDICT_REJECTED;
 	out->method = TWOFA_METHOD_ENROLL;
-	ret = twofa_handle_open(st, user, pol->lock_timeout_ms, &h, why);
-	if (ret != TWOFA_OK)
-		goto out;
-	ret = still_invited(h, accepted, why);
-	if (ret != TWOFA_OK)
-		goto out;
-	s = &h->rec.state;
-	if (locked(s, now)) {
-		out->verdict = TWOFA_VERDICT_LOCKED;
-		out->failures = s->failures;
-		out->locked_until = s->locked_until;
-		goto out;
-	}
 	step = twofa_totp_step(now, newrec->period);
 	first = step >= newrec->window ? step - newrec->window : 0;
 	last = step + newrec->window;
-	if (twofa_otp_find(newrec->secret, newrec->secret_len, newrec->alg,
-			   newrec->digits, code, first, last,
-			   &matched) == TWOFA_OK) {
-		/* This code is used: the new record must not accept it again. */
-		out->verdict = TWOFA_VERDICT_ACCEPTED;
-		newrec->state.next = matched + 1;
-		newrec->state.last_success = now;
-		out->backup_left = twofa_record_backup_left(newrec);
-		goto out;
-	}
-	if (s->locked_until != 0) {
-		s->locked_until = 0;
-		s->failures = 0;
-	}
-	if (s->failures < UINT32_MAX)
-		s->failures++;
-	if (pol->deny != 0 && s->failures >= pol->deny) {
-		s->locked_until = pol->unlock_time == 0
-				      ? TWOFA_LOCKED_FOREVER
-				      : now + pol->unlock_time;
-		out->just_locked = true;
-	}
-	ret = twofa_handle_commit_state(h, why);
-	if (ret != TWOFA_OK) {
+	for (attempt = 0; attempt < CONFIRM_TRIES; attempt++) {
+		ret = twofa_store_load(st, user, &l, why);
+		if (ret != TWOFA_OK)
+			goto out;
+		ret = still_invited(l, accepted, why);
+		if (ret != TWOFA_OK)
+			goto out;
+		next = l->rec.state;
+		if (locked(&next, now)) {
+			out->verdict = TWOFA_VERDICT_LOCKED;
+			out->failures = next.failures;
+			out->locked_until = next.locked_until;
+			goto out;
+		}
+		if (twofa_otp_find(newrec->secret, newrec->secret_len,
+				   newrec->alg, newrec->digits, code, first,
+				   last, &matched) == TWOFA_OK) {
+			/* Used now: the new record must not take it again. */
+			out->verdict = TWOFA_VERDICT_ACCEPTED;
+			newrec->state.next = matched + 1;
+			newrec->state.last_success = now;
+			out->backup_left = twofa_record_backup_left(newrec);
+			goto out;
+		}
+		/* A wrong first code counts against the invitation. */
+		if (next.locked_until != 0) {
+			next.locked_until = 0;
+			next.failures = 0;
+		}
+		if (next.failures < UINT32_MAX)
+			next.failures++;
 		out->just_locked = false;
-		goto out;
+		if (pol->deny != 0 && next.failures >= pol->deny) {
+			next.locked_until = pol->unlock_time == 0
+						? TWOFA_LOCKED_FOREVER
+						: now + pol->unlock_time;
+			out->just_locked = true;
+		}
+		ret = twofa_store_cas_state(l, &next, why);
+		if (ret == TWOFA_OK) {
+			out->failures = next.failures;
+			out->locked_until = next.locked_until;
+			goto out;
+		}
+		if (ret != TWOFA_ERR_CONFLICT)
+			goto out;
+		twofa_store_release(l);
+		l = NULL;
 	}
-	out->failures = s->failures;
-	out->locked_until = s->locked_until;
 out:
-	if (ret != TWOFA_OK)
+	if (ret != TWOFA_OK) {
 		out->verdict = TWOFA_VERDICT_REJECTED;
-	twofa_handle_close(h);
+		out->just_locked = false;
+	}
+	twofa_store_release(l);
 	return ret;
 }
 
 int twofa_enroll_commit(struct twofa_store *st, const char *user,
 			const struct twofa_ticket *accepted,
-			const struct twofa_record *newrec, unsigned timeout_ms,
-			struct twofa_store_error *why)
+			const struct twofa_record *newrec,
+			struct twofa_error *why)
 {
-	struct twofa_handle *h = NULL;
+	struct twofa_loaded *l = NULL;
 	int ret;
 
 	if (newrec->pending)
 		return TWOFA_ERR_INVALID;
-	ret = twofa_handle_open(st, user, timeout_ms, &h, why);
-	if (ret == TWOFA_ERR_NO_RECORD) {
+	ret = twofa_store_load(st, user, &l, why);
+	if (ret == TWOFA_ERR_NO_RECORD)
 		/* Disabled by the admin meanwhile: nothing to enroll into. */
-		if (why != NULL)
-			why->what = "invitation removed during the login";
-		ret = TWOFA_ERR_CONFLICT;
-	}
+		ret = twofa_fail(why, TWOFA_ERR_CONFLICT, 0,
+				 "invitation removed during the login",
+				 twofa_store_where(st), user);
 	if (ret != TWOFA_OK)
 		goto out;
-	ret = still_invited(h, accepted, why);
+	ret = still_invited(l, accepted, why);
 	if (ret != TWOFA_OK)
 		goto out;
-	twofa_record_wipe(&h->rec);
-	memcpy(&h->rec, newrec, sizeof(h->rec));
-	ret = twofa_handle_rewrite(h, why);
+	/*
+	 * A compare-and-swap against the version just loaded: a login that
+	 * committed in between makes this a conflict, and nothing is written.
+	 */
+	ret = twofa_store_replace(l, newrec, why);
 out:
-	twofa_handle_close(h);
+	twofa_store_release(l);
 	return ret;
 }

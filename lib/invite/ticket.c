@@ -4,8 +4,7 @@
  */
 #include <string.h>
 
-#include <openssl/evp.h>
-
+#include "twofa/crypto.h"
 #include "twofa/err.h"
 #include "twofa/invite.h"
 #include "twofa/mem.h"
@@ -13,11 +12,10 @@
 static int ticket_hash(const char *ticket, const struct twofa_ticket *t,
 		       unsigned char out[TWOFA_TICKET_HASH_LEN])
 {
-	if (PKCS5_PBKDF2_HMAC(ticket, TWOFA_TICKET_DIGITS, t->salt,
-			      TWOFA_TICKET_SALT_LEN, (int)t->iterations,
-			      EVP_sha256(), TWOFA_TICKET_HASH_LEN, out) != 1)
-		return TWOFA_ERR_CRYPTO;
-	return TWOFA_OK;
+	return twofa_pbkdf2_sha256((const unsigned char *)ticket,
+				   TWOFA_TICKET_DIGITS, t->salt,
+				   TWOFA_TICKET_SALT_LEN, t->iterations, out,
+				   TWOFA_TICKET_HASH_LEN);
 }
 
 /* 12 uniform digits: rejection sampling on 64 bits avoids modulo bias. */

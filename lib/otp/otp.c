@@ -1,11 +1,9 @@
-/* HOTP (RFC 4226) and TOTP (RFC 6238) on OpenSSL's HMAC. */
+/* HOTP (RFC 4226) and TOTP (RFC 6238) on the core's HMAC (twofa/crypto.h). */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
+#include "twofa/crypto.h"
 #include "twofa/err.h"
 #include "twofa/mem.h"
 #include "twofa/otp.h"
@@ -35,47 +33,58 @@ int twofa_alg_parse(const char *name, enum twofa_alg *alg)
 	return TWOFA_ERR_INVALID;
 }
 
-static const EVP_MD *alg_md(enum twofa_alg alg)
+static int alg_hash(enum twofa_alg alg, enum twofa_hash *h)
 {
 	switch (alg) {
 	case TWOFA_ALG_SHA1:
-		return EVP_sha1();
+		*h = TWOFA_HASH_SHA1;
+		return TWOFA_OK;
 	case TWOFA_ALG_SHA256:
-		return EVP_sha256();
+		*h = TWOFA_HASH_SHA256;
+		return TWOFA_OK;
 	case TWOFA_ALG_SHA512:
-		return EVP_sha512();
+		*h = TWOFA_HASH_SHA512;
+		return TWOFA_OK;
 	}
-	return NULL;
+	return TWOFA_ERR_INVALID;
+}
+
+/* The HMAC context of a key; what twofa_hotp and twofa_otp_find accept. */
+static int otp_key(struct twofa_hmac *ctx, const unsigned char *key,
+		   size_t keylen, enum twofa_alg alg)
+{
+	enum twofa_hash h;
+
+	if (key == NULL || keylen == 0 || keylen > 1024 ||
+	    alg_hash(alg, &h) != TWOFA_OK)
+		return TWOFA_ERR_INVALID;
+	return twofa_hmac_init(ctx, h, key, keylen);
 }
 
 static const uint32_t pow10[] = {1000000u, 10000000u, 100000000u};
 
-int twofa_hotp(const unsigned char *key, size_t keylen, enum twofa_alg alg,
-	       unsigned digits, uint64_t counter, char code[TWOFA_CODE_MAX + 1])
+/* HOTP of one counter with an already keyed context (RFC 4226 5.3). */
+static int hotp_keyed(struct twofa_hmac *ctx, unsigned digits, uint64_t counter,
+		      char code[TWOFA_CODE_MAX + 1])
 {
 	unsigned char msg[8];
-	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int maclen = 0;
+	unsigned char mac[TWOFA_HASH_MAX];
+	size_t maclen = twofa_hash_len(ctx->hash);
 	unsigned off;
 	uint32_t bin;
-	const EVP_MD *md = alg_md(alg);
 	int i, ret = TWOFA_ERR_INVALID;
 
 	memset(code, 0, TWOFA_CODE_MAX + 1);
-	if (md == NULL || digits < TWOFA_DIGITS_MIN ||
-	    digits > TWOFA_DIGITS_MAX || key == NULL || keylen == 0 ||
-	    keylen > 1024)
-		goto out;
+	if (digits < TWOFA_DIGITS_MIN || digits > TWOFA_DIGITS_MAX ||
+	    maclen < 20)
+		return TWOFA_ERR_INVALID;
 	for (i = 7; i >= 0; i--) {
 		msg[i] = (unsigned char)(counter & 0xff);
 		counter >>= 8;
 	}
-	if (HMAC(md, key, (int)keylen, msg, sizeof(msg), mac, &maclen) ==
-		NULL ||
-	    maclen < 20) {
-		ret = TWOFA_ERR_CRYPTO;
+	ret = twofa_hmac_mac(ctx, msg, sizeof(msg), mac);
+	if (ret != TWOFA_OK)
 		goto out;
-	}
 	/* Dynamic truncation, RFC 4226 section 5.3. */
 	off = mac[maclen - 1] & 0x0f;
 	bin = ((uint32_t)(mac[off] & 0x7f) << 24) |
@@ -86,11 +95,27 @@ int twofa_hotp(const unsigned char *key, size_t keylen, enum twofa_alg alg,
 		code[i] = (char)('0' + bin % 10);
 		bin /= 10;
 	}
+	bin = 0;
 	ret = TWOFA_OK;
 out:
 	twofa_wipe(mac, sizeof(mac));
 	twofa_wipe(msg, sizeof(msg));
-	bin = 0;
+	return ret;
+}
+
+int twofa_hotp(const unsigned char *key, size_t keylen, enum twofa_alg alg,
+	       unsigned digits, uint64_t counter, char code[TWOFA_CODE_MAX + 1])
+{
+	struct twofa_hmac ctx;
+	int ret;
+
+	memset(code, 0, TWOFA_CODE_MAX + 1);
+	if (digits < TWOFA_DIGITS_MIN || digits > TWOFA_DIGITS_MAX)
+		return TWOFA_ERR_INVALID;
+	ret = otp_key(&ctx, key, keylen, alg);
+	if (ret == TWOFA_OK)
+		ret = hotp_keyed(&ctx, digits, counter, code);
+	twofa_hmac_wipe(&ctx);
 	return ret;
 }
 
@@ -116,6 +141,7 @@ int twofa_otp_find(const unsigned char *key, size_t keylen, enum twofa_alg alg,
 		   unsigned digits, const char *code, uint64_t first,
 		   uint64_t last, uint64_t *matched)
 {
+	struct twofa_hmac ctx;
 	char want[TWOFA_CODE_MAX + 1];
 	char cand[TWOFA_CODE_MAX + 1];
 	uint64_t c, found = 0;
@@ -131,7 +157,12 @@ int twofa_otp_find(const unsigned char *key, size_t keylen, enum twofa_alg alg,
 	    !code_shape_ok(code, digits))
 		return TWOFA_ERR_INVALID;
 	memset(want, 0, sizeof(want));
+	memset(cand, 0, sizeof(cand));
 	memcpy(want, code, digits);
+	/* The key is processed once for the whole window, not per counter. */
+	ret = otp_key(&ctx, key, keylen, alg);
+	if (ret != TWOFA_OK)
+		goto out;
 
 	/*
 	 * Try every counter in the range, without stopping at a match, so the
@@ -140,7 +171,7 @@ int twofa_otp_find(const unsigned char *key, size_t keylen, enum twofa_alg alg,
 	for (c = first;; c++) {
 		unsigned hit;
 
-		ret = twofa_hotp(key, keylen, alg, digits, c, cand);
+		ret = hotp_keyed(&ctx, digits, c, cand);
 		if (ret != TWOFA_OK)
 			goto out;
 		hit = (unsigned)(twofa_memeq_ct(cand, want, digits) == 0);
@@ -157,6 +188,7 @@ int twofa_otp_find(const unsigned char *key, size_t keylen, enum twofa_alg alg,
 		ret = TWOFA_ERR_INVALID;
 	}
 out:
+	twofa_hmac_wipe(&ctx);
 	twofa_wipe(want, sizeof(want));
 	twofa_wipe(cand, sizeof(cand));
 	return ret;

@@ -1,9 +1,8 @@
-/* Backup codes: generated from OpenSSL's RNG, stored as PBKDF2 hashes. */
+/* Backup codes: generated from the kernel's RNG, stored as PBKDF2 hashes. */
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "twofa/backup.h"
+#include "twofa/crypto.h"
 #include "twofa/err.h"
 #include "twofa/mem.h"
 
@@ -11,9 +10,14 @@ static int backup_hash(const char *code, const unsigned char *salt,
 		       uint32_t iterations,
 		       unsigned char out[TWOFA_BACKUP_HASH_LEN])
 {
-	if (PKCS5_PBKDF2_HMAC(code, TWOFA_BACKUP_DIGITS, salt,
-			      TWOFA_BACKUP_SALT_LEN, (int)iterations,
-			      EVP_sha256(), TWOFA_BACKUP_HASH_LEN, out) != 1)
+	/*
+	 * Any failure is TWOFA_ERR_CRYPTO: a code that cannot be hashed is
+	 * refused, never taken as "no match" silently.
+	 */
+	if (twofa_pbkdf2_sha256((const unsigned char *)code,
+				TWOFA_BACKUP_DIGITS, salt,
+				TWOFA_BACKUP_SALT_LEN, iterations, out,
+				TWOFA_BACKUP_HASH_LEN) != TWOFA_OK)
 		return TWOFA_ERR_CRYPTO;
 	return TWOFA_OK;
 }
@@ -63,9 +67,16 @@ int twofa_backup_set(struct twofa_record *rec, const char *const *codes,
 	tmp.state.backup_used = 0;
 	tmp.backup_iterations = TWOFA_BACKUP_ITERATIONS;
 	for (i = 0; i < count; i++) {
+		unsigned j;
+
 		ret = TWOFA_ERR_INVALID;
 		if (codes[i] == NULL || !code_is_digits(codes[i]))
 			goto out;
+		/* Two equal codes would be one code that works twice. */
+		for (j = 0; j < i; j++) {
+			if (strcmp(codes[j], codes[i]) == 0)
+				goto out;
+		}
 		ret = twofa_random(tmp.backup_salt[i], TWOFA_BACKUP_SALT_LEN);
 		if (ret != 0)
 			goto out;

@@ -2,8 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
+#include "twofa/crypto.h"
 #include "twofa/err.h"
 #include "twofa/mem.h"
 #include "twofa/slot.h"
@@ -13,19 +12,18 @@
 #define SLOT_CHECK_LEN 8
 
 /*
- * The check of a slot body. OpenSSL allocates to compute it, so it can
- * fail; that failure must never look like a torn slot (the reader would
- * fall back to the older slot and undo the replay guard) nor give a slot
- * a check that can never match (the write would be lost).
+ * The check of a slot body: the first 8 bytes of its SHA-256. The hash can
+ * report a failure; that must never look like a torn slot (the reader
+ * would fall back to the older slot and undo the replay guard) nor give a
+ * slot a check that can never match (the write would be lost).
  */
 static int slot_check(const char *body, unsigned char out[SLOT_CHECK_LEN])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	unsigned char md[TWOFA_SHA256_LEN];
+	int ret;
 
-	if (EVP_Digest(body, SLOT_BODY_LEN, md, &mdlen, EVP_sha256(), NULL) !=
-		1 ||
-	    mdlen < SLOT_CHECK_LEN)
+	ret = twofa_sha256(body, SLOT_BODY_LEN, md);
+	if (ret != TWOFA_OK)
 		return TWOFA_ERR_CRYPTO;
 	memcpy(out, md, SLOT_CHECK_LEN);
 	return TWOFA_OK;

@@ -1,4 +1,6 @@
-/* Descriptions of the core's error codes. */
+/* Descriptions of the core's error codes, and filling the error detail. */
+#include <stdio.h>
+
 #include "twofa/err.h"
 
 const char *twofa_strerror(int err)
@@ -34,7 +36,28 @@ const char *twofa_strerror(int err)
 		return "invalid token";
 	case TWOFA_ERR_CONFLICT:
 		return "record changed meanwhile";
+	case TWOFA_ERR_UNAVAILABLE:
+		return "store unavailable";
+	case TWOFA_ERR_CONFIG:
+		return "bad configuration";
+	case TWOFA_ERR_UNSUPPORTED:
+		return "not supported";
 	default:
 		return "unknown error";
 	}
+}
+
+int twofa_fail(struct twofa_error *why, int err, int sys_errno,
+	       const char *what, const char *dir, const char *name)
+{
+	if (why != NULL) {
+		why->sys_errno = sys_errno;
+		why->what = what;
+		if (name != NULL)
+			snprintf(why->path, sizeof(why->path), "%s/%s", dir,
+				 name);
+		else
+			snprintf(why->path, sizeof(why->path), "%s", dir);
+	}
+	return err;
 }

@@ -1,17 +1,18 @@
-/* Wiping, constant-time comparison and randomness. */
+/*
+ * Wiping and freeing memory that held secrets. Randomness and the
+ * constant-time compare live with the rest of the cryptography in
+ * lib/crypto/crypto_nettle.c.
+ */
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/rand.h>
-
-#include "twofa/err.h"
 #include "twofa/mem.h"
 
 void twofa_wipe(void *p, size_t len)
 {
+	/* explicit_bzero: a store the compiler may not remove as dead. */
 	if (p != NULL && len > 0)
-		OPENSSL_cleanse(p, len);
+		explicit_bzero(p, len);
 }
 
 void twofa_freezero(void *p, size_t len)
@@ -27,18 +28,4 @@ void twofa_free_string(char *s)
 	if (s == NULL)
 		return;
 	twofa_freezero(s, strlen(s));
-}
-
-int twofa_memeq_ct(const void *a, const void *b, size_t len)
-{
-	return CRYPTO_memcmp(a, b, len) == 0 ? 0 : -1;
-}
-
-int twofa_random(void *buf, size_t len)
-{
-	if (len > (size_t)0x7fffffff)
-		return TWOFA_ERR_INVALID;
-	if (RAND_bytes(buf, (int)len) != 1)
-		return TWOFA_ERR_CRYPTO;
-	return TWOFA_OK;
 }

@@ -12,8 +12,15 @@ HARDEN_PAM_PROGS := $(patsubst tests/hardening/%.c,$(HARDEN_DIR)/%,\
 CHECK_TARGETS	+= check-hardening
 TEST_PACKAGES	+= strace python3-pytest python3-pyotp
 
+# The oom_* programs fail the core's crypto calls (twofa/crypto.h) by
+# wrapping them at link time: the core's own calls go through the wrapper.
+HARDEN_WRAP_oom_slot	:= -Wl,--wrap=twofa_sha256
+HARDEN_WRAP_oom_import	:= -Wl,--wrap=twofa_hmac_init \
+			   -Wl,--wrap=twofa_hmac_mac
+
 $(HARDEN_DIR)/%: $(HARDEN_DIR)/%.o $(LIBTWOFA)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBCRYPTO)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(HARDEN_WRAP_$*) \
+		$(LIBNETTLE) $(LIBCRYPTO)
 
 $(HARDEN_PAM_PROGS): %: %.o
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBPAM)

@@ -27,6 +27,7 @@
 #include "twofa/parse.h"
 #include "twofa/record.h"
 #include "twofa/store.h"
+#include "store/file/fstore.h"
 
 static int usage(void)
 {
@@ -35,7 +36,7 @@ static int usage(void)
 	return 64;
 }
 
-static int error(int ret, const struct twofa_store_error *why)
+static int error(int ret, const struct twofa_error *why)
 {
 	printf("error %s: %s: %s\n", twofa_strerror(ret),
 	       why->what ? why->what : "-", why->path);
@@ -47,7 +48,7 @@ static int do_auth(struct twofa_store *st, const char *user, int argc,
 {
 	struct twofa_policy pol;
 	struct twofa_outcome out;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	uint64_t now;
 	char line[16];
 	int ret;
@@ -80,11 +81,11 @@ static int do_auth(struct twofa_store *st, const char *user, int argc,
 	}
 }
 
-static int do_rewrite(struct twofa_store *st, const char *user, int argc,
+static int do_rewrite(struct twofa_fstore *st, const char *user, int argc,
 		      char **argv)
 {
 	struct twofa_handle *h = NULL;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	uint64_t window;
 	int ret;
 
@@ -108,7 +109,7 @@ static int do_create(struct twofa_store *st, const char *user, int argc,
 		     char **argv)
 {
 	struct twofa_record rec;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	bool force = false;
 	int i, ret, type;
 
@@ -128,8 +129,7 @@ static int do_create(struct twofa_store *st, const char *user, int argc,
 					 (unsigned)(argc - i)) != 0)
 		return usage();
 	memset(&why, 0, sizeof(why));
-	ret = twofa_store_create(st, user, &rec, force, TWOFA_LOCK_TIMEOUT_MS,
-				 &why);
+	ret = twofa_store_create(st, user, &rec, force, &why);
 	twofa_record_wipe(&rec);
 	if (ret != TWOFA_OK)
 		return error(ret, &why);
@@ -137,10 +137,10 @@ static int do_create(struct twofa_store *st, const char *user, int argc,
 	return 0;
 }
 
-static int do_dump(struct twofa_store *st, const char *user)
+static int do_dump(struct twofa_fstore *st, const char *user)
 {
 	struct twofa_handle *h = NULL;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	const struct twofa_state *s;
 	int ret;
 
@@ -162,7 +162,9 @@ static int do_dump(struct twofa_store *st, const char *user)
 int main(int argc, char **argv)
 {
 	struct twofa_store *st = NULL;
-	struct twofa_store_error why;
+	struct twofa_fstore *fs = NULL;
+	struct twofa_conf conf;
+	struct twofa_error why;
 	const char *op;
 	int ret;
 
@@ -170,7 +172,19 @@ int main(int argc, char **argv)
 		return usage();
 	op = argv[3];
 	memset(&why, 0, sizeof(why));
-	ret = twofa_store_open(argv[1], getuid(), &st, &why);
+	/*
+	 * Logins and enrollment through the store interface, as the module
+	 * and twofa-admin do; rewrite and dump reach into the file backend,
+	 * whose slots these tests watch.
+	 */
+	twofa_conf_init(&conf);
+	if (twofa_conf_set_store(&conf, argv[1]) != TWOFA_OK)
+		return usage();
+	conf.owner = getuid();
+	if (strcmp(op, "rewrite") == 0 || strcmp(op, "dump") == 0)
+		ret = twofa_fstore_open(argv[1], getuid(), &fs, &why);
+	else
+		ret = twofa_store_open(&conf, 0, &st, &why);
 	if (ret != TWOFA_OK)
 		return error(ret, &why);
 	if (strcmp(op, "auth") == 0)
@@ -178,14 +192,15 @@ int main(int argc, char **argv)
 	else if (strcmp(op, "auth-wait") == 0)
 		ret = do_auth(st, argv[2], argc - 4, argv + 4, 1);
 	else if (strcmp(op, "rewrite") == 0)
-		ret = do_rewrite(st, argv[2], argc - 4, argv + 4);
+		ret = do_rewrite(fs, argv[2], argc - 4, argv + 4);
 	else if (strcmp(op, "create") == 0)
 		ret = do_create(st, argv[2], argc - 4, argv + 4);
 	else if (strcmp(op, "dump") == 0)
-		ret = do_dump(st, argv[2]);
+		ret = do_dump(fs, argv[2]);
 	else
 		ret = usage();
 	twofa_store_close(st);
+	twofa_fstore_close(fs);
 	fflush(stdout);
 	return ret;
 }

@@ -33,7 +33,7 @@ static struct twofa_key *es_key; /* saved in dir at setup */
 
 static int setup(void **state)
 {
-	struct twofa_store_error why = {0};
+	struct twofa_error why = {0};
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "/run/twofa-token-unit.XXXXXX");
@@ -58,7 +58,7 @@ static int teardown(void **state)
 /* Put the good key back after a test that broke it. */
 static void restore_key(void)
 {
-	struct twofa_store_error why = {0};
+	struct twofa_error why = {0};
 
 	unlink(keypath);
 	rmdir(keypath);
@@ -67,7 +67,7 @@ static void restore_key(void)
 
 static int load_err(const char **what)
 {
-	struct twofa_store_error why = {0};
+	struct twofa_error why = {0};
 	struct twofa_key *k = NULL;
 	int ret = twofa_key_load(dir, 0, &k, &why);
 
@@ -104,7 +104,7 @@ static void test_b64url(void **state)
 
 static void test_saved_key_loads(void **state)
 {
-	struct twofa_store_error why = {0};
+	struct twofa_error why = {0};
 	struct twofa_key *k = NULL;
 	struct stat sb;
 	char pub[160];
@@ -125,7 +125,7 @@ static void test_saved_key_loads(void **state)
 
 static void test_save_keeps_existing_key(void **state)
 {
-	struct twofa_store_error why = {0};
+	struct twofa_error why = {0};
 	struct twofa_key *other = NULL, *k = NULL;
 
 	(void)state;

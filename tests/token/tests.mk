@@ -12,10 +12,10 @@ TEST_PACKAGES	+= libcmocka-dev python3-jwt python3-pytest \
 		   python3-cryptography libnss-wrapper util-linux mount
 
 $(TOKEN_DRIVER): $(BUILD)/tests/token/token_driver.o $(LIBTWOFA)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBJWT) $(LIBCRYPTO)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBJWT) $(LIBNETTLE) $(LIBCRYPTO)
 
 $(TOKEN_UNIT): $(BUILD)/tests/token/test_token.o $(LIBTWOFA)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) -lcmocka $(LIBJWT) $(LIBCRYPTO)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) -lcmocka $(LIBJWT) $(LIBNETTLE) $(LIBCRYPTO)
 
 .PHONY: check-token
 check-token: $(TOKEN_DRIVER) $(TOKEN_UNIT) $(BUILD)/twofa-admin \

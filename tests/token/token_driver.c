@@ -30,7 +30,7 @@ static int usage(void)
 
 static int load(const char *dir, struct twofa_key **key)
 {
-	struct twofa_store_error why = {0};
+	struct twofa_error why = {0};
 	int ret = twofa_key_load(dir, 0, key, &why);
 
 	if (ret != TWOFA_OK)
@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 	if (argc < 3)
 		return usage();
 	if (strcmp(argv[1], "keygen") == 0 && argc >= 4) {
-		struct twofa_store_error why = {0};
+		struct twofa_error why = {0};
 		enum twofa_key_alg alg;
 		int ret;
 

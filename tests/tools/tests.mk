@@ -21,4 +21,4 @@ $(BUILD)/tests/tools/syslog-sink: $(BUILD)/tests/tools/syslog-sink.o
 
 $(BUILD)/tests/tools/twofa-testrec: $(BUILD)/tests/tools/twofa-testrec.o \
 		$(LIBTWOFA)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBCRYPTO)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBNETTLE) $(LIBCRYPTO)

@@ -18,12 +18,13 @@
 #include <time.h>
 
 #include "twofa/backup.h"
+#include "twofa/conf.h"
 #include "twofa/err.h"
 #include "twofa/parse.h"
 #include "twofa/record.h"
 #include "twofa/store.h"
 
-static int die(const char *what, int err, const struct twofa_store_error *w)
+static int die(const char *what, int err, const struct twofa_error *w)
 {
 	fprintf(stderr, "twofa-testrec: %s: %s", what, twofa_strerror(err));
 	if (w != NULL && w->what != NULL)
@@ -57,7 +58,7 @@ static int hexval(char c)
 static int create(struct twofa_store *st, const char *user, int argc,
 		  char **argv)
 {
-	struct twofa_store_error why;
+	struct twofa_error why;
 	struct twofa_record rec;
 	const char *codes[TWOFA_BACKUP_MAX];
 	const char *hex = "3132333435363738393031323334353637383930";
@@ -124,7 +125,7 @@ static int create(struct twofa_store *st, const char *user, int argc,
 		if (r != 0)
 			return die("backup codes", r, NULL);
 	}
-	r = twofa_store_create(st, user, &rec, true, 3000, &why);
+	r = twofa_store_create(st, user, &rec, true, &why);
 	twofa_record_wipe(&rec);
 	if (r != 0)
 		return die("create", r, &why);
@@ -133,13 +134,13 @@ static int create(struct twofa_store *st, const char *user, int argc,
 
 static int dump(struct twofa_store *st, const char *user)
 {
-	struct twofa_store_error why;
-	struct twofa_handle *h = NULL;
+	struct twofa_error why;
+	struct twofa_loaded *h = NULL;
 	const struct twofa_state *s;
 	int r;
 
 	memset(&why, 0, sizeof(why));
-	r = twofa_handle_open(st, user, 3000, &h, &why);
+	r = twofa_store_load(st, user, &h, &why);
 	if (r != 0)
 		return die("open", r, &why);
 	s = &h->rec.state;
@@ -152,13 +153,14 @@ static int dump(struct twofa_store *st, const char *user)
 	       (unsigned long long)s->last_success,
 	       twofa_record_backup_left(&h->rec),
 	       (unsigned long long)s->backup_used);
-	twofa_handle_close(h);
+	twofa_store_release(h);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct twofa_store_error why;
+	struct twofa_conf conf;
+	struct twofa_error why;
 	struct twofa_store *st = NULL;
 	int r;
 
@@ -169,7 +171,10 @@ int main(int argc, char **argv)
 				"[OPTIONS]\n");
 		return 2;
 	}
-	r = twofa_store_open(argv[2], 0, &st, &why);
+	twofa_conf_init(&conf);
+	if (twofa_conf_set_store(&conf, argv[2]) != 0)
+		return die("store", TWOFA_ERR_INVALID, NULL);
+	r = twofa_store_open(&conf, 0, &st, &why);
 	if (r != 0)
 		return die("store", r, &why);
 	if (strcmp(argv[1], "create") == 0)

@@ -10,6 +10,8 @@
 #include <openssl/hmac.h>
 
 #include "helpers.h"
+#include "twofa/conf.h"
+#include "twofa/store.h"
 
 void helper_make_store(char path[4096])
 {
@@ -106,4 +108,15 @@ void helper_hotp_sha1(const char *key, uint64_t counter, unsigned digits,
 	for (unsigned d = 0; d < digits; d++)
 		mod *= 10;
 	snprintf(out, 9, "%0*u", (int)digits, v % mod);
+}
+
+int helper_open_store(const char *dir, struct twofa_store **st)
+{
+	struct twofa_conf conf;
+
+	twofa_conf_init(&conf);
+	if (twofa_conf_set_store(&conf, dir) != 0)
+		return -1;
+	conf.owner = geteuid();
+	return twofa_store_open(&conf, 0, st, NULL);
 }

@@ -15,6 +15,10 @@
 void helper_make_store(char path[4096]);
 void helper_rm_store(const char *path);
 
+struct twofa_store;
+/* Open dir through the store interface (file backend, owned by us). */
+int helper_open_store(const char *dir, struct twofa_store **st);
+
 /* A TOTP record with the RFC 6238 SHA1 seed "12345678901234567890". */
 void helper_record(struct twofa_record *rec, enum twofa_otp_type type);
 

@@ -35,11 +35,11 @@ static int setup(void **state)
 	const char *codes[] = {"12345678", "87654321"};
 
 	helper_make_store(fx->dir);
-	if (twofa_store_open(fx->dir, geteuid(), &fx->st, NULL) != 0)
+	if (helper_open_store(fx->dir, &fx->st) != 0)
 		return -1;
 	helper_record(&rec, TWOFA_TOTP);
 	if (twofa_backup_set(&rec, codes, 2) != 0 ||
-	    twofa_store_create(fx->st, "alice", &rec, true, 500, NULL) != 0)
+	    twofa_store_create(fx->st, "alice", &rec, true, NULL) != 0)
 		return -1;
 	twofa_policy_default(&fx->pol);
 	fx->pol.code_suffix = true;

@@ -33,7 +33,7 @@ static int setup(void **state)
 {
 	(void)state;
 	helper_make_store(store_path);
-	return twofa_store_open(store_path, getuid(), &st, NULL);
+	return helper_open_store(store_path, &st);
 }
 
 static int teardown(void **state)
@@ -185,7 +185,6 @@ static void test_decide(void **state)
 	struct twofa_outcome out;
 	char shown[TWOFA_TICKET_SHOWN + 1];
 	unsigned i;
-	bool ch = false;
 
 	(void)state;
 	twofa_policy_default(&pol);
@@ -193,21 +192,21 @@ static void test_decide(void **state)
 	assert_int_equal(twofa_invite_new(&rec, NOW, 3600, shown), TWOFA_OK);
 
 	/* Without enroll the right ticket is a failure like any answer. */
-	assert_int_equal(twofa_ticket_decide(&rec, shown, NOW + 1, &pol, &rec.state, &ch, &out),
+	assert_int_equal(twofa_ticket_decide(&rec, shown, NOW + 1, &pol, &rec.state, &out),
 			 TWOFA_OK);
 	assert_int_equal(out.verdict, TWOFA_VERDICT_REJECTED);
 	assert_int_equal(out.method, TWOFA_METHOD_TICKET);
 	assert_int_equal(rec.state.failures, 1);
 
 	pol.enroll = true;
-	assert_int_equal(twofa_ticket_decide(&rec, shown, NOW + 1, &pol, &rec.state, &ch, &out),
+	assert_int_equal(twofa_ticket_decide(&rec, shown, NOW + 1, &pol, &rec.state, &out),
 			 TWOFA_OK);
 	assert_int_equal(out.verdict, TWOFA_VERDICT_TICKET);
 	assert_int_equal(rec.state.failures, 0);
 
 	/* Expired: refused and counted even when right. */
 	assert_int_equal(
-	    twofa_ticket_decide(&rec, shown, NOW + 3600, &pol, &rec.state, &ch, &out), TWOFA_OK);
+	    twofa_ticket_decide(&rec, shown, NOW + 3600, &pol, &rec.state, &out), TWOFA_OK);
 	assert_int_equal(out.verdict, TWOFA_VERDICT_REJECTED);
 	assert_true(out.ticket_expired);
 	assert_int_equal(rec.state.failures, 1);
@@ -215,24 +214,24 @@ static void test_decide(void **state)
 	/* Wrong answers lock like wrong codes; then nothing is checked. */
 	for (i = 0; i < 2; i++)
 		assert_int_equal(twofa_ticket_decide(&rec, "123456", NOW + 2,
-						     &pol, &rec.state, &ch, &out),
+						     &pol, &rec.state, &out),
 				 TWOFA_OK);
 	assert_true(out.just_locked);
 	assert_int_equal(rec.state.locked_until, NOW + 2 + 600);
-	assert_int_equal(twofa_ticket_decide(&rec, shown, NOW + 3, &pol, &rec.state, &ch, &out),
+	assert_int_equal(twofa_ticket_decide(&rec, shown, NOW + 3, &pol, &rec.state, &out),
 			 TWOFA_OK);
 	assert_int_equal(out.verdict, TWOFA_VERDICT_LOCKED);
-	assert_false(ch);
+	assert_false(out.changed);
 	/* After the lock, the right ticket works again. */
 	assert_int_equal(
-	    twofa_ticket_decide(&rec, shown, NOW + 700, &pol, &rec.state, &ch, &out), TWOFA_OK);
+	    twofa_ticket_decide(&rec, shown, NOW + 700, &pol, &rec.state, &out), TWOFA_OK);
 	assert_int_equal(out.verdict, TWOFA_VERDICT_TICKET);
 }
 
 static void test_store_invite_and_commit(void **state)
 {
 	struct twofa_record enrolled, inv, inv2, newrec;
-	struct twofa_handle *h = NULL;
+	struct twofa_loaded *h = NULL;
 	struct twofa_policy pol;
 	struct twofa_outcome out;
 	char shown[TWOFA_TICKET_SHOWN + 1], shown2[TWOFA_TICKET_SHOWN + 1];
@@ -243,28 +242,27 @@ static void test_store_invite_and_commit(void **state)
 	twofa_policy_default(&pol);
 	pol.enroll = true;
 	helper_record(&enrolled, TWOFA_TOTP);
-	assert_int_equal(twofa_store_create(st, "alice", &enrolled, false,
-					    1000, NULL),
-			 TWOFA_OK);
+	assert_int_equal(
+	    twofa_store_create(st, "alice", &enrolled, false, NULL), TWOFA_OK);
 	assert_int_equal(twofa_invite_new(&inv, now, 3600, shown), TWOFA_OK);
 	/* Enrolled: refused without force, the record untouched. */
 	enum twofa_invite_replaced was;
 
-	assert_int_equal(twofa_invite_store(st, "alice", &inv, false, 1000,
-					    &was, NULL),
+	assert_int_equal(twofa_invite_store(st, "alice", &inv, false, &was,
+					    NULL),
 			 TWOFA_ERR_EXISTS);
-	assert_int_equal(twofa_handle_open(st, "alice", 1000, &h, NULL),
+	assert_int_equal(twofa_store_load(st, "alice", &h, NULL),
 			 TWOFA_OK);
 	assert_false(h->rec.pending);
-	twofa_handle_close(h);
+	twofa_store_release(h);
 	assert_int_equal(
-	    twofa_invite_store(st, "alice", &inv, true, 1000, &was, NULL),
+	    twofa_invite_store(st, "alice", &inv, true, &was, NULL),
 	    TWOFA_OK);
 	assert_int_equal(was, TWOFA_REPLACED_ENROLLMENT);
 	/* Pending: a new invitation replaces the ticket without force. */
 	assert_int_equal(twofa_invite_new(&inv2, now, 3600, shown2), TWOFA_OK);
 	assert_int_equal(
-	    twofa_invite_store(st, "alice", &inv2, false, 1000, &was, NULL),
+	    twofa_invite_store(st, "alice", &inv2, false, &was, NULL),
 	    TWOFA_OK);
 	assert_int_equal(was, TWOFA_REPLACED_INVITATION);
 	assert_int_equal(twofa_authenticate(st, "alice", shown, now, &pol, &out,
@@ -286,10 +284,10 @@ static void test_store_invite_and_commit(void **state)
 					      NULL),
 			 TWOFA_OK);
 	assert_int_equal(out.verdict, TWOFA_VERDICT_REJECTED);
-	assert_int_equal(twofa_handle_open(st, "alice", 1000, &h, NULL),
+	assert_int_equal(twofa_store_load(st, "alice", &h, NULL),
 			 TWOFA_OK);
 	assert_int_equal(h->rec.state.failures, 1);
-	twofa_handle_close(h);
+	twofa_store_release(h);
 	hotp20(newrec.secret, now / 30, code);
 	assert_int_equal(twofa_enroll_confirm(st, "alice", &inv2.ticket,
 					      &newrec, code, now, &pol, &out,
@@ -299,20 +297,20 @@ static void test_store_invite_and_commit(void **state)
 	assert_int_equal(newrec.state.next, now / 30 + 1);
 	/* The old invitation is not the one stored: no commit. */
 	assert_int_equal(twofa_enroll_commit(st, "alice", &inv.ticket, &newrec,
-					     1000, NULL),
+					     NULL),
 			 TWOFA_ERR_CONFLICT);
 	assert_int_equal(twofa_enroll_commit(st, "alice", &inv2.ticket,
-					     &newrec, 1000, NULL),
+					     &newrec, NULL),
 			 TWOFA_OK);
 	/* Exactly once: the second commit finds the enrollment. */
 	assert_int_equal(twofa_enroll_commit(st, "alice", &inv2.ticket,
-					     &newrec, 1000, NULL),
+					     &newrec, NULL),
 			 TWOFA_ERR_CONFLICT);
-	assert_int_equal(twofa_handle_open(st, "alice", 1000, &h, NULL),
+	assert_int_equal(twofa_store_load(st, "alice", &h, NULL),
 			 TWOFA_OK);
 	assert_false(h->rec.pending);
 	assert_memory_equal(h->rec.secret, newrec.secret, 20);
-	twofa_handle_close(h);
+	twofa_store_release(h);
 	/* The ticket is spent: now it is just a wrong code. */
 	assert_int_equal(twofa_authenticate(st, "alice", shown2, now, &pol,
 					    &out, NULL),

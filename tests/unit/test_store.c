@@ -24,6 +24,7 @@
 #include "twofa/auth.h"
 #include "twofa/err.h"
 #include "twofa/safedir.h"
+#include "store/file/fstore.h"
 #include "twofa/store.h"
 
 /* ---- failure injection: the test binary links with --wrap ---- */
@@ -131,7 +132,7 @@ int __wrap_renameat2(int a, const char *b, int c, const char *d, unsigned f)
 
 struct fx {
 	char dir[4096];
-	struct twofa_store *st;
+	struct twofa_fstore *st;
 };
 
 static int setup(void **state)
@@ -139,7 +140,7 @@ static int setup(void **state)
 	struct fx *fx = calloc(1, sizeof(*fx));
 
 	helper_make_store(fx->dir);
-	if (twofa_store_open(fx->dir, geteuid(), &fx->st, NULL) != 0)
+	if (twofa_fstore_open(fx->dir, geteuid(), &fx->st, NULL) != 0)
 		return -1;
 	inject = INJ_NONE;
 	*state = fx;
@@ -151,7 +152,7 @@ static int teardown(void **state)
 	struct fx *fx = *state;
 
 	inject = INJ_NONE;
-	twofa_store_close(fx->st);
+	twofa_fstore_close(fx->st);
 	helper_rm_store(fx->dir);
 	free(fx);
 	return 0;
@@ -163,7 +164,7 @@ static void create_alice(struct fx *fx, enum twofa_otp_type type)
 
 	helper_record(&rec, type);
 	assert_int_equal(
-	    twofa_store_create(fx->st, "alice", &rec, false, 1000, NULL), 0);
+	    twofa_fstore_create(fx->st, "alice", &rec, false, 1000, NULL), 0);
 }
 
 /* Count the entries in the store whose name starts with ".tmp". */
@@ -185,15 +186,15 @@ static int temp_files(const char *dir)
 static void test_store_open_refusals(void **state)
 {
 	struct fx *fx = *state;
-	struct twofa_store *st = NULL;
-	struct twofa_store_error why;
+	struct twofa_fstore *st = NULL;
+	struct twofa_error why;
 	char p[4400], link[4400];
 
-	assert_int_equal(twofa_store_open("relative/store", 0, &st, &why),
+	assert_int_equal(twofa_fstore_open("relative/store", 0, &st, &why),
 			 TWOFA_ERR_INVALID);
 	/* Group/other bits on the store. */
 	chmod(fx->dir, 0750);
-	assert_int_equal(twofa_store_open(fx->dir, geteuid(), &st, &why),
+	assert_int_equal(twofa_fstore_open(fx->dir, geteuid(), &st, &why),
 			 TWOFA_ERR_UNSAFE);
 	assert_non_null(strstr(why.what, "0700"));
 	assert_string_equal(why.path, fx->dir);
@@ -204,7 +205,7 @@ static void test_store_open_refusals(void **state)
 	chmod(p, 0777);
 	snprintf(p, sizeof(p), "%s/ww/store", fx->dir);
 	mkdir(p, 0700);
-	assert_int_equal(twofa_store_open(p, geteuid(), &st, &why),
+	assert_int_equal(twofa_fstore_open(p, geteuid(), &st, &why),
 			 TWOFA_ERR_UNSAFE);
 	assert_non_null(strstr(why.what, "writable"));
 	/* A symlink anywhere on the path. */
@@ -212,18 +213,18 @@ static void test_store_open_refusals(void **state)
 	mkdir(p, 0700);
 	snprintf(link, sizeof(link), "%s/link", fx->dir);
 	assert_int_equal(symlink(p, link), 0);
-	assert_int_equal(twofa_store_open(link, geteuid(), &st, &why),
+	assert_int_equal(twofa_fstore_open(link, geteuid(), &st, &why),
 			 TWOFA_ERR_UNSAFE);
 	/* Wrong owner. */
-	assert_int_equal(twofa_store_open(fx->dir, geteuid() + 1, &st, &why),
+	assert_int_equal(twofa_fstore_open(fx->dir, geteuid() + 1, &st, &why),
 			 TWOFA_ERR_UNSAFE);
 	/* A store that is a file. */
 	helper_write_file(fx->dir, "file", "x", 1, 0600);
 	snprintf(p, sizeof(p), "%s/file", fx->dir);
-	assert_int_not_equal(twofa_store_open(p, geteuid(), &st, &why), 0);
+	assert_int_not_equal(twofa_fstore_open(p, geteuid(), &st, &why), 0);
 	/* Missing. */
 	snprintf(p, sizeof(p), "%s/missing", fx->dir);
-	assert_int_equal(twofa_store_open(p, geteuid(), &st, &why),
+	assert_int_equal(twofa_fstore_open(p, geteuid(), &st, &why),
 			 TWOFA_ERR_IO);
 	assert_null(st);
 }
@@ -231,7 +232,7 @@ static void test_store_open_refusals(void **state)
 static void test_dir_open_create(void **state)
 {
 	struct fx *fx = *state;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	struct stat sb;
 	char p[4400], real[4400], link[4400];
 	int fd = -1;
@@ -277,23 +278,23 @@ static void test_dir_open_create(void **state)
 static void test_unsafe_records(void **state)
 {
 	struct fx *fx = *state;
-	struct twofa_store_error why;
+	struct twofa_error why;
 	struct twofa_handle *h = NULL;
 	char p[4400], q[4400];
 	size_t len;
 	char *text;
 
-	assert_int_equal(twofa_store_exists(fx->st, "alice", &why),
+	assert_int_equal(twofa_fstore_exists(fx->st, "alice", &why),
 			 TWOFA_ERR_NO_RECORD);
-	assert_int_equal(twofa_store_exists(fx->st, "../etc", &why),
+	assert_int_equal(twofa_fstore_exists(fx->st, "../etc", &why),
 			 TWOFA_ERR_BAD_USER);
 	create_alice(fx, TWOFA_TOTP);
-	assert_int_equal(twofa_store_exists(fx->st, "alice", &why), 0);
+	assert_int_equal(twofa_fstore_exists(fx->st, "alice", &why), 0);
 	text = helper_read_file(fx->dir, "alice", &len);
 
 	/* Group-readable. */
 	helper_write_file(fx->dir, "bob", text, len, 0640);
-	assert_int_equal(twofa_store_exists(fx->st, "bob", &why),
+	assert_int_equal(twofa_fstore_exists(fx->st, "bob", &why),
 			 TWOFA_ERR_UNSAFE);
 	assert_int_equal(twofa_handle_open(fx->st, "bob", 500, &h, &why),
 			 TWOFA_ERR_UNSAFE);
@@ -474,37 +475,37 @@ static void test_create_exists_force_remove(void **state)
 	struct fx *fx = *state;
 	struct twofa_record rec;
 	struct twofa_handle *h = NULL;
-	struct twofa_store_error why;
+	struct twofa_error why;
 
 	create_alice(fx, TWOFA_TOTP);
 	helper_record(&rec, TWOFA_HOTP);
 	assert_int_equal(
-	    twofa_store_create(fx->st, "alice", &rec, false, 500, &why),
+	    twofa_fstore_create(fx->st, "alice", &rec, false, 500, &why),
 	    TWOFA_ERR_EXISTS);
 	assert_int_equal(twofa_handle_open(fx->st, "alice", 500, &h, NULL), 0);
 	assert_int_equal(h->rec.type, TWOFA_TOTP);
 	twofa_handle_close(h);
 	assert_int_equal(
-	    twofa_store_create(fx->st, "alice", &rec, true, 500, &why), 0);
+	    twofa_fstore_create(fx->st, "alice", &rec, true, 500, &why), 0);
 	assert_int_equal(twofa_handle_open(fx->st, "alice", 500, &h, NULL), 0);
 	assert_int_equal(h->rec.type, TWOFA_HOTP);
 	assert_int_equal(twofa_handle_remove(h, NULL), 0);
 	twofa_handle_close(h);
-	assert_int_equal(twofa_store_exists(fx->st, "alice", NULL),
+	assert_int_equal(twofa_fstore_exists(fx->st, "alice", NULL),
 			 TWOFA_ERR_NO_RECORD);
 	/* Failed creation leaves nothing. */
 	inject = INJ_WRITE;
 	assert_int_equal(
-	    twofa_store_create(fx->st, "alice", &rec, false, 500, &why),
+	    twofa_fstore_create(fx->st, "alice", &rec, false, 500, &why),
 	    TWOFA_ERR_IO);
 	inject = INJ_NONE;
-	assert_int_equal(twofa_store_exists(fx->st, "alice", NULL),
+	assert_int_equal(twofa_fstore_exists(fx->st, "alice", NULL),
 			 TWOFA_ERR_NO_RECORD);
 	assert_int_equal(temp_files(fx->dir), 0);
 	/* --force on a malformed record replaces it. */
 	helper_write_file(fx->dir, "alice", "junk\n", 5, 0600);
 	assert_int_equal(
-	    twofa_store_create(fx->st, "alice", &rec, true, 500, &why), 0);
+	    twofa_fstore_create(fx->st, "alice", &rec, true, 500, &why), 0);
 	assert_int_equal(twofa_handle_open(fx->st, "alice", 500, &h, NULL), 0);
 	twofa_handle_close(h);
 }
@@ -526,11 +527,11 @@ static void test_list(void **state)
 
 	helper_record(&rec, TWOFA_TOTP);
 	assert_int_equal(
-	    twofa_store_create(fx->st, "zed", &rec, false, 500, NULL), 0);
+	    twofa_fstore_create(fx->st, "zed", &rec, false, 500, NULL), 0);
 	assert_int_equal(
-	    twofa_store_create(fx->st, "amy", &rec, false, 500, NULL), 0);
+	    twofa_fstore_create(fx->st, "amy", &rec, false, 500, NULL), 0);
 	helper_write_file(fx->dir, ".tmp.0011223344556677", "x", 1, 0600);
-	assert_int_equal(twofa_store_list(fx->st, collect, names, NULL), 0);
+	assert_int_equal(twofa_fstore_list(fx->st, collect, names, NULL), 0);
 	assert_string_equal(names, "amy,zed,");
 }
 
@@ -646,8 +647,7 @@ static void test_race_exactly_one(void **state)
 				char r;
 
 				close(gate[1]);
-				if (twofa_store_open(fx->dir, geteuid(), &st,
-						     NULL) != 0)
+				if (helper_open_store(fx->dir, &st) != 0)
 					_exit(2);
 				/* Wait for the gate to open (EOF). */
 				if (read(gate[0], &r, 1) != 0)

@@ -10,21 +10,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "twofa/decoy.h"
+#include "store/file/decoy.h"
 #include "twofa/err.h"
 #include "twofa/mem.h"
 #include "twofa/otp.h"
 #include "twofa/record.h"
-#include "store/file/store_internal.h"
+#include "store/file/fstore.h"
 
 /*
  * Open the decoy file the way a record is opened: look first (a FIFO or
  * device is never opened), create it only if the name is free, and check
  * the opened descriptor is the safe regular file that was looked at.
  */
-static int open_decoy(struct twofa_store *st)
+static int open_decoy(struct twofa_fstore *st)
 {
-	int dirfd = twofa_store_dirfd(st);
+	int dirfd = twofa_fstore_dirfd(st);
 	struct stat pre, sb;
 	int fd;
 
@@ -53,7 +53,7 @@ static int open_decoy(struct twofa_store *st)
 	return fd;
 }
 
-void twofa_decoy_login(struct twofa_store *st, const char *code, int window)
+void twofa_decoy_login(struct twofa_fstore *st, const char *code, int window)
 {
 	unsigned char key[TWOFA_SECRET_DEFAULT];
 	char slot[TWOFA_SLOT_LEN], buf[2 * TWOFA_SLOT_LEN];

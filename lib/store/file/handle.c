@@ -14,10 +14,9 @@
 #include "twofa/err.h"
 #include "twofa/mem.h"
 #include "twofa/slot.h"
-#include "twofa/store.h"
 #include "twofa/user.h"
 #include "store/file/lock.h"
-#include "store/file/store_internal.h"
+#include "store/file/fstore.h"
 
 /* Attempts when the name is replaced while we wait for its lock. */
 #define REOPEN_TRIES 8
@@ -27,12 +26,12 @@
  * refers to the locked file (a rewrite or removal may have happened while
  * we waited). *fd is the locked descriptor.
  */
-static int open_locked(struct twofa_store *st, const char *user,
+static int open_locked(struct twofa_fstore *st, const char *user,
 		       unsigned timeout_ms, int *fdp,
-		       struct twofa_store_error *why)
+		       struct twofa_error *why)
 {
-	const char *dir = twofa_store_path(st);
-	int dirfd = twofa_store_dirfd(st);
+	const char *dir = twofa_fstore_path(st);
+	int dirfd = twofa_fstore_dirfd(st);
 	struct stat pre, sb, now;
 	int attempt, fd = -1, ret = TWOFA_ERR_IO;
 
@@ -42,7 +41,7 @@ static int open_locked(struct twofa_store *st, const char *user,
 		if (fstatat(dirfd, user, &pre, AT_SYMLINK_NOFOLLOW) != 0) {
 			if (errno == ENOENT)
 				return TWOFA_ERR_NO_RECORD;
-			return twofa_store_fail(why, TWOFA_ERR_IO, errno,
+			return twofa_fail(why, TWOFA_ERR_IO, errno,
 						"cannot stat record", dir,
 						user);
 		}
@@ -55,7 +54,7 @@ static int open_locked(struct twofa_store *st, const char *user,
 		if (fd < 0) {
 			if (errno == ENOENT)
 				continue; /* removed in between: look again */
-			return twofa_store_fail(
+			return twofa_fail(
 			    why,
 			    errno == ELOOP ? TWOFA_ERR_UNSAFE : TWOFA_ERR_IO,
 			    errno,
@@ -64,7 +63,7 @@ static int open_locked(struct twofa_store *st, const char *user,
 			    dir, user);
 		}
 		if (fstat(fd, &sb) != 0) {
-			ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
+			ret = twofa_fail(why, TWOFA_ERR_IO, errno,
 					       "cannot stat record", dir, user);
 			goto fail;
 		}
@@ -73,7 +72,7 @@ static int open_locked(struct twofa_store *st, const char *user,
 			goto fail;
 		ret = twofa_lock_exclusive(fd, timeout_ms);
 		if (ret != TWOFA_OK) {
-			twofa_store_fail(why, ret, errno,
+			twofa_fail(why, ret, errno,
 					 ret == TWOFA_ERR_LOCK_TIMEOUT
 					     ? "lock not granted in time"
 					     : "cannot lock record",
@@ -89,7 +88,7 @@ static int open_locked(struct twofa_store *st, const char *user,
 		close(fd);
 		fd = -1;
 	}
-	return twofa_store_fail(why, TWOFA_ERR_LOCK_TIMEOUT, 0,
+	return twofa_fail(why, TWOFA_ERR_LOCK_TIMEOUT, 0,
 				"record kept changing under us", dir, user);
 fail:
 	close(fd);
@@ -116,9 +115,9 @@ static int read_all(int fd, char *buf, size_t cap, size_t *len)
 	return TWOFA_OK;
 }
 
-int twofa_handle_open(struct twofa_store *st, const char *user,
+int twofa_handle_open(struct twofa_fstore *st, const char *user,
 		      unsigned timeout_ms, struct twofa_handle **out,
-		      struct twofa_store_error *why)
+		      struct twofa_error *why)
 {
 	struct twofa_handle *h = NULL;
 	char *buf = NULL;
@@ -127,9 +126,9 @@ int twofa_handle_open(struct twofa_store *st, const char *user,
 
 	*out = NULL;
 	if (!twofa_user_valid(user))
-		return twofa_store_fail(why, TWOFA_ERR_BAD_USER, 0,
+		return twofa_fail(why, TWOFA_ERR_BAD_USER, 0,
 					"invalid user name",
-					twofa_store_path(st), NULL);
+					twofa_fstore_path(st), NULL);
 	ret = open_locked(st, user, timeout_ms, &fd, why);
 	if (ret != TWOFA_OK)
 		goto out;
@@ -142,20 +141,20 @@ int twofa_handle_open(struct twofa_store *st, const char *user,
 	}
 	ret = read_all(fd, buf, TWOFA_RECORD_MAX + 1, &len);
 	if (ret != TWOFA_OK) {
-		twofa_store_fail(why, ret, errno, "cannot read record",
-				 twofa_store_path(st), user);
+		twofa_fail(why, ret, errno, "cannot read record",
+				 twofa_fstore_path(st), user);
 		goto out;
 	}
 	ret = twofa_record_parse(buf, len, &h->rec, &h->slot_off, &h->cur_slot,
 				 why ? &why->parse : NULL);
 	if (ret != TWOFA_OK) {
-		twofa_store_fail(why, ret, 0,
+		twofa_fail(why, ret, 0,
 				 ret == TWOFA_ERR_TOO_BIG
 				     ? "record larger than 64 KiB"
 				 : ret == TWOFA_ERR_CRYPTO
 				     ? "cannot check record (out of memory)"
 				     : "record is malformed",
-				 twofa_store_path(st), user);
+				 twofa_fstore_path(st), user);
 		goto out;
 	}
 	h->store = st;
@@ -173,7 +172,7 @@ out:
 }
 
 int twofa_handle_commit_state(struct twofa_handle *h,
-			      struct twofa_store_error *why)
+			      struct twofa_error *why)
 {
 	struct twofa_state next = h->rec.state;
 	unsigned slot = 1 - h->cur_slot;
@@ -184,21 +183,21 @@ int twofa_handle_commit_state(struct twofa_handle *h,
 
 	next.seq++;
 	if (twofa_slot_format(&next, slot, line) != TWOFA_OK) {
-		ret = twofa_store_fail(why, TWOFA_ERR_CRYPTO, 0,
+		ret = twofa_fail(why, TWOFA_ERR_CRYPTO, 0,
 				       "cannot compute record state check",
-				       twofa_store_path(h->store), h->user);
+				       twofa_fstore_path(h->store), h->user);
 		goto out;
 	}
 	n = pwrite(h->fd, line, sizeof(line), off);
 	if (n != (ssize_t)sizeof(line)) {
-		twofa_store_fail(why, ret, n < 0 ? errno : ENOSPC,
+		twofa_fail(why, ret, n < 0 ? errno : ENOSPC,
 				 "cannot write record state",
-				 twofa_store_path(h->store), h->user);
+				 twofa_fstore_path(h->store), h->user);
 		goto out;
 	}
 	if (fdatasync(h->fd) != 0) {
-		twofa_store_fail(why, ret, errno, "cannot sync record state",
-				 twofa_store_path(h->store), h->user);
+		twofa_fail(why, ret, errno, "cannot sync record state",
+				 twofa_fstore_path(h->store), h->user);
 		goto out;
 	}
 	h->rec.state.seq = next.seq;
@@ -235,11 +234,11 @@ static int write_all(int fd, const char *buf, size_t len)
  * '.' (never a user name) in the store. O_EXCL with O_NOFOLLOW means a
  * planted file or symlink at that name makes us fail, not follow it.
  */
-static int write_temp(struct twofa_store *st, const char *user,
+static int write_temp(struct twofa_fstore *st, const char *user,
 		      const struct twofa_record *rec, char name[32], int *fdp,
-		      struct twofa_store_error *why)
+		      struct twofa_error *why)
 {
-	const char *dir = twofa_store_path(st);
+	const char *dir = twofa_fstore_path(st);
 	unsigned char rnd[8];
 	char *text = NULL;
 	size_t len = 0;
@@ -248,7 +247,7 @@ static int write_temp(struct twofa_store *st, const char *user,
 	*fdp = -1;
 	ret = twofa_record_format(rec, &text, &len);
 	if (ret != TWOFA_OK)
-		return twofa_store_fail(why, ret, 0, "cannot format record",
+		return twofa_fail(why, ret, 0, "cannot format record",
 					dir, user);
 	ret = twofa_random(rnd, sizeof(rnd));
 	if (ret != TWOFA_OK)
@@ -256,13 +255,13 @@ static int write_temp(struct twofa_store *st, const char *user,
 	memcpy(name, ".tmp.", 5);
 	for (i = 0; i < 8; i++)
 		snprintf(name + 5 + 2 * i, 3, "%02x", rnd[i]);
-	fd = openat(twofa_store_dirfd(st), name,
+	fd = openat(twofa_fstore_dirfd(st), name,
 		    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
 			O_NOCTTY,
 		    0600);
 	if (fd < 0) {
 		ret =
-		    twofa_store_fail(why, TWOFA_ERR_IO, errno,
+		    twofa_fail(why, TWOFA_ERR_IO, errno,
 				     "cannot create temporary file", dir, name);
 		goto out;
 	}
@@ -271,9 +270,9 @@ static int write_temp(struct twofa_store *st, const char *user,
 	if (ret != TWOFA_OK || fchmod(fd, 0600) != 0 ||
 	    write_all(fd, text, len) != 0 || fsync(fd) != 0) {
 		ret =
-		    twofa_store_fail(why, TWOFA_ERR_IO, errno,
+		    twofa_fail(why, TWOFA_ERR_IO, errno,
 				     "cannot write temporary file", dir, name);
-		unlinkat(twofa_store_dirfd(st), name, 0);
+		unlinkat(twofa_fstore_dirfd(st), name, 0);
 		close(fd);
 		fd = -1;
 		goto out;
@@ -285,18 +284,18 @@ out:
 	return ret;
 }
 
-static int sync_dir(struct twofa_store *st, struct twofa_store_error *why)
+static int sync_dir(struct twofa_fstore *st, struct twofa_error *why)
 {
-	if (fsync(twofa_store_dirfd(st)) != 0)
-		return twofa_store_fail(why, TWOFA_ERR_IO, errno,
+	if (fsync(twofa_fstore_dirfd(st)) != 0)
+		return twofa_fail(why, TWOFA_ERR_IO, errno,
 					"cannot sync store directory",
-					twofa_store_path(st), NULL);
+					twofa_fstore_path(st), NULL);
 	return TWOFA_OK;
 }
 
-int twofa_handle_rewrite(struct twofa_handle *h, struct twofa_store_error *why)
+int twofa_handle_rewrite(struct twofa_handle *h, struct twofa_error *why)
 {
-	struct twofa_store *st = h->store;
+	struct twofa_fstore *st = h->store;
 	char name[32];
 	char *text = NULL;
 	size_t len = 0;
@@ -305,12 +304,12 @@ int twofa_handle_rewrite(struct twofa_handle *h, struct twofa_store_error *why)
 	ret = write_temp(st, h->user, &h->rec, name, &fd, why);
 	if (ret != TWOFA_OK)
 		return ret;
-	if (renameat(twofa_store_dirfd(st), name, twofa_store_dirfd(st),
+	if (renameat(twofa_fstore_dirfd(st), name, twofa_fstore_dirfd(st),
 		     h->user) != 0) {
-		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
+		ret = twofa_fail(why, TWOFA_ERR_IO, errno,
 				       "cannot replace record",
-				       twofa_store_path(st), h->user);
-		unlinkat(twofa_store_dirfd(st), name, 0);
+				       twofa_fstore_path(st), h->user);
+		unlinkat(twofa_fstore_dirfd(st), name, 0);
 		close(fd);
 		return ret;
 	}
@@ -328,14 +327,14 @@ int twofa_handle_rewrite(struct twofa_handle *h, struct twofa_store_error *why)
 	return sync_dir(st, why);
 }
 
-int twofa_handle_remove(struct twofa_handle *h, struct twofa_store_error *why)
+int twofa_handle_remove(struct twofa_handle *h, struct twofa_error *why)
 {
-	struct twofa_store *st = h->store;
+	struct twofa_fstore *st = h->store;
 
-	if (unlinkat(twofa_store_dirfd(st), h->user, 0) != 0)
-		return twofa_store_fail(why, TWOFA_ERR_IO, errno,
+	if (unlinkat(twofa_fstore_dirfd(st), h->user, 0) != 0)
+		return twofa_fail(why, TWOFA_ERR_IO, errno,
 					"cannot remove record",
-					twofa_store_path(st), h->user);
+					twofa_fstore_path(st), h->user);
 	return sync_dir(st, why);
 }
 
@@ -350,9 +349,9 @@ void twofa_handle_close(struct twofa_handle *h)
 
 /* Lock an existing record without parsing it, so --force can replace a
  * malformed one. */
-static int replace_existing(struct twofa_store *st, const char *user,
+static int replace_existing(struct twofa_fstore *st, const char *user,
 			    const struct twofa_record *rec, unsigned timeout_ms,
-			    struct twofa_store_error *why)
+			    struct twofa_error *why)
 {
 	char name[32];
 	int oldfd = -1, fd = -1, ret;
@@ -363,12 +362,12 @@ static int replace_existing(struct twofa_store *st, const char *user,
 	ret = write_temp(st, user, rec, name, &fd, why);
 	if (ret != TWOFA_OK)
 		goto out;
-	if (renameat(twofa_store_dirfd(st), name, twofa_store_dirfd(st),
+	if (renameat(twofa_fstore_dirfd(st), name, twofa_fstore_dirfd(st),
 		     user) != 0) {
-		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
+		ret = twofa_fail(why, TWOFA_ERR_IO, errno,
 				       "cannot replace record",
-				       twofa_store_path(st), user);
-		unlinkat(twofa_store_dirfd(st), name, 0);
+				       twofa_fstore_path(st), user);
+		unlinkat(twofa_fstore_dirfd(st), name, 0);
 		goto out;
 	}
 	ret = sync_dir(st, why);
@@ -384,10 +383,10 @@ out:
  * the file system lacks RENAME_NOREPLACE, link() + unlink() does the same
  * (briefly showing two links, which readers refuse rather than trust).
  */
-static int rename_noreplace(struct twofa_store *st, const char *tmp,
+static int rename_noreplace(struct twofa_fstore *st, const char *tmp,
 			    const char *user)
 {
-	int dirfd = twofa_store_dirfd(st);
+	int dirfd = twofa_fstore_dirfd(st);
 
 	if (renameat2(dirfd, tmp, dirfd, user, RENAME_NOREPLACE) == 0)
 		return TWOFA_OK;
@@ -399,17 +398,17 @@ static int rename_noreplace(struct twofa_store *st, const char *tmp,
 	return TWOFA_OK;
 }
 
-int twofa_store_create(struct twofa_store *st, const char *user,
+int twofa_fstore_create(struct twofa_fstore *st, const char *user,
 		       const struct twofa_record *rec, bool force,
-		       unsigned timeout_ms, struct twofa_store_error *why)
+		       unsigned timeout_ms, struct twofa_error *why)
 {
 	char name[32];
 	int fd = -1, ret;
 
 	if (!twofa_user_valid(user))
-		return twofa_store_fail(why, TWOFA_ERR_BAD_USER, 0,
+		return twofa_fail(why, TWOFA_ERR_BAD_USER, 0,
 					"invalid user name",
-					twofa_store_path(st), NULL);
+					twofa_fstore_path(st), NULL);
 	if (force) {
 		ret = replace_existing(st, user, rec, timeout_ms, why);
 		if (ret != TWOFA_ERR_NO_RECORD)
@@ -423,11 +422,11 @@ int twofa_store_create(struct twofa_store *st, const char *user,
 		int e = errno;
 
 		ret = e == EEXIST ? TWOFA_ERR_EXISTS : TWOFA_ERR_IO;
-		twofa_store_fail(why, ret, e,
+		twofa_fail(why, ret, e,
 				 e == EEXIST ? "record exists"
 					     : "cannot create record",
-				 twofa_store_path(st), user);
-		unlinkat(twofa_store_dirfd(st), name, 0);
+				 twofa_fstore_path(st), user);
+		unlinkat(twofa_fstore_dirfd(st), name, 0);
 	}
 	close(fd);
 	if (ret != TWOFA_OK)

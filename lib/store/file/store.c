@@ -15,42 +15,26 @@
 #include "twofa/err.h"
 #include "twofa/mem.h"
 #include "twofa/safedir.h"
-#include "twofa/store.h"
 #include "twofa/user.h"
-#include "store/file/store_internal.h"
+#include "store/file/fstore.h"
 
-struct twofa_store {
+struct twofa_fstore {
 	int dirfd;
 	uid_t owner;
 	char path[4096];
 };
 
-int twofa_store_fail(struct twofa_store_error *why, int err, int sys_errno,
-		     const char *what, const char *dir, const char *name)
-{
-	if (why != NULL) {
-		why->sys_errno = sys_errno;
-		why->what = what;
-		if (name != NULL)
-			snprintf(why->path, sizeof(why->path), "%s/%s", dir,
-				 name);
-		else
-			snprintf(why->path, sizeof(why->path), "%s", dir);
-	}
-	return err;
-}
-
-const char *twofa_store_path(const struct twofa_store *st)
+const char *twofa_fstore_path(const struct twofa_fstore *st)
 {
 	return st->path;
 }
 
-int twofa_store_dirfd(const struct twofa_store *st)
+int twofa_fstore_dirfd(const struct twofa_fstore *st)
 {
 	return st->dirfd;
 }
 
-uid_t twofa_store_owner(const struct twofa_store *st)
+uid_t twofa_fstore_owner(const struct twofa_fstore *st)
 {
 	return st->owner;
 }
@@ -66,30 +50,30 @@ static const char *store_problem(const struct stat *sb, uid_t owner)
 	return NULL;
 }
 
-int twofa_store_open(const char *path, uid_t owner, struct twofa_store **out,
-		     struct twofa_store_error *why)
+int twofa_fstore_open(const char *path, uid_t owner, struct twofa_fstore **out,
+		     struct twofa_error *why)
 {
-	struct twofa_store *st = NULL;
+	struct twofa_fstore *st = NULL;
 	const char *problem;
 	struct stat sb;
 	int fd = -1, ret;
 
 	*out = NULL;
 	if (path == NULL || path[0] != '/' || strlen(path) >= sizeof(st->path))
-		return twofa_store_fail(why, TWOFA_ERR_INVALID, 0,
+		return twofa_fail(why, TWOFA_ERR_INVALID, 0,
 					"store path must be absolute",
 					path ? path : "(null)", NULL);
 	ret = twofa_dir_open(path, owner, 0, &fd, why);
 	if (ret != TWOFA_OK)
 		goto out;
 	if (fstat(fd, &sb) != 0) {
-		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno, "cannot stat",
+		ret = twofa_fail(why, TWOFA_ERR_IO, errno, "cannot stat",
 				       path, NULL);
 		goto out;
 	}
 	problem = store_problem(&sb, owner);
 	if (problem != NULL) {
-		ret = twofa_store_fail(why, TWOFA_ERR_UNSAFE, 0, problem, path,
+		ret = twofa_fail(why, TWOFA_ERR_UNSAFE, 0, problem, path,
 				       NULL);
 		goto out;
 	}
@@ -110,7 +94,7 @@ out:
 	return ret;
 }
 
-void twofa_store_close(struct twofa_store *st)
+void twofa_fstore_close(struct twofa_fstore *st)
 {
 	if (st == NULL)
 		return;
@@ -119,9 +103,9 @@ void twofa_store_close(struct twofa_store *st)
 	free(st);
 }
 
-int twofa_record_stat_check(const struct twofa_store *st, const char *user,
+int twofa_record_stat_check(const struct twofa_fstore *st, const char *user,
 			    const struct stat *sb,
-			    struct twofa_store_error *why)
+			    struct twofa_error *why)
 {
 	const char *what = NULL;
 	int ret = TWOFA_ERR_UNSAFE;
@@ -148,21 +132,21 @@ int twofa_record_stat_check(const struct twofa_store *st, const char *user,
 	}
 	if (what == NULL)
 		return TWOFA_OK;
-	return twofa_store_fail(why, ret, 0, what, st->path, user);
+	return twofa_fail(why, ret, 0, what, st->path, user);
 }
 
-int twofa_store_exists(struct twofa_store *st, const char *user,
-		       struct twofa_store_error *why)
+int twofa_fstore_exists(struct twofa_fstore *st, const char *user,
+		       struct twofa_error *why)
 {
 	struct stat sb;
 
 	if (!twofa_user_valid(user))
-		return twofa_store_fail(why, TWOFA_ERR_BAD_USER, 0,
+		return twofa_fail(why, TWOFA_ERR_BAD_USER, 0,
 					"invalid user name", st->path, NULL);
 	if (fstatat(st->dirfd, user, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
 		if (errno == ENOENT)
 			return TWOFA_ERR_NO_RECORD;
-		return twofa_store_fail(why, TWOFA_ERR_IO, errno,
+		return twofa_fail(why, TWOFA_ERR_IO, errno,
 					"cannot stat record", st->path, user);
 	}
 	return twofa_record_stat_check(st, user, &sb, why);
@@ -173,9 +157,9 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int twofa_store_list(struct twofa_store *st,
+int twofa_fstore_list(struct twofa_fstore *st,
 		     int (*fn)(const char *user, void *arg), void *arg,
-		     struct twofa_store_error *why)
+		     struct twofa_error *why)
 {
 	DIR *d = NULL;
 	struct dirent *de;
@@ -185,7 +169,7 @@ int twofa_store_list(struct twofa_store *st,
 
 	fd = openat(st->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
-		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
+		ret = twofa_fail(why, TWOFA_ERR_IO, errno,
 				       "cannot list store", st->path, NULL);
 		if (fd >= 0)
 			close(fd);
@@ -213,7 +197,7 @@ int twofa_store_list(struct twofa_store *st,
 		n++;
 	}
 	if (errno != 0) {
-		ret = twofa_store_fail(why, TWOFA_ERR_IO, errno,
+		ret = twofa_fail(why, TWOFA_ERR_IO, errno,
 				       "cannot list store", st->path, NULL);
 		goto out;
 	}

@@ -6,7 +6,7 @@
 #ifndef TWOFA_DECOY_H
 #define TWOFA_DECOY_H
 
-#include "twofa/store.h"
+#include "store/file/fstore.h"
 
 /* The name of the decoy file in the store: no user name starts with '.'. */
 #define TWOFA_DECOY_NAME ".decoy"
@@ -22,6 +22,6 @@
  * mode, more than one link) it is left alone and not written: best effort,
  * nothing is returned, and nothing is ever followed or "fixed".
  */
-void twofa_decoy_login(struct twofa_store *st, const char *code, int window);
+void twofa_decoy_login(struct twofa_fstore *st, const char *code, int window);
 
 #endif

@@ -1,0 +1,173 @@
+/*
+ * The store interface: pick the backend the configuration names, then
+ * hand every call to its ops table. Checks that hold for every backend
+ * (a valid user name before anything is looked up, wiping the loaded
+ * copy) are made here once.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "twofa/err.h"
+#include "twofa/mem.h"
+#include "twofa/store.h"
+#include "twofa/user.h"
+
+/*
+ * Every backend of this build; a new one adds its ops here (the LDAP
+ * store: lib/store/ldap/).
+ */
+static const struct twofa_store_ops *const backends[] = {
+    &twofa_store_file_ops,
+};
+
+struct twofa_store {
+	const struct twofa_store_ops *ops;
+	void *priv;
+};
+
+static const char *kind_name(enum twofa_store_kind kind)
+{
+	return kind == TWOFA_STORE_LDAP ? "ldap" : "file";
+}
+
+int twofa_store_open(const struct twofa_conf *conf, unsigned flags,
+		     struct twofa_store **out, struct twofa_error *why)
+{
+	const struct twofa_store_ops *ops = NULL;
+	size_t i;
+
+	*out = NULL;
+	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		if (backends[i]->kind == conf->store_kind)
+			ops = backends[i];
+	}
+	if (ops == NULL)
+		return twofa_fail(why, TWOFA_ERR_UNSUPPORTED, 0,
+				  "this store is not supported yet",
+				  kind_name(conf->store_kind), NULL);
+	return twofa_store_open_with(ops, conf, flags, out, why);
+}
+
+int twofa_store_open_with(const struct twofa_store_ops *ops,
+			  const struct twofa_conf *conf, unsigned flags,
+			  struct twofa_store **out, struct twofa_error *why)
+{
+	struct twofa_store *st;
+	int ret;
+
+	*out = NULL;
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return TWOFA_ERR_NOMEM;
+	st->ops = ops;
+	ret = ops->open(conf, flags, &st->priv, why);
+	if (ret != TWOFA_OK) {
+		free(st);
+		return ret;
+	}
+	*out = st;
+	return TWOFA_OK;
+}
+
+void twofa_store_close(struct twofa_store *st)
+{
+	if (st == NULL)
+		return;
+	st->ops->close(st->priv);
+	free(st);
+}
+
+const char *twofa_store_where(const struct twofa_store *st)
+{
+	return st->ops->where(st->priv);
+}
+
+const char *twofa_store_backend(const struct twofa_store *st)
+{
+	return st->ops->name;
+}
+
+static int bad_user(struct twofa_store *st, struct twofa_error *why)
+{
+	return twofa_fail(why, TWOFA_ERR_BAD_USER, 0, "invalid user name",
+			  twofa_store_where(st), NULL);
+}
+
+int twofa_store_load(struct twofa_store *st, const char *user,
+		     struct twofa_loaded **out, struct twofa_error *why)
+{
+	struct twofa_loaded *l;
+	int ret;
+
+	*out = NULL;
+	if (!twofa_user_valid(user))
+		return bad_user(st, why);
+	l = calloc(1, sizeof(*l));
+	if (l == NULL)
+		return TWOFA_ERR_NOMEM;
+	l->store = st;
+	memcpy(l->user, user, strlen(user) + 1);
+	ret = st->ops->load(st->priv, l, why);
+	if (ret != TWOFA_OK) {
+		twofa_freezero(l, sizeof(*l));
+		return ret;
+	}
+	*out = l;
+	return TWOFA_OK;
+}
+
+int twofa_store_cas_state(struct twofa_loaded *l,
+			  const struct twofa_state *next,
+			  struct twofa_error *why)
+{
+	return l->store->ops->cas_state(l->store->priv, l, next, why);
+}
+
+int twofa_store_replace(struct twofa_loaded *l, const struct twofa_record *rec,
+			struct twofa_error *why)
+{
+	return l->store->ops->replace(l->store->priv, l, rec, why);
+}
+
+int twofa_store_remove(struct twofa_loaded *l, struct twofa_error *why)
+{
+	return l->store->ops->remove(l->store->priv, l, why);
+}
+
+void twofa_store_release(struct twofa_loaded *l)
+{
+	if (l == NULL)
+		return;
+	l->store->ops->release(l->store->priv, l);
+	twofa_record_wipe(&l->rec);
+	twofa_freezero(l, sizeof(*l));
+}
+
+int twofa_store_create(struct twofa_store *st, const char *user,
+		       const struct twofa_record *rec, bool force,
+		       struct twofa_error *why)
+{
+	if (!twofa_user_valid(user))
+		return bad_user(st, why);
+	return st->ops->create(st->priv, user, rec, force, why);
+}
+
+int twofa_store_exists(struct twofa_store *st, const char *user,
+		       struct twofa_error *why)
+{
+	if (!twofa_user_valid(user))
+		return bad_user(st, why);
+	return st->ops->exists(st->priv, user, why);
+}
+
+int twofa_store_list(struct twofa_store *st,
+		     int (*fn)(const char *user, void *arg), void *arg,
+		     struct twofa_error *why)
+{
+	return st->ops->list(st->priv, fn, arg, why);
+}
+
+void twofa_store_decoy(struct twofa_store *st, const char *code, int window)
+{
+	st->ops->decoy(st->priv, code, window);
+}
