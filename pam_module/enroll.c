@@ -74,7 +74,7 @@ static const char *issuer_name(char *buf, size_t size)
 static int ask_first_code(const struct login *l, const struct twofa_record *rec,
 			  const char *codes, unsigned count, char **code)
 {
-	enum twofa_qr_style style = l->opt->enroll_qr == TWOFA_ENROLL_QR_ASCII
+	enum twofa_qr_style style = l->opt->enroll_qr == MOD_ENROLL_QR_ASCII
 					? TWOFA_QR_ASCII
 					: TWOFA_QR_UTF8;
 	char host[256], *text = NULL, *resp = NULL;
@@ -83,11 +83,11 @@ static int ask_first_code(const struct login *l, const struct twofa_record *rec,
 	*code = NULL;
 	r = twofa_enroll_text(rec, issuer_name(host, sizeof(host)), l->user,
 			      codes, count,
-			      l->opt->enroll_qr == TWOFA_ENROLL_QR_NONE ? NULL
+			      l->opt->enroll_qr == MOD_ENROLL_QR_NONE ? NULL
 									: &style,
 			      TWOFA_ENROLL_PROMPT, &text);
 	if (r != TWOFA_OK) {
-		log_decision(l, LOG_ERR, "enroll", "error",
+		mod_log_decision(l, LOG_ERR, "enroll", "error",
 			     "reason=\"cannot make the enrollment text: %s\"",
 			     twofa_strerror(r));
 		ret = r == TWOFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
@@ -98,7 +98,7 @@ static int ask_first_code(const struct login *l, const struct twofa_record *rec,
 		       l->opt->echo ? PAM_PROMPT_ECHO_ON : PAM_PROMPT_ECHO_OFF,
 		       &resp, "%s", text);
 	if (r != PAM_SUCCESS || resp == NULL) {
-		log_decision(l, LOG_NOTICE, "enroll", "error",
+		mod_log_decision(l, LOG_NOTICE, "enroll", "error",
 			     "reason=\"conversation failed\"");
 		twofa_free_string(resp);
 		ret = r == PAM_BUF_ERR ? PAM_BUF_ERR : PAM_CONV_ERR;
@@ -135,7 +135,7 @@ static int stage(const struct login *l, struct twofa_store *st,
 	return PAM_SUCCESS;
 }
 
-int enroll_at_login(const struct login *l, struct twofa_store *st,
+int mod_enroll_at_login(const struct login *l, struct twofa_store *st,
 		    const struct twofa_policy *pol,
 		    const struct twofa_outcome *ticket)
 {
@@ -155,7 +155,7 @@ int enroll_at_login(const struct login *l, struct twofa_store *st,
 			    : twofa_enroll_new(&rec, (uint64_t)t, count, codes,
 					       sizeof(codes));
 	if (r != TWOFA_OK) {
-		log_decision(l, LOG_ERR, "enroll", "error",
+		mod_log_decision(l, LOG_ERR, "enroll", "error",
 			     "reason=\"cannot make a secret: %s\"",
 			     twofa_strerror(r));
 		ret = r == TWOFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
@@ -167,7 +167,7 @@ int enroll_at_login(const struct login *l, struct twofa_store *st,
 	/* The user took a while to scan: the code is for the time now. */
 	t = time(NULL);
 	if (t == (time_t)-1) {
-		log_decision(l, LOG_ERR, "enroll", "error",
+		mod_log_decision(l, LOG_ERR, "enroll", "error",
 			     "reason=\"cannot read the clock\"");
 		ret = PAM_AUTHINFO_UNAVAIL;
 		goto out;
@@ -175,34 +175,34 @@ int enroll_at_login(const struct login *l, struct twofa_store *st,
 	r = twofa_enroll_confirm(st, l->user, &ticket->ticket, &rec, code,
 				 (uint64_t)t, pol, &out, &why);
 	if (r != TWOFA_OK) {
-		log_store_error(l, "enroll", r, &why);
-		ret = pam_code_for(r);
+		mod_log_error(l, "enroll", r, &why);
+		ret = mod_pam_code(r);
 		goto out;
 	}
 	switch (out.verdict) {
 	case TWOFA_VERDICT_ACCEPTED:
 		ret = stage(l, st, &rec, &ticket->ticket);
 		if (ret != PAM_SUCCESS) {
-			log_decision(l, LOG_ERR, "enroll", "error",
+			mod_log_decision(l, LOG_ERR, "enroll", "error",
 				     "reason=\"cannot stage the enrollment\"");
 			break;
 		}
-		log_decision(l, LOG_INFO, "enroll", "staged",
+		mod_log_decision(l, LOG_INFO, "enroll", "staged",
 			     "reason=\"first code right; committed by the "
 			     "account phase\"");
 		ret = PAM_SUCCESS;
 		break;
 	case TWOFA_VERDICT_LOCKED:
-		tell_locked(l, out.locked_until, (uint64_t)t);
-		log_decision(l, LOG_WARNING, "enroll", "locked",
+		mod_tell_locked(l, out.locked_until, (uint64_t)t);
+		mod_log_decision(l, LOG_WARNING, "enroll", "locked",
 			     "failures=%u locked_until=%llu", out.failures,
 			     (unsigned long long)out.locked_until);
 		ret = PAM_AUTH_ERR;
 		break;
 	default:
 		if (out.just_locked)
-			tell_locked(l, out.locked_until, (uint64_t)t);
-		log_decision(l, out.just_locked ? LOG_WARNING : LOG_NOTICE,
+			mod_tell_locked(l, out.locked_until, (uint64_t)t);
+		mod_log_decision(l, out.just_locked ? LOG_WARNING : LOG_NOTICE,
 			     "enroll", "failure", "failures=%u",
 			     out.failures);
 		ret = PAM_AUTH_ERR;
@@ -215,7 +215,7 @@ out:
 	return ret;
 }
 
-int enroll_commit(const struct login *l)
+int mod_enroll_commit(const struct login *l)
 {
 	struct twofa_error why;
 	struct twofa_store *st = NULL;
@@ -232,16 +232,16 @@ int enroll_commit(const struct login *l)
 		return PAM_SUCCESS;
 	/* The record was made for one user in one store: no other. */
 	if (l->user == NULL || strcmp(l->user, s->user) != 0) {
-		log_decision(l, LOG_ERR, "enroll", "error",
+		mod_log_decision(l, LOG_ERR, "enroll", "error",
 			     "reason=\"user changed between auth and "
 			     "account\"");
 		return PAM_PERM_DENIED;
 	}
-	ret = login_open_store(l, &st);
+	ret = mod_open_store(l, &st);
 	if (ret != PAM_SUCCESS)
 		goto out;
 	if (strcmp(twofa_store_where(st), s->store) != 0) {
-		log_decision(l, LOG_ERR, "enroll", "error",
+		mod_log_decision(l, LOG_ERR, "enroll", "error",
 			     "reason=\"account line names another store "
 			     "than the auth line\"");
 		ret = PAM_AUTHINFO_UNAVAIL;
@@ -249,13 +249,13 @@ int enroll_commit(const struct login *l)
 	}
 	r = twofa_enroll_commit(st, s->user, &s->ticket, &s->rec, &why);
 	if (r != TWOFA_OK) {
-		log_store_error(l, "enroll", r, &why);
+		mod_log_error(l, "enroll", r, &why);
 		ret = r == TWOFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTHINFO_UNAVAIL;
 		goto out;
 	}
 	s->committed = true;
 	twofa_record_wipe(&s->rec);
-	log_decision(l, LOG_INFO, "enroll", "success",
+	mod_log_decision(l, LOG_INFO, "enroll", "success",
 		     "reason=\"enrollment committed; the ticket is spent\"");
 	ret = PAM_SUCCESS;
 out:

@@ -17,16 +17,16 @@
  * record. PAM_SUCCESS only when the code was right and the record is
  * staged; every other path refuses.
  */
-int enroll_at_login(const struct login *l, struct twofa_store *st,
+int mod_enroll_at_login(const struct login *l, struct twofa_store *st,
 		    const struct twofa_policy *pol,
 		    const struct twofa_outcome *ticket);
 
 /*
- * The account phase: commit what enroll_at_login staged in this handle
+ * The account phase: commit what mod_enroll_at_login staged in this handle
  * (one compare-and-swap of the pending record). PAM_SUCCESS when nothing
  * is staged or the commit succeeded; PAM_AUTHINFO_UNAVAIL when another
  * login committed the invitation first or the store refused.
  */
-int enroll_commit(const struct login *l);
+int mod_enroll_commit(const struct login *l);
 
 #endif
