@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "twofa/err.h"
+#include "twofa/seal.h"
 #include "twofa/store.h"
 
 enum { OPT_JSON = 256 };
@@ -131,7 +132,13 @@ static void print_json(const char *user, const struct twofa_record *rec,
 		       (unsigned long long)s->last_success);
 	else
 		fputs(",\"last_success\":null", stdout);
-	printf(",\"created\":%llu}", (unsigned long long)rec->created);
+	printf(",\"created\":%llu,\"sealed_with\":",
+	       (unsigned long long)rec->created);
+	if (rec->sealed.on)
+		json_string(rec->sealed.kid);
+	else
+		fputs("null", stdout);
+	putchar('}');
 }
 
 static void print_text(const char *user, const struct twofa_record *rec,
@@ -168,6 +175,40 @@ static void print_text(const char *user, const struct twofa_record *rec,
 	}
 	cli_format_time(rec->created, when, sizeof(when));
 	printf("  enrolled:      %s\n", when);
+	if (rec->sealed.on)
+		printf("  sealed with:   %s\n", rec->sealed.kid);
+	else
+		printf("  sealed with:   - (secret stored plain)\n");
+}
+
+/*
+ * A record sealed with a key the key file does not have (or with an
+ * unusable key file) refuses every login of its user: say so, exit 3.
+ */
+static void check_key(struct status_ctx *ctx, const char *user,
+		      const char *kid)
+{
+	const struct twofa_keyring *kr = NULL;
+	struct twofa_error why;
+	int err;
+
+	memset(&why, 0, sizeof(why));
+	err = twofa_sealer_keyring(twofa_store_sealer(ctx->st), &kr, &why);
+	if (err != TWOFA_OK)
+		cli_error("warning: %s is sealed, and %s: %s", user,
+			  why.path[0] ? why.path : twofa_store_sealer(ctx->st)->path,
+			  why.what ? why.what : twofa_strerror(err));
+	else if (kr == NULL)
+		cli_error("warning: %s is sealed with key %s, and there is no "
+			  "record key file %s: its logins are refused",
+			  user, kid, twofa_store_sealer(ctx->st)->path);
+	else if (twofa_keyring_find(kr, kid) == NULL)
+		cli_error("warning: %s is sealed with key %s, which is not in "
+			  "%s: its logins are refused",
+			  user, kid, twofa_store_sealer(ctx->st)->path);
+	else
+		return;
+	ctx->ret = EXIT_SYSTEM;
 }
 
 /* Show one user; an unreadable record is reported and remembered. */
@@ -186,6 +227,8 @@ static int show_user(const char *user, void *arg)
 			ctx->ret = ret;
 		return 0; /* go on with the others */
 	}
+	if (h->rec.sealed.on)
+		check_key(ctx, user, h->rec.sealed.kid);
 	if (ctx->json) {
 		if (ctx->shown > 0)
 			putchar(',');
@@ -230,9 +273,11 @@ static int run(struct cli *cli, int argc, char **argv)
 		if (ret != 0)
 			return ret;
 	}
+	/* Status shows which key seals a record; it never opens one. */
 	ret = cli_open_store(cli, false, &ctx.st);
 	if (ret != 0)
 		return ret;
+	twofa_store_sealer(ctx.st)->inspect = true;
 	ctx.cli = cli;
 	if (user != NULL) {
 		show_user(user, &ctx);
@@ -267,16 +312,20 @@ const struct command command_status = {
     "type, algorithm, digits, period or next counter, window, backup codes\n"
     "left, failures, lock, last success, enrollment time; for a pending\n"
     "invitation (twofa-admin invite) when its ticket expires, failures and\n"
-    "lock. Never a code, a ticket or a secret. A record that cannot be read is reported on stderr (exit\n"
-    "status 3) and the others are still shown.\n\n"
+    "lock. Never a code, a ticket or a secret. A record that cannot be\n"
+    "read is reported on stderr (exit status 3) and the others are still\n"
+    "shown; so is a record sealed with a key that the record key file does\n"
+    "not hold.\n\n"
     "  --json   one JSON object per user with the fields user, pending\n"
-    "           (false), type, algorithm, digits, period (totp) or counter (hotp),\n"
-    "           window, backup_codes_left, backup_codes_total,\n"
+    "           (false), type, algorithm, digits, period (totp) or counter\n"
+    "           (hotp), window, backup_codes_left, backup_codes_total,\n"
     "           failures, locked, locked_until (Unix time or null),\n"
     "           locked_until_unlock, last_success (Unix time or null),\n"
-    "           created; a pending user has user, pending (true),\n"
-    "           expires (Unix time), expired, failures, locked,\n"
-    "           locked_until, locked_until_unlock, created; for all\n"
+    "           created, sealed_with (the id of the record key that\n"
+    "           seals the secret, or null for a plain record); a pending\n"
+    "           user has user, pending (true), expires (Unix time),\n"
+    "           expired, failures, locked, locked_until,\n"
+    "           locked_until_unlock, created; for all\n"
     "           users wrapped as\n"
     "           {\"store\": DIR, \"users\": [...]}\n",
 };

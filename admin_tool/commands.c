@@ -19,6 +19,7 @@ const struct command *const commands[] = {
     &command_token,
     &command_verify_token,
     &command_jwks,
+    &command_rekey,
     NULL,
 };
 

@@ -48,5 +48,6 @@ extern const struct command command_keygen;
 extern const struct command command_token;
 extern const struct command command_verify_token;
 extern const struct command command_jwks;
+extern const struct command command_rekey;
 
 #endif

@@ -76,7 +76,7 @@ static int ask_first_code(const struct login *l, const struct twofa_record *rec,
 {
 	enum twofa_qr_style style = l->opt->enroll_qr == MOD_ENROLL_QR_ASCII
 					? TWOFA_QR_ASCII
-					: TWOFA_QR_UTF8;
+					: TWOFA_QR_UTF8_PLAIN;
 	char host[256], *text = NULL, *resp = NULL;
 	int r, ret = PAM_AUTH_ERR;
 

@@ -27,6 +27,7 @@ enum {
 	SEEN_ECHO = 1u << 10,
 	SEEN_DEBUG = 1u << 11,
 	SEEN_TOKEN_ENV = 1u << 12,
+	SEEN_REQUIRE_ENC = 1u << 13,
 	SEEN_ENROLL = 1u << 14,
 	SEEN_ENROLL_QR = 1u << 15,
 };
@@ -49,6 +50,8 @@ static const struct flag_option flags[] = {
      offsetof(struct mod_options, no_backup_codes)},
     {"echo", SEEN_ECHO, offsetof(struct mod_options, echo)},
     {"debug", SEEN_DEBUG, offsetof(struct mod_options, debug)},
+    {"require_encrypted", SEEN_REQUIRE_ENC,
+     offsetof(struct mod_options, require_encrypted)},
     {"enroll", SEEN_ENROLL, offsetof(struct mod_options, enroll)},
 };
 

@@ -25,6 +25,7 @@
 #include "twofa/conf.h"
 #include "twofa/err.h"
 #include "twofa/mem.h"
+#include "twofa/seal.h"
 #include "twofa/otp.h"
 #include "twofa/store.h"
 #include "twofa/user.h"
@@ -260,6 +261,8 @@ int mod_open_store(const struct login *l, struct twofa_store **st)
 		mod_log_error(l, "none", r, &why);
 		return mod_pam_code(r);
 	}
+	/* Sealed records open at load (the store reads the key then). */
+	twofa_store_sealer(*st)->require = l->opt->require_encrypted;
 	return PAM_SUCCESS;
 }
 

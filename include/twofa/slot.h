@@ -25,4 +25,14 @@ int twofa_slot_format(const struct twofa_state *st, unsigned slot,
  */
 int twofa_slot_parse(const char *line, unsigned slot, struct twofa_state *st);
 
+/*
+ * The same, with the check taken over bind (TWOFA_SEAL_TAG_LEN bytes, a
+ * sealed record's tag) followed by the body; bind NULL is the plain form.
+ */
+int twofa_slot_format_bound(const struct twofa_state *st, unsigned slot,
+			    const unsigned char *bind,
+			    char line[TWOFA_SLOT_LEN]);
+int twofa_slot_parse_bound(const char *line, unsigned slot,
+			   const unsigned char *bind, struct twofa_state *st);
+
 #endif

@@ -141,4 +141,15 @@ int twofa_store_list(struct twofa_store *st,
 		     struct twofa_error *why);
 void twofa_store_decoy(struct twofa_store *st, const char *code, int window);
 
+/*
+ * Sealed secrets (twofa/seal.h), the same for every backend: the store
+ * reads the record key file conf->record_key when it first needs it.
+ * twofa_store_load() opens a sealed record right after the backend loaded
+ * it (one that does not open is an error, never "no record"), and
+ * twofa_store_create() and twofa_store_replace() seal what they write with
+ * the current key when the key file exists. The caller may set require
+ * (require_encrypted) or inspect (status: load without opening) on it.
+ */
+struct twofa_sealer *twofa_store_sealer(struct twofa_store *st);
+
 #endif

@@ -31,7 +31,7 @@ const char *twofa_strerror(int err)
 	case TWOFA_ERR_CRYPTO:
 		return "cryptographic library error";
 	case TWOFA_ERR_KEY:
-		return "signing key unusable";
+		return "key missing or unusable";
 	case TWOFA_ERR_TOKEN:
 		return "invalid token";
 	case TWOFA_ERR_CONFLICT:
@@ -42,6 +42,8 @@ const char *twofa_strerror(int err)
 		return "bad configuration";
 	case TWOFA_ERR_UNSUPPORTED:
 		return "not supported";
+	case TWOFA_ERR_SEALED:
+		return "sealed secret does not open";
 	default:
 		return "unknown error";
 	}

@@ -182,7 +182,7 @@ int twofa_handle_commit_state(struct twofa_handle *h,
 	int ret = TWOFA_ERR_IO;
 
 	next.seq++;
-	if (twofa_slot_format(&next, slot, line) != TWOFA_OK) {
+	if (twofa_record_slot_format(&h->rec, &next, slot, line) != TWOFA_OK) {
 		ret = twofa_fail(why, TWOFA_ERR_CRYPTO, 0,
 				       "cannot compute record state check",
 				       twofa_fstore_path(h->store), h->user);
