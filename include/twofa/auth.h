@@ -27,6 +27,12 @@ struct twofa_policy {
 	 * where the code began, so the caller can hand on the rest.
 	 */
 	bool code_suffix;
+	/*
+	 * A pending user (SPEC 9) may answer with the invitation's ticket
+	 * (pam_twofa's `enroll`). Off: every answer of a pending user is a
+	 * failure.
+	 */
+	bool enroll;
 };
 
 /*
@@ -43,6 +49,11 @@ enum twofa_verdict {
 	TWOFA_VERDICT_ACCEPTED = 0,
 	TWOFA_VERDICT_REJECTED, /* wrong, replayed or too old code */
 	TWOFA_VERDICT_LOCKED,	/* account locked; the code was not checked */
+	/*
+	 * A pending user typed the right ticket (pol->enroll only): the
+	 * caller goes on to enrollment. Never a successful login by itself.
+	 */
+	TWOFA_VERDICT_TICKET,
 };
 
 enum twofa_method {
@@ -50,6 +61,8 @@ enum twofa_method {
 	TWOFA_METHOD_TOTP,
 	TWOFA_METHOD_HOTP,
 	TWOFA_METHOD_BACKUP,
+	TWOFA_METHOD_TICKET, /* a pending user's invitation ticket */
+	TWOFA_METHOD_ENROLL, /* the first code of a self-enrollment */
 };
 const char *twofa_method_name(enum twofa_method m); /* "totp", ... */
 
@@ -61,6 +74,13 @@ struct twofa_outcome {
 	uint64_t locked_until;	  /* after this attempt; 0 none */
 	bool just_locked;	  /* this failure started the lock */
 	size_t code_start; /* code_suffix: offset of the code in the text */
+	bool ticket_expired; /* pending: the invitation has run out */
+	/*
+	 * TWOFA_VERDICT_TICKET: which invitation was accepted, so that the
+	 * enrollment it leads to commits only over that one (a hash: never
+	 * logged or shown).
+	 */
+	struct twofa_ticket ticket;
 	bool changed;	   /* the state must be stored (not when locked) */
 };
 

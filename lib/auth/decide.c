@@ -61,6 +61,10 @@ const char *twofa_method_name(enum twofa_method m)
 		return "hotp";
 	case TWOFA_METHOD_BACKUP:
 		return "backup";
+	case TWOFA_METHOD_TICKET:
+		return "ticket";
+	case TWOFA_METHOD_ENROLL:
+		return "enroll";
 	default:
 		return "none";
 	}
@@ -142,6 +146,10 @@ void twofa_decide(const struct twofa_record *rec, const char *code,
 		     &backup_off);
 	out->code_start = otp_off;
 
+	if (rec->pending) {
+		/* No secret to check: twofa_ticket_decide() is for these. */
+		goto report;
+	}
 	if (is_locked(next, now)) {
 		/* Locked: the code is not even looked at, nothing changes. */
 		out->verdict = TWOFA_VERDICT_LOCKED;
