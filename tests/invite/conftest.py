@@ -57,6 +57,11 @@ class Env:
         self.conf.mkdir()
         (self.conf / "other").write_text("auth required pam_deny.so\n")
 
+    def user(self, prefix="inv"):
+        """A fresh user name, so log lines can be told apart."""
+        import secrets
+        return f"{prefix}{secrets.token_hex(4)}"
+
     def admin(self, *args, check=True):
         r = subprocess.run([str(ADMIN), "--store", str(self.store), *args],
                            capture_output=True, text=True, timeout=60)
@@ -82,7 +87,9 @@ class Env:
               extra=(), wait=True):
         env = dict(os.environ)
         if faketime is not None:
-            env.update(LD_PRELOAD=FAKETIME_LIB, FAKETIME=f"@{faketime}",
+            import time as _t
+            stamp = _t.strftime("%Y-%m-%d %H:%M:%S", _t.gmtime(faketime))
+            env.update(LD_PRELOAD=FAKETIME_LIB, FAKETIME=f"@{stamp}",
                        TZ="UTC", FAKETIME_DONT_FAKE_MONOTONIC="1")
         cmd = [PYTHON, str(DRIVE), str(self.conf), service, user, *extra,
                *answers]
@@ -114,3 +121,44 @@ def env():
         yield Env(base)
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def qr_decode(text, dark=None):
+    """Draw the QR code of a prompt's text as an image and read it back
+    with zbarimg. UTF-8 half blocks draw the light modules (for a dark
+    terminal): a glyph's painted half is light. ASCII: dark="#" ("##"
+    per dark module)."""
+    from PIL import Image
+    lines = text.split("\n")
+    if dark is None:
+        rows = [l for l in lines if l and set(l) <= set(" \u2580\u2584\u2588")]
+        grid = []
+        for l in rows:
+            top = [c in "\u2580\u2588" for c in l]       # light = True
+            bottom = [c in "\u2584\u2588" for c in l]
+            grid += [top, bottom]
+    else:
+        rows = [l for l in lines if l and set(l) <= {" ", dark}
+                and dark in l]
+        grid = [[l[i] != dark for i in range(0, len(l), 2)] for l in rows]
+    assert grid, "no QR code in the text"
+    w = max(len(g) for g in grid)
+    scale, pad = 8, 8
+    img = Image.new("L", ((w + 2 * pad) * scale, (len(grid) + 2 * pad)
+                          * scale), 255)
+    for y, row in enumerate(grid):
+        for x, light in enumerate(row):
+            if not light:
+                for dy in range(scale):
+                    for dx in range(scale):
+                        img.putpixel(((x + pad) * scale + dx,
+                                      (y + pad) * scale + dy), 0)
+    path = tempfile.mktemp(suffix=".png", dir="/run")
+    try:
+        img.save(path)
+        out = subprocess.run(["zbarimg", "-q", "--raw", path],
+                             capture_output=True, text=True)
+    finally:
+        os.unlink(path)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
