@@ -52,6 +52,54 @@ static bool locked_now(const struct twofa_state *s, uint64_t now)
 	       (s->locked_until != 0 && now < s->locked_until);
 }
 
+/* A pending enrollment (twofa-admin invite): when it runs out, failures. */
+static void print_pending_json(const char *user,
+			       const struct twofa_record *rec, uint64_t now)
+{
+	const struct twofa_state *s = &rec->state;
+	bool locked = locked_now(s, now);
+
+	fputs("{\"user\":", stdout);
+	json_string(user);
+	printf(",\"pending\":true,\"expires\":%llu,\"expired\":%s,"
+	       "\"failures\":%u,\"locked\":%s",
+	       (unsigned long long)rec->ticket.expires,
+	       now >= rec->ticket.expires ? "true" : "false",
+	       (unsigned)s->failures, locked ? "true" : "false");
+	if (locked && s->locked_until != TWOFA_LOCKED_FOREVER)
+		printf(",\"locked_until\":%llu",
+		       (unsigned long long)s->locked_until);
+	else
+		fputs(",\"locked_until\":null", stdout);
+	printf(",\"locked_until_unlock\":%s,\"created\":%llu}",
+	       locked && s->locked_until == TWOFA_LOCKED_FOREVER ? "true"
+								 : "false",
+	       (unsigned long long)rec->created);
+}
+
+static void print_pending_text(const char *user,
+			       const struct twofa_record *rec, uint64_t now)
+{
+	const struct twofa_state *s = &rec->state;
+	char when[64];
+
+	printf("%s\n", user);
+	cli_format_time(rec->ticket.expires, when, sizeof(when));
+	printf("  pending:       invited, not enrolled yet; the ticket %s %s\n",
+	       now >= rec->ticket.expires ? "expired" : "expires", when);
+	printf("  failures:      %u\n", (unsigned)s->failures);
+	if (!locked_now(s, now)) {
+		printf("  locked:        no\n");
+	} else if (s->locked_until == TWOFA_LOCKED_FOREVER) {
+		printf("  locked:        until twofa-admin unlock\n");
+	} else {
+		cli_format_time(s->locked_until, when, sizeof(when));
+		printf("  locked:        until %s\n", when);
+	}
+	cli_format_time(rec->created, when, sizeof(when));
+	printf("  invited:       %s\n", when);
+}
+
 static void print_json(const char *user, const struct twofa_record *rec,
 		       uint64_t now)
 {
@@ -60,7 +108,7 @@ static void print_json(const char *user, const struct twofa_record *rec,
 
 	fputs("{\"user\":", stdout);
 	json_string(user);
-	printf(",\"type\":\"%s\",\"algorithm\":\"%s\",\"digits\":%u",
+	printf(",\"pending\":false,\"type\":\"%s\",\"algorithm\":\"%s\",\"digits\":%u",
 	       twofa_otp_type_name(rec->type), twofa_alg_name(rec->alg),
 	       rec->digits);
 	if (rec->type == TWOFA_TOTP)
@@ -184,7 +232,12 @@ static int show_user(const char *user, void *arg)
 	if (ctx->json) {
 		if (ctx->shown > 0)
 			putchar(',');
-		print_json(user, &h->rec, ctx->now);
+		if (h->rec.pending)
+			print_pending_json(user, &h->rec, ctx->now);
+		else
+			print_json(user, &h->rec, ctx->now);
+	} else if (h->rec.pending) {
+		print_pending_text(user, &h->rec, ctx->now);
 	} else {
 		print_text(user, &h->rec, ctx->now);
 	}
@@ -255,19 +308,24 @@ const struct command command_status = {
     "status",
     run,
     "[USER] [--json]",
-    "Without USER, every enrolled user; with USER, that one: type,\n"
-    "algorithm, digits, period or next counter, window, backup codes\n"
-    "left, failures, lock, last success, enrollment time. Never a code or\n"
-    "a secret. A record that cannot be read is reported on stderr (exit\n"
-    "status 3) and the others are still shown; so is a record sealed\n"
-    "with a key that the record key file does not hold.\n\n"
-    "  --json   one JSON object per user with the fields user, type,\n"
-    "           algorithm, digits, period (totp) or counter (hotp),\n"
-    "           window, backup_codes_left, backup_codes_total,\n"
+    "Without USER, every enrolled or invited user; with USER, that one:\n"
+    "type, algorithm, digits, period or next counter, window, backup codes\n"
+    "left, failures, lock, last success, enrollment time; for a pending\n"
+    "invitation (twofa-admin invite) when its ticket expires, failures and\n"
+    "lock. Never a code, a ticket or a secret. A record that cannot be\n"
+    "read is reported on stderr (exit status 3) and the others are still\n"
+    "shown; so is a record sealed with a key that the record key file does\n"
+    "not hold.\n\n"
+    "  --json   one JSON object per user with the fields user, pending\n"
+    "           (false), type, algorithm, digits, period (totp) or counter\n"
+    "           (hotp), window, backup_codes_left, backup_codes_total,\n"
     "           failures, locked, locked_until (Unix time or null),\n"
     "           locked_until_unlock, last_success (Unix time or null),\n"
     "           created, sealed_with (the id of the record key that\n"
-    "           seals the secret, or null for a plain record); for all\n"
+    "           seals the secret, or null for a plain record); a pending\n"
+    "           user has user, pending (true), expires (Unix time),\n"
+    "           expired, failures, locked, locked_until,\n"
+    "           locked_until_unlock, created; for all\n"
     "           users wrapped as\n"
     "           {\"store\": DIR, \"users\": [...]}\n",
 };

@@ -13,6 +13,7 @@ const struct command *const commands[] = {
     &command_status,
     &command_unlock,
     &command_disable,
+    &command_invite,
     &command_import,
     &command_keygen,
     &command_token,

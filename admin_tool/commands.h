@@ -42,6 +42,7 @@ extern const struct command command_backup_codes;
 extern const struct command command_status;
 extern const struct command command_unlock;
 extern const struct command command_disable;
+extern const struct command command_invite;
 extern const struct command command_import;
 extern const struct command command_keygen;
 extern const struct command command_token;

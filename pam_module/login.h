@@ -80,6 +80,13 @@ int mod_forward_rest(const struct login *l, const char *typed,
 /* token_env.c: after an accepted code; never changes the login's result. */
 void mod_token_env_put(const struct login *l, uint64_t now);
 
+/*
+ * pam_twofa.c: open the store the options name, as the auth and the
+ * account phase both do. A PAM code (logged on failure).
+ */
+struct twofa_store;
+int mod_open_store(const struct login *l, struct twofa_store **st);
+
 /* pam_code.c: a core error that stops the login, as a PAM code. */
 int mod_pam_code(int err);
 

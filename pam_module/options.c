@@ -28,6 +28,8 @@ enum {
 	SEEN_DEBUG = 1u << 11,
 	SEEN_TOKEN_ENV = 1u << 12,
 	SEEN_REQUIRE_ENC = 1u << 13,
+	SEEN_ENROLL = 1u << 14,
+	SEEN_ENROLL_QR = 1u << 15,
 };
 
 struct flag_option {
@@ -50,6 +52,7 @@ static const struct flag_option flags[] = {
     {"debug", SEEN_DEBUG, offsetof(struct mod_options, debug)},
     {"require_encrypted", SEEN_REQUIRE_ENC,
      offsetof(struct mod_options, require_encrypted)},
+    {"enroll", SEEN_ENROLL, offsetof(struct mod_options, enroll)},
 };
 
 /* If arg is "name=...", the value after '='; else NULL. */
@@ -166,6 +169,19 @@ static int parse_valued(const char *arg, struct mod_options *opt,
 				    "([A-Za-z_][A-Za-z0-9_]*)",
 				    arg);
 		opt->token_env = v;
+	} else if ((v = value_of(arg, "enroll_qr")) != NULL) {
+		if (*seen & SEEN_ENROLL_QR)
+			return fail(err, err_size, "option repeated", arg);
+		*seen |= SEEN_ENROLL_QR;
+		if (strcmp(v, "utf8") == 0)
+			opt->enroll_qr = MOD_ENROLL_QR_UTF8;
+		else if (strcmp(v, "ascii") == 0)
+			opt->enroll_qr = MOD_ENROLL_QR_ASCII;
+		else if (strcmp(v, "none") == 0)
+			opt->enroll_qr = MOD_ENROLL_QR_NONE;
+		else
+			return fail(err, err_size,
+				    "enroll_qr= needs utf8, ascii or none", arg);
 	} else {
 		return 0;
 	}

@@ -31,6 +31,10 @@ struct mod_options {
 	bool echo;
 	bool debug;
 	bool require_encrypted; /* refuse records whose secret is not sealed */
+	bool enroll; /* a pending user may enroll with the ticket (SPEC 9) */
+	/* How the enrollment prompt draws the QR code. */
+	enum mod_enroll_qr { MOD_ENROLL_QR_UTF8 = 0, MOD_ENROLL_QR_ASCII,
+			     MOD_ENROLL_QR_NONE } enroll_qr;
 };
 
 /*

@@ -30,6 +30,7 @@
 #include "twofa/store.h"
 #include "twofa/user.h"
 
+#include "enroll.h"
 #include "login.h"
 #include "options.h"
 
@@ -87,10 +88,17 @@ static int decide(const struct login *l, struct twofa_store *st,
 		mod_token_env_put(l, now);
 		ret = PAM_SUCCESS;
 		break;
+	case TWOFA_VERDICT_TICKET:
+		/* Not a login yet: the enrollment decides (enroll.c). */
+		mod_log_decision(l, LOG_INFO, method, "accepted",
+				 "reason=\"right ticket; enrollment follows\"");
+		ret = mod_enroll_at_login(l, st, pol, &out);
+		break;
 	case TWOFA_VERDICT_LOCKED:
 		mod_tell_locked(l, out.locked_until, now);
 		mod_log_decision(l, LOG_WARNING, method, "locked",
-			     "failures=%u locked_until=%llu", out.failures,
+			     "reason=locked failures=%u locked_until=%llu",
+			     out.failures,
 			     (unsigned long long)out.locked_until);
 		ret = PAM_AUTH_ERR;
 		break;
@@ -100,12 +108,25 @@ static int decide(const struct login *l, struct twofa_store *st,
 		if (out.just_locked) {
 			mod_tell_locked(l, out.locked_until, now);
 			mod_log_decision(l, LOG_WARNING, method, "failure",
-				     "failures=%u locked_until=%llu",
+				     "reason=%s failures=%u locked_until=%llu",
+				     twofa_reason_name(out.reason),
 				     out.failures,
 				     (unsigned long long)out.locked_until);
+		} else if (out.method == TWOFA_METHOD_TICKET) {
+			mod_log_decision(
+			    l, LOG_NOTICE, method, "failure", "failures=%u%s",
+			    out.failures,
+			    !pol->enroll ? " reason=\"pending enrollment; no "
+					   "enroll option here\""
+			    : out.ticket_expired
+				? " reason=\"invitation expired\""
+				: "");
+			*may_retry = true;
 		} else {
 			mod_log_decision(l, LOG_NOTICE, method, "failure",
-				     "failures=%u", out.failures);
+				     "reason=%s failures=%u",
+				     twofa_reason_name(out.reason),
+				     out.failures);
 			*may_retry = true;
 		}
 		ret = PAM_AUTH_ERR;
@@ -132,6 +153,7 @@ static int check_enrolled(const struct login *l, struct twofa_store *st)
 	pol.unlock_time = opt->unlock_time;
 	pol.allow_backup = !opt->no_backup_codes;
 	pol.code_suffix = opt->forward_pass;
+	pol.enroll = opt->enroll;
 
 	if (opt->try_first_pass || opt->use_first_pass) {
 		ret = mod_code_from_authtok(l, &code);
@@ -224,11 +246,34 @@ out:
 	return ret;
 }
 
+int mod_open_store(const struct login *l, struct twofa_store **st)
+{
+	struct twofa_conf conf;
+	struct twofa_error why;
+	int r;
+
+	*st = NULL;
+	memset(&why, 0, sizeof(why));
+	twofa_conf_init(&conf);
+	if (twofa_conf_set_store(&conf, l->opt->store) != TWOFA_OK) {
+		mod_log_decision(l, LOG_ERR, "none", "error",
+				 "reason=\"bad store\"");
+		return PAM_SERVICE_ERR;
+	}
+	r = twofa_store_open(&conf, 0, st, &why);
+	if (r != TWOFA_OK) {
+		mod_log_error(l, "none", r, &why);
+		return mod_pam_code(r);
+	}
+	/* Sealed records open at load (the store reads the key then). */
+	twofa_store_sealer(*st)->require = l->opt->require_encrypted;
+	return PAM_SUCCESS;
+}
+
 PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 				   const char **argv)
 {
 	struct mod_options opt;
-	struct twofa_conf conf;
 	struct twofa_error why;
 	struct twofa_store *st = NULL;
 	struct login l;
@@ -278,21 +323,9 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	}
 	mod_login_set_user(&l, user);
 
-	twofa_conf_init(&conf);
-	if (twofa_conf_set_store(&conf, opt.store) != TWOFA_OK) {
-		mod_log_decision(&l, LOG_ERR, "none", "error",
-			     "reason=\"bad store\"");
-		ret = PAM_SERVICE_ERR;
+	ret = mod_open_store(&l, &st);
+	if (ret != PAM_SUCCESS)
 		goto out;
-	}
-	r = twofa_store_open(&conf, 0, &st, &why);
-	if (r != TWOFA_OK) {
-		mod_log_error(&l, "none", r, &why);
-		ret = mod_pam_code(r);
-		goto out;
-	}
-	/* Sealed records open at load (the store reads the key then). */
-	twofa_store_sealer(st)->require = opt.require_encrypted;
 	r = twofa_store_exists(st, user, &why);
 	if (r == TWOFA_ERR_NO_RECORD && opt.nullok) {
 		mod_log_decision(&l, LOG_INFO, "none", "ignore",
@@ -323,6 +356,41 @@ out:
 		       ret == PAM_AUTHINFO_UNAVAIL || ret == PAM_SERVICE_ERR
 		   ? ret
 		   : PAM_AUTH_ERR;
+}
+
+/*
+ * The account phase: commits a self-enrollment staged by this handle's
+ * auth phase (SPEC 9). Nothing staged: nothing to say about the account.
+ */
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
+				const char **argv)
+{
+	struct mod_options opt;
+	struct login l;
+	const void *user = NULL;
+	char err[160];
+	int r, ret;
+
+	r = mod_options_parse(argc, argv, &opt, err, sizeof(err));
+	mod_login_init(&l, pamh, flags, &opt);
+	if (r != 0) {
+		char safe[sizeof(err)];
+
+		mod_log_text(err, true, safe, sizeof(safe));
+		pam_syslog(pamh, LOG_ERR,
+			   "user=%s service=%s rhost=%s method=none "
+			   "outcome=error reason=\"bad module option: %s\"",
+			   l.log_user, l.log_service, l.log_rhost, safe);
+		return PAM_SERVICE_ERR;
+	}
+	if (pam_get_item(pamh, PAM_USER, &user) == PAM_SUCCESS && user != NULL)
+		mod_login_set_user(&l, user);
+	ret = mod_enroll_commit(&l);
+	/* Belt and braces, as for authentication. */
+	return ret == PAM_SUCCESS || ret == PAM_BUF_ERR ||
+		       ret == PAM_PERM_DENIED
+		   ? ret
+		   : PAM_AUTHINFO_UNAVAIL;
 }
 
 PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc,

@@ -27,6 +27,12 @@ struct twofa_policy {
 	 * where the code began, so the caller can hand on the rest.
 	 */
 	bool code_suffix;
+	/*
+	 * A pending user (SPEC 9) may answer with the invitation's ticket
+	 * (pam_twofa's `enroll`). Off: every answer of a pending user is a
+	 * failure.
+	 */
+	bool enroll;
 };
 
 /*
@@ -43,6 +49,11 @@ enum twofa_verdict {
 	TWOFA_VERDICT_ACCEPTED = 0,
 	TWOFA_VERDICT_REJECTED, /* wrong, replayed or too old code */
 	TWOFA_VERDICT_LOCKED,	/* account locked; the code was not checked */
+	/*
+	 * A pending user typed the right ticket (pol->enroll only): the
+	 * caller goes on to enrollment. Never a successful login by itself.
+	 */
+	TWOFA_VERDICT_TICKET,
 };
 
 enum twofa_method {
@@ -50,17 +61,49 @@ enum twofa_method {
 	TWOFA_METHOD_TOTP,
 	TWOFA_METHOD_HOTP,
 	TWOFA_METHOD_BACKUP,
+	TWOFA_METHOD_TICKET, /* a pending user's invitation ticket */
+	TWOFA_METHOD_ENROLL, /* the first code of a self-enrollment */
 };
 const char *twofa_method_name(enum twofa_method m); /* "totp", ... */
 
+/*
+ * Why a code was refused, for the log line and twofa-admin verify (never
+ * shown to the user at the prompt: it would help a guesser).
+ */
+enum twofa_reason {
+	TWOFA_REASON_NONE = 0,	   /* accepted */
+	TWOFA_REASON_WRONG,	   /* no code of this user's, near or far */
+	TWOFA_REASON_REPLAY,	   /* a code at or behind the replay guard */
+	TWOFA_REASON_WINDOW,	   /* a real code, but outside the window
+				      (clock or counter drift) */
+	TWOFA_REASON_BACKUP_USED, /* a backup code that was used up */
+	TWOFA_REASON_LOCKED,	   /* locked: the code was not looked at */
+};
+/* "wrong", "replay", "window", "backup-used", "locked"; "none". */
+const char *twofa_reason_name(enum twofa_reason r);
+
+/*
+ * How far outside the window a code is still recognised as the user's
+ * (TOTP steps either side, HOTP counters ahead), to say reason=window.
+ */
+#define TWOFA_REASON_SPAN 10
+
 struct twofa_outcome {
 	enum twofa_verdict verdict;
+	enum twofa_reason reason; /* why refused (NONE when accepted) */
 	enum twofa_method method; /* what accepted, or the record's OTP type */
 	unsigned backup_left;	  /* after this attempt */
 	uint32_t failures;	  /* after this attempt */
 	uint64_t locked_until;	  /* after this attempt; 0 none */
 	bool just_locked;	  /* this failure started the lock */
 	size_t code_start; /* code_suffix: offset of the code in the text */
+	bool ticket_expired; /* pending: the invitation has run out */
+	/*
+	 * TWOFA_VERDICT_TICKET: which invitation was accepted, so that the
+	 * enrollment it leads to commits only over that one (a hash: never
+	 * logged or shown).
+	 */
+	struct twofa_ticket ticket;
 	bool changed;	   /* the state must be stored (not when locked) */
 };
 

@@ -49,6 +49,17 @@
 
 enum twofa_otp_type { TWOFA_TOTP = 0, TWOFA_HOTP };
 
+#define TWOFA_TICKET_SALT_LEN 16
+#define TWOFA_TICKET_HASH_LEN 32
+
+/* A pending enrollment's ticket: PBKDF2-HMAC-SHA256(ticket, salt, iterations). */
+struct twofa_ticket {
+	uint32_t iterations;
+	uint64_t expires; /* Unix time; refused from then on */
+	unsigned char salt[TWOFA_TICKET_SALT_LEN];
+	unsigned char hash[TWOFA_TICKET_HASH_LEN];
+};
+
 #define TWOFA_SEAL_KID_LEN   16 /* hex digits of a record key id */
 #define TWOFA_SEAL_NONCE_LEN 12
 #define TWOFA_SEAL_TAG_LEN   16
@@ -94,6 +105,15 @@ struct twofa_record {
 	unsigned char backup_salt[TWOFA_BACKUP_MAX][TWOFA_BACKUP_SALT_LEN];
 	unsigned char backup_hash[TWOFA_BACKUP_MAX][TWOFA_BACKUP_HASH_LEN];
 
+	/*
+	 * A pending enrollment (twofa(5), SPEC 9): an admin's invitation that
+	 * holds no secret and no backup codes yet, only the salted, slow hash
+	 * of a one-time ticket and its expiry. The state slots still count
+	 * failures and lock like an enrolled user's. Every user of a loaded
+	 * record must look at this before treating it as an enrollment.
+	 */
+	bool pending;
+	struct twofa_ticket ticket;
 	struct twofa_sealed sealed; /* on: the record is stored sealed */
 
 	struct twofa_state state;

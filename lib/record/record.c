@@ -13,6 +13,7 @@
 #include "twofa/backup.h"
 #include "twofa/base32.h"
 #include "twofa/err.h"
+#include "twofa/invite.h"
 #include "twofa/mem.h"
 #include "twofa/record.h"
 #include "twofa/parse.h"
@@ -86,6 +87,8 @@ static int fail(struct twofa_parse_error *why, unsigned line, const char *what)
 int twofa_record_check(const struct twofa_record *rec,
 		       struct twofa_parse_error *why)
 {
+	if (rec->pending)
+		return twofa_pending_check(rec, why);
 	if (rec->type != TWOFA_TOTP && rec->type != TWOFA_HOTP)
 		return fail(why, 0, "unknown type");
 	if ((unsigned)rec->alg > TWOFA_ALG_SHA512)
@@ -389,7 +392,11 @@ int twofa_record_parse(const char *text, size_t len, struct twofa_record *rec,
 		ret = fail(why, 0, "state slots misplaced");
 		goto out;
 	}
-	ret = parse_config(rec, text, off, why);
+	/* A pending enrollment has its own configuration part (lib/invite). */
+	if (twofa_pending_is(text, off))
+		ret = twofa_pending_parse_config(rec, text, off, why);
+	else
+		ret = parse_config(rec, text, off, why);
 	if (ret != 0)
 		goto out;
 
@@ -523,7 +530,9 @@ int twofa_record_format(const struct twofa_record *rec, char **out,
 	ret = twofa_record_check(rec, NULL);
 	if (ret != 0)
 		goto out;
-	if (rec->sealed.on) {
+	if (rec->pending) {
+		line[0] = '\0'; /* no secret yet: only the ticket's hash */
+	} else if (rec->sealed.on) {
 		memcpy(line, "sealed ", 7);
 		ret = twofa_sealed_text_format(&rec->sealed, line + 7);
 	} else {
@@ -538,10 +547,15 @@ int twofa_record_format(const struct twofa_record *rec, char **out,
 		ret = TWOFA_ERR_NOMEM;
 		goto out;
 	}
-	pos = (size_t)snprintf(buf, cap, MAGIC " %d\n",
-			       rec->sealed.on ? TWOFA_RECORD_VERSION_SEALED
-					      : TWOFA_RECORD_VERSION);
-	ret = format_config(rec, line, buf + pos, cap - pos, &n);
+	if (rec->pending) {
+		ret = twofa_pending_format_config(rec, buf, cap, &n);
+	} else {
+		pos = (size_t)snprintf(buf, cap, MAGIC " %d\n",
+				       rec->sealed.on
+					   ? TWOFA_RECORD_VERSION_SEALED
+					   : TWOFA_RECORD_VERSION);
+		ret = format_config(rec, line, buf + pos, cap - pos, &n);
+	}
 	if (ret != TWOFA_OK)
 		goto out;
 	pos += n;

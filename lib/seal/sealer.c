@@ -62,6 +62,9 @@ int twofa_sealer_open(struct twofa_sealer *s, const char *dir,
 	const struct twofa_keyring *kr = NULL;
 	int ret;
 
+	/* An invitation (SPEC 9) holds no secret: nothing to seal or open. */
+	if (rec->pending)
+		return TWOFA_OK;
 	if (!rec->sealed.on) {
 		if (s != NULL && s->require)
 			return twofa_fail(why, TWOFA_ERR_UNSAFE, 0,
@@ -108,7 +111,7 @@ int twofa_sealer_seal(struct twofa_sealer *s, const char *user,
 	const struct twofa_keyring *kr = NULL;
 	int ret;
 
-	if (s == NULL) {
+	if (s == NULL || rec->pending) {
 		twofa_wipe(&rec->sealed, sizeof(rec->sealed));
 		return TWOFA_OK;
 	}
