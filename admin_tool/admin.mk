@@ -7,9 +7,11 @@ BINARIES	+= $(BUILD)/twofa-admin
 
 $(BUILD)/admin_tool/main.o: CPPFLAGS_ALL += -DTWOFA_VERSION='"$(VERSION)"'
 
+# libcrypto (keys) and libjwt (tokens) are loaded when a command needs them
+# (lib/token/ossl_lib.c, jwt_lib.c), as in the module.
 $(BUILD)/twofa-admin: $(ADMIN_OBJS) $(LIBTWOFA)
 	$(CC) $(CFLAGS_ALL) -o $@ $(ADMIN_OBJS) $(LIBTWOFA) $(LDFLAGS_ALL) \
-		$(LIBQRENCODE) $(LIBPNG) $(LIBNETTLE) $(LIBCRYPTO)
+		$(LIBQRENCODE) $(LIBPNG) $(LIBNETTLE)
 
 # make demo (SPEC 5): on a fresh Debian machine, install what is missing,
 # build, then run the whole flow in a sandbox (tools/demo.sh): a scratch

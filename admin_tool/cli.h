@@ -71,6 +71,9 @@ int cli_open_store(const struct cli *cli, bool create, struct twofa_store **st);
  * (no input) or EXIT_USAGE (line too long).
  */
 int cli_read_code(const char *prompt, bool echo, char *buf, size_t size);
+/* The same for any one-line answer; what names it in messages ("secret"). */
+int cli_read_text(const char *prompt, const char *what, bool echo, char *buf,
+		  size_t size);
 
 /*
  * Read a small file (an import source) safely: no symlink, regular file,

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -14,19 +15,60 @@
 #include "show.h"
 #include "twofa/backup.h"
 #include "twofa/base32.h"
+#include "twofa/auth.h"
 #include "twofa/err.h"
 #include "twofa/mem.h"
 #include "twofa/otp.h"
 #include "twofa/store.h"
 
 #define CONFIRM_PROMPT "Enter a code from the app to confirm: "
+#define SECRET_PROMPT  "Secret (base32, not shown): "
+
+/*
+ * The PNG written for this enrollment, removed if a signal ends us before
+ * the record is written (its secret would never be enrolled, and a copy
+ * of a secret must not be left lying around).
+ */
+static const char *volatile png_pending;
+static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+				    SIGPIPE};
+#define N_FATAL_SIGNALS (sizeof(fatal_signals) / sizeof(fatal_signals[0]))
+
+static void on_fatal_signal(int sig)
+{
+	const char *png = png_pending;
+
+	if (png != NULL)
+		unlink(png); /* async-signal-safe */
+	signal(sig, SIG_DFL);
+	raise(sig); /* die of it, as we would have */
+}
+
+/* Catch the signals that would end us, unless they were ignored. */
+static void catch_fatal_signals(void)
+{
+	struct sigaction sa, old;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < N_FATAL_SIGNALS; i++) {
+		if (sigaction(fatal_signals[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			sigaction(fatal_signals[i], &sa, NULL);
+	}
+}
 
 struct enroll_opts {
 	enum twofa_otp_type type;
 	enum twofa_alg alg;
 	unsigned digits, period, window, backup;
 	bool window_given, period_given, no_confirm, force;
-	const char *secret; /* --secret BASE32 */
+	bool secret_given;
+	/* --secret BASE32, copied out of argv (which is then scrubbed) or
+	 * read from standard input for --secret -; wiped after use. */
+	char secret[TWOFA_BASE32_MAX_INPUT + 1];
 	struct show_opts show;
 };
 
@@ -61,6 +103,32 @@ static const struct option enroll_longopts[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+/*
+ * --secret VALUE: copy it and overwrite it in argv at once, so that ps
+ * and /proc/PID/cmdline show no secret from here on (the shell history
+ * and the moment before this ran are beyond us: --secret - avoids both).
+ */
+static int take_secret(struct cli *cli, char *value, struct enroll_opts *o)
+{
+	size_t n = strlen(value);
+
+	o->secret_given = true;
+	if (strcmp(value, "-") == 0) {
+		o->secret[0] = '-';
+		o->secret[1] = '\0';
+		return 0;
+	}
+	if (n >= sizeof(o->secret)) {
+		twofa_wipe(value, n);
+		return cli_usage_error(cli, "--secret: longer than %d "
+				       "characters",
+				       TWOFA_BASE32_MAX_INPUT);
+	}
+	memcpy(o->secret, value, n + 1);
+	twofa_wipe(value, n);
+	return 0;
+}
 
 static int parse_opts(struct cli *cli, int argc, char **argv,
 		      struct enroll_opts *o)
@@ -119,7 +187,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 					     TWOFA_BACKUP_MAX, &o->backup);
 			break;
 		case OPT_SECRET:
-			o->secret = optarg;
+			ret = take_secret(cli, optarg, o);
 			break;
 		case OPT_QR:
 			ret = show_parse_qr(cli, optarg, &o->show);
@@ -144,19 +212,29 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 	return ret;
 }
 
-/* The secret: --secret (at least 128 bits), else 160 random bits. */
-static int make_secret(struct cli *cli, const struct enroll_opts *o,
+/*
+ * The secret: --secret (at least 128 bits; "-": one line of standard
+ * input, or typed without echo on a terminal), else 160 random bits.
+ */
+static int make_secret(struct cli *cli, struct enroll_opts *o,
 		       struct twofa_record *rec)
 {
 	size_t len = 0;
+	int ret;
 
-	if (o->secret == NULL) {
+	if (!o->secret_given) {
 		rec->secret_len = TWOFA_SECRET_DEFAULT;
 		if (twofa_random(rec->secret, rec->secret_len) != TWOFA_OK) {
 			cli_error("cannot get random bytes for the secret");
 			return EXIT_SYSTEM;
 		}
 		return 0;
+	}
+	if (strcmp(o->secret, "-") == 0) {
+		ret = cli_read_text(SECRET_PROMPT, "secret", false, o->secret,
+				    sizeof(o->secret));
+		if (ret != 0)
+			return ret == EXIT_REFUSED ? EXIT_USAGE : ret;
 	}
 	if (twofa_base32_decode(o->secret, rec->secret, sizeof(rec->secret),
 				&len) != TWOFA_OK)
@@ -199,7 +277,7 @@ static void print_secret(const struct twofa_record *rec)
 static int confirm(struct twofa_record *rec)
 {
 	char code[CLI_CODE_MAX + 1];
-	uint64_t first, last, matched = 0;
+	uint64_t matched = 0;
 	uint64_t now = (uint64_t)time(NULL);
 	unsigned window = rec->window;
 	int ret;
@@ -207,19 +285,9 @@ static int confirm(struct twofa_record *rec)
 	ret = cli_read_code(CONFIRM_PROMPT, true, code, sizeof(code));
 	if (ret != 0)
 		goto out;
-	if (rec->type == TWOFA_TOTP) {
-		uint64_t step = twofa_totp_step(now, rec->period);
-
-		if (window == 0)
-			window = 1; /* allow for a slow typist */
-		first = step >= window ? step - window : 0;
-		last = step + window;
-	} else {
-		first = rec->state.next;
-		last = first + window;
-	}
-	if (twofa_otp_find(rec->secret, rec->secret_len, rec->alg, rec->digits,
-			   code, first, last, &matched) != TWOFA_OK) {
+	if (rec->type == TWOFA_TOTP && window == 0)
+		window = 1; /* allow for a slow typist */
+	if (twofa_code_find(rec, window, code, now, &matched) != TWOFA_OK) {
 		cli_error("the confirmation code did not verify; nothing was "
 			  "written");
 		ret = EXIT_REFUSED;
@@ -232,8 +300,7 @@ out:
 	return ret;
 }
 
-static int enroll(struct cli *cli, const char *user,
-		  const struct enroll_opts *o)
+static int enroll(struct cli *cli, const char *user, struct enroll_opts *o)
 {
 	struct twofa_store *st = NULL;
 	struct twofa_error why;
@@ -281,9 +348,16 @@ static int enroll(struct cli *cli, const char *user,
 		printf(", %u s period\n", rec.period);
 	else
 		printf(", counter %llu\n", (unsigned long long)rec.state.next);
+	/* Set before the file exists: a signal from here on removes it. */
+	if (o->show.png != NULL) {
+		png_pending = o->show.png;
+		catch_fatal_signals();
+	}
 	ret = show_enrollment(cli, &rec, user, &o->show);
-	if (ret != 0)
+	if (ret != 0) {
+		png_pending = NULL; /* not ours: it was not written */
 		goto out;
+	}
 	png_made = o->show.png != NULL;
 	print_secret(&rec);
 	if (o->backup > 0) {
@@ -311,11 +385,13 @@ static int enroll(struct cli *cli, const char *user,
 		goto out;
 	}
 	png_made = false;
+	png_pending = NULL; /* enrolled: the PNG is the user's now */
 	printf("Enrolled %s in %s.\n", user, cli->store_path);
 	ret = 0;
 out:
 	if (png_made && ret != 0)
 		unlink(o->show.png); /* its secret was never enrolled */
+	png_pending = NULL;
 	twofa_wipe(codes, sizeof(codes));
 	twofa_record_wipe(&rec);
 	twofa_store_close(st);
@@ -327,18 +403,25 @@ static int run(struct cli *cli, int argc, char **argv)
 	struct enroll_opts o;
 	int ret = parse_opts(cli, argc, argv, &o);
 
-	if (ret < 0)
+	if (ret < 0) {
+		twofa_wipe(o.secret, sizeof(o.secret));
 		return EXIT_DONE; /* --help */
-	if (ret != 0)
+	}
+	if (ret != 0) {
+		twofa_wipe(o.secret, sizeof(o.secret));
 		return ret;
-	if (optind + 1 != argc)
+	}
+	if (optind + 1 != argc) {
+		twofa_wipe(o.secret, sizeof(o.secret));
 		return cli_usage_error(cli, "%s",
 				       optind >= argc ? "missing USER"
 						      : "too many arguments");
+	}
 	ret = cli_check_user(cli, argv[optind]);
-	if (ret != 0)
-		return ret;
-	return enroll(cli, argv[optind], &o);
+	if (ret == 0)
+		ret = enroll(cli, argv[optind], &o);
+	twofa_wipe(o.secret, sizeof(o.secret));
+	return ret;
 }
 
 const struct command command_enroll = {
@@ -346,7 +429,7 @@ const struct command command_enroll = {
     run,
     "USER [--type totp|hotp] [--algorithm SHA1|SHA256|SHA512] "
     "[--digits 6|7|8] [--period S] [--window N] [--issuer NAME] "
-    "[--backup-codes N] [--secret BASE32] [--qr utf8|ansi|ascii|none] "
+    "[--backup-codes N] [--secret BASE32|-] [--qr utf8|ansi|ascii|none] "
     "[--png FILE] [--no-confirm] [--force]",
     "Create a secret for USER and show it once: the otpauth:// URI, a QR\n"
     "code, the secret in groups of four and the backup codes. Then read\n"
@@ -362,8 +445,11 @@ const struct command command_enroll = {
     "                          0..100\n"
     "  --issuer NAME           shown by the app (the host name)\n"
     "  --backup-codes N        one-time backup codes, 0..20 (10)\n"
-    "  --secret BASE32         adopt this secret (at least 128 bits)\n"
-    "                          instead of a random 160-bit one\n"
+    "  --secret BASE32|-       adopt this secret (at least 128 bits)\n"
+    "                          instead of a random 160-bit one; - reads\n"
+    "                          it from standard input (one line, before\n"
+    "                          the confirmation code), keeping it out of\n"
+    "                          ps and the shell history\n"
     "  --qr STYLE              utf8, ansi, ascii or none (utf8 on a UTF-8\n"
     "                          terminal, else ansi; none when standard\n"
     "                          output is not a terminal)\n"

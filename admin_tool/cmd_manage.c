@@ -3,6 +3,7 @@
  * lock), disable (remove). Each holds the record's lock and goes through
  * the core's crash-safe writes, so logins may run meanwhile.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,22 +83,45 @@ static int run_backup_codes(struct cli *cli, int argc, char **argv)
 		ret = open_user(cli, argc, argv, &st, &h);
 	if (ret != 0)
 		goto out;
+	if (h->rec.pending) {
+		/* No secret yet: the codes come with the enrollment. */
+		cli_error("%s is invited, not enrolled: backup codes are made "
+			  "when the enrollment completes",
+			  h->user);
+		ret = EXIT_REFUSED;
+		goto out;
+	}
 	if (twofa_backup_generate(&h->rec, count, codes, sizeof(codes)) !=
 	    TWOFA_OK) {
 		cli_error("cannot generate backup codes");
 		ret = EXIT_SYSTEM;
 		goto out;
 	}
-	err = twofa_store_replace(h, &h->rec, &why);
-	if (err != TWOFA_OK) {
-		ret = cli_store_fail(cli, err, h->user, &why);
-		goto out;
-	}
-	/* Shown only once they are durable: these are the ones that work. */
+	/*
+	 * Print, then commit: codes written but never seen (stdout on a full
+	 * disk, a closed pipe) would replace the user's old codes with none.
+	 * Shown but not written, the old codes still work, and we say so.
+	 */
 	printf("New backup codes for %s (the old ones no longer work; each "
 	       "works once):\n",
 	       h->user);
 	show_backup_codes(codes, count);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("%s: cannot show the new backup codes on standard "
+			  "output: %s; nothing was changed (the old codes "
+			  "still work)",
+			  h->user, strerror(errno));
+		ret = EXIT_SYSTEM;
+		goto out;
+	}
+	err = twofa_store_replace(h, &h->rec, &why);
+	if (err != TWOFA_OK) {
+		ret = cli_store_fail(cli, err, h->user, &why);
+		cli_error("%s: the codes shown above were NOT saved; the old "
+			  "ones still work",
+			  h->user);
+		goto out;
+	}
 	ret = EXIT_DONE;
 out:
 	twofa_wipe(codes, sizeof(codes));
@@ -160,7 +184,8 @@ static int run_disable(struct cli *cli, int argc, char **argv)
 		ret = cli_store_fail(cli, err, h->user, &why);
 		goto out;
 	}
-	printf("%s disabled: record removed from %s\n", h->user,
+	printf("%s disabled: %s removed from %s\n", h->user,
+	       h->rec.pending ? "pending invitation" : "record",
 	       twofa_store_where(st));
 out:
 	twofa_store_release(h);
@@ -187,6 +212,7 @@ const struct command command_disable = {
     "disable",
     run_disable,
     "USER",
-    "Remove USER's record. Unless the module runs with nullok, USER can\n"
+    "Remove USER's record, or USER's pending invitation (its ticket\n"
+    "stops working). Unless the module runs with nullok, USER can\n"
     "then no longer log in where pam_twofa is required.\n",
 };

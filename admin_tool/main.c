@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "harden.h"
 #include "twofa/store.h"
 
 #ifndef TWOFA_VERSION
@@ -88,6 +89,10 @@ int main(int argc, char **argv)
 	struct cli cli = {TWOFA_STORE_DEFAULT, NULL};
 	int c, ret;
 
+	/* Before anything is opened or printed (harden.h). */
+	ret = cli_harden_process();
+	if (ret != 0)
+		return ret;
 	setlocale(LC_ALL, "");
 	/* Records and PNG files are created 0600 whatever the caller's umask.
 	 */

@@ -371,8 +371,8 @@ DECLARE(int, twofa_hmac_init,
 DECLARE(int, twofa_hmac_mac,
 	(struct twofa_hmac *, const unsigned char *, size_t, unsigned char *))
 DECLARE(int, twofa_pbkdf2_sha256,
-	(const unsigned char *, size_t, const unsigned char *, size_t,
-	 uint32_t, unsigned char *, size_t))
+	(const unsigned char *, size_t, const unsigned char *, size_t, uint32_t,
+	 unsigned char *, size_t))
 DECLARE(int, twofa_random, (void *, size_t))
 
 int __wrap_twofa_sha256(const void *data, size_t len, unsigned char *out)
@@ -407,8 +407,8 @@ int __wrap_twofa_pbkdf2_sha256(const unsigned char *pw, size_t pwlen,
 {
 	if (should_fail())
 		return TWOFA_ERR_CRYPTO;
-	return __real_twofa_pbkdf2_sha256(pw, pwlen, salt, saltlen,
-					  iterations, out, outlen);
+	return __real_twofa_pbkdf2_sha256(pw, pwlen, salt, saltlen, iterations,
+					  out, outlen);
 }
 
 int __wrap_twofa_random(void *buf, size_t len)

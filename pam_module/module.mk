@@ -5,10 +5,13 @@ MODULE_SRCS	:= $(sort $(wildcard pam_module/*.c))
 MODULE_OBJS	:= $(MODULE_SRCS:%.c=$(BUILD)/%.o)
 MODULE_MAP	:= pam_module/pam_twofa.map
 MODULE_SO	:= $(BUILD)/pam_twofa.so
-# token_env (lib/token/token.c) signs with libjwt, which lib/token/jwt_lib.c loads
-# only when a token is made: it is not linked, so logins without
-# token_env do not pay for mapping it.
-MODULE_LIBS	:= $(LIBPAM) $(LIBNETTLE) $(LIBCRYPTO)
+# token_env (lib/token/token.c) signs with libjwt and reads its key with
+# libcrypto, which lib/token/jwt_lib.c and ossl_lib.c load only when a token
+# is made: neither is linked, so logins without token_env do not pay for
+# mapping them. The login path's cryptography is Nettle (lib/crypto/).
+# libqrencode draws the QR code of a self-enrollment (the enroll option)
+# into the prompt.
+MODULE_LIBS	:= $(LIBPAM) $(LIBNETTLE) $(LIBQRENCODE)
 
 BINARIES	+= $(MODULE_SO)
 

@@ -30,7 +30,8 @@ int twofa_backup_generate(struct twofa_record *rec, unsigned count, char *codes,
 
 /*
  * Replace the backup codes with the given plain codes (for importing
- * google-authenticator scratch codes); each must be 8 digits.
+ * google-authenticator scratch codes); each must be 8 digits, and no two
+ * equal (TWOFA_ERR_INVALID: it would be one code that works twice).
  */
 int twofa_backup_set(struct twofa_record *rec, const char *const *codes,
 		     unsigned count);
@@ -49,6 +50,14 @@ int twofa_backup_normalise(const char *typed,
  */
 int twofa_backup_match(const struct twofa_record *rec, const char *code,
 		       unsigned *index);
+
+/*
+ * Is code one of the burnt backup codes (TWOFA_OK), for telling "that
+ * backup code was used" from "wrong" in a log line? Hashes every burnt
+ * code, as twofa_backup_match() does the unused ones, so that a refused
+ * backup code costs the same however many were used.
+ */
+int twofa_backup_match_used(const struct twofa_record *rec, const char *code);
 
 /*
  * Spend the time twofa_backup_match() takes for count unused codes of the

@@ -56,8 +56,7 @@ int twofa_sha256(const void *data, size_t len,
 /* PBKDF2-HMAC-SHA256 (RFC 8018), iterations >= 1, outlen >= 1. */
 int twofa_pbkdf2_sha256(const unsigned char *pw, size_t pwlen,
 			const unsigned char *salt, size_t saltlen,
-			uint32_t iterations, unsigned char *out,
-			size_t outlen);
+			uint32_t iterations, unsigned char *out, size_t outlen);
 
 /*
  * AES-256-GCM with a 96-bit nonce and a 128-bit tag. ct and pt may be the

@@ -48,7 +48,8 @@ struct twofa_ga_file {
  *     " TIME_SKEW s           the phone's learnt clock skew (|s| <= 4
  *                             steps): the TOTP window grows by |s|
  *     " RESETTING_TIME_SKEW, " LAST0.." LAST9: accepted, not carried over
- *   then 8-digit scratch codes, one a line (at most 10).
+ *   then 8-digit scratch codes, one a line (at most 10); a code listed
+ *   again is dropped, so it becomes one backup code that works once.
  * Anything else (unknown option, both TOTP_AUTH and HOTP_COUNTER, bad
  * number, blank line in the middle) is TWOFA_ERR_MALFORMED with why
  * naming the line. On failure out is wiped.
@@ -58,9 +59,16 @@ int twofa_import_ga_parse(const char *text, size_t len, uint64_t now,
 			  struct twofa_parse_error *why);
 
 /*
- * Parse, then hash the scratch codes into rec's backup codes. rec is
- * ready for twofa_store_create().
+ * Parse, then hash the scratch codes into out->rec's backup codes:
+ * out->rec is ready for twofa_store_create(), and the rest of out says
+ * what was not carried over (for twofa-admin's notes). On failure out is
+ * wiped.
  */
+int twofa_import_ga_file(const char *text, size_t len, uint64_t now,
+			 struct twofa_ga_file *out,
+			 struct twofa_parse_error *why);
+
+/* The same, keeping only the record. */
 int twofa_import_ga(const char *text, size_t len, uint64_t now,
 		    struct twofa_record *rec, struct twofa_parse_error *why);
 

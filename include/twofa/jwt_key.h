@@ -51,9 +51,11 @@ int twofa_key_generate(enum twofa_key_alg alg, unsigned bits,
 		       struct twofa_key **out);
 
 /*
- * Write dir/jwt.key (0600, owner) and dir/jwt.pub (0644): each a new file,
- * fsync, rename, then fsync of the directory. dir is created (0755) when
- * it is missing. Without force, TWOFA_ERR_EXISTS if jwt.key exists
+ * Write dir/jwt.key (0600, owner) and dir/jwt.pub (0644): both staged as
+ * new files and fsynced, then renamed into place, then fsync of the
+ * directory; when the public half cannot be put in place the old key is
+ * put back, so the two always belong together. dir is created (0755)
+ * when it is missing. Without force, TWOFA_ERR_EXISTS if jwt.key exists
  * (checked atomically: an existing key is never replaced).
  */
 int twofa_key_save(const struct twofa_key *key, const char *dir, uid_t owner,

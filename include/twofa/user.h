@@ -4,10 +4,11 @@
 
 #include <stdbool.h>
 
-#define TWOFA_USER_MAX 256 /* bytes, without NUL */
+/* bytes, without NUL: a file name's limit (NAME_MAX), as SPEC §2 says */
+#define TWOFA_USER_MAX 255
 
 /*
- * Letters, digits and ". _ - @ $", not starting with '.' or '-', 1 to 256
+ * Letters, digits and ". _ - @ $", not starting with '.' or '-', 1 to 255
  * bytes. Checked before any path is built from the name.
  */
 bool twofa_user_valid(const char *user);

@@ -138,8 +138,7 @@ int twofa_sha256(const void *data, size_t len,
 
 int twofa_pbkdf2_sha256(const unsigned char *pw, size_t pwlen,
 			const unsigned char *salt, size_t saltlen,
-			uint32_t iterations, unsigned char *out,
-			size_t outlen)
+			uint32_t iterations, unsigned char *out, size_t outlen)
 {
 	/* Nettle asserts (aborts) on zero iterations or length: check first. */
 	if (pw == NULL || pwlen == 0 || pwlen > TWOFA_HMAC_KEYMAX ||

@@ -154,6 +154,15 @@ static int parse_scratch(const char *s, size_t n, unsigned line,
 		if (s[i] < '0' || s[i] > '9')
 			return fail(why, line, "scratch code is not 8 digits");
 	}
+	/*
+	 * A code listed twice is one backup code: it works once, and "N
+	 * left" counts what the user really holds (google-authenticator
+	 * would accept it twice).
+	 */
+	for (i = 0; i < out->scratch_count; i++) {
+		if (memcmp(out->scratch[i], s, n) == 0)
+			return TWOFA_OK;
+	}
 	if (out->scratch_count == TWOFA_GA_SCRATCH_MAX)
 		return fail(why, line, "more than 10 scratch codes");
 	memcpy(out->scratch[out->scratch_count], s, n);
@@ -203,6 +212,11 @@ static int apply(const struct ga_opts *o, struct twofa_ga_file *out,
 		rec->state.next = o->counter;
 		/* GA accepts counters n .. n+w-1. */
 		rec->window = (unsigned)(window - 1);
+		/* A token that far on is corruption or an attack on the guard. */
+		if (o->counter > TWOFA_COUNTER_LAST - rec->window)
+			return fail(why, 0,
+				    "HOTP_COUNTER too large (the replay guard "
+				    "would reach 2^64)");
 	} else {
 		rec->type = TWOFA_TOTP;
 		rec->period = (o->seen & OPT_STEP) ? (unsigned)o->step : 30;
@@ -277,25 +291,34 @@ out:
 	return ret;
 }
 
-int twofa_import_ga(const char *text, size_t len, uint64_t now,
-		    struct twofa_record *rec, struct twofa_parse_error *why)
+int twofa_import_ga_file(const char *text, size_t len, uint64_t now,
+			 struct twofa_ga_file *f, struct twofa_parse_error *why)
 {
-	struct twofa_ga_file f;
 	const char *codes[TWOFA_GA_SCRATCH_MAX];
 	unsigned i;
 	int ret;
 
+	ret = twofa_import_ga_parse(text, len, now, f, why);
+	if (ret != TWOFA_OK)
+		return ret;
+	for (i = 0; i < f->scratch_count; i++)
+		codes[i] = f->scratch[i];
+	ret = twofa_backup_set(&f->rec, codes, f->scratch_count);
+	if (ret != TWOFA_OK)
+		twofa_ga_wipe(f);
+	return ret;
+}
+
+int twofa_import_ga(const char *text, size_t len, uint64_t now,
+		    struct twofa_record *rec, struct twofa_parse_error *why)
+{
+	struct twofa_ga_file f;
+	int ret;
+
 	twofa_record_init(rec, TWOFA_TOTP, now);
-	ret = twofa_import_ga_parse(text, len, now, &f, why);
-	if (ret != TWOFA_OK)
-		goto out;
-	for (i = 0; i < f.scratch_count; i++)
-		codes[i] = f.scratch[i];
-	ret = twofa_backup_set(&f.rec, codes, f.scratch_count);
-	if (ret != TWOFA_OK)
-		goto out;
-	memcpy(rec, &f.rec, sizeof(*rec));
-out:
+	ret = twofa_import_ga_file(text, len, now, &f, why);
+	if (ret == TWOFA_OK)
+		memcpy(rec, &f.rec, sizeof(*rec));
 	twofa_ga_wipe(&f);
 	return ret;
 }

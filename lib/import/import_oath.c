@@ -160,6 +160,11 @@ static int parse_line(const char *s, size_t n, unsigned line, uint64_t now,
 	if (rec->type == TWOFA_HOTP) {
 		/* pam_oath keeps the counter of the last accepted code. */
 		rec->state.next = count >= 6 ? counter + 1 : counter;
+		/* A token that far on is corruption or an attack on the guard. */
+		if (rec->state.next > TWOFA_COUNTER_LAST - rec->window)
+			return fail(why, line,
+				    "counter too large (the replay guard would "
+				    "reach 2^64)");
 	} else if (count >= 6) {
 		if (wl[5] != rec->digits)
 			return fail(why, line, "bad last OTP");

@@ -64,8 +64,8 @@ static int otp_key(struct twofa_hmac *ctx, const unsigned char *key,
 static const uint32_t pow10[] = {1000000u, 10000000u, 100000000u};
 
 /* HOTP of one counter with an already keyed context (RFC 4226 5.3). */
-static int hotp_keyed(struct twofa_hmac *ctx, unsigned digits,
-		      uint64_t counter, char code[TWOFA_CODE_MAX + 1])
+static int hotp_keyed(struct twofa_hmac *ctx, unsigned digits, uint64_t counter,
+		      char code[TWOFA_CODE_MAX + 1])
 {
 	unsigned char msg[8];
 	unsigned char mac[TWOFA_HASH_MAX];

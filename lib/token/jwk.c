@@ -8,14 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bn.h>
 #include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/sha.h>
 
+#include "twofa/crypto.h"
 #include "twofa/err.h"
 #include "twofa/jwk.h"
 #include "token/jwt_key_internal.h"
+#include "token/ossl_lib.h"
 
 /* RSA n of up to 8192 bits: 1024 bytes, 1366 characters. */
 #define B64_MAX	     1400
@@ -63,14 +62,18 @@ struct jwk_members {
 };
 
 /* A big number as base64url: minimal big-endian, or padded to pad bytes. */
-static int bn_b64(const BIGNUM *bn, int pad, char *out, size_t outlen)
+static int bn_b64(const struct twofa_ossl *ossl, const BIGNUM *bn, int pad,
+		  char *out, size_t outlen)
 {
 	unsigned char buf[1024];
 	int n;
 
-	if (BN_num_bytes(bn) > (int)sizeof(buf) || pad > (int)sizeof(buf))
+	/* (bits + 7) / 8 is BN_num_bytes, a macro over BN_num_bits. */
+	if ((ossl->bn_num_bits(bn) + 7) / 8 > (int)sizeof(buf) ||
+	    pad > (int)sizeof(buf))
 		return TWOFA_ERR_INVALID;
-	n = pad > 0 ? BN_bn2binpad(bn, buf, pad) : BN_bn2bin(bn, buf);
+	n = pad > 0 ? ossl->bn_bn2binpad(bn, buf, pad)
+		    : ossl->bn_bn2bin(bn, buf);
 	if (n <= 0)
 		return TWOFA_ERR_CRYPTO;
 	return twofa_b64url_encode(buf, (size_t)n, out, outlen);
@@ -78,38 +81,43 @@ static int bn_b64(const BIGNUM *bn, int pad, char *out, size_t outlen)
 
 static int jwk_members(const struct twofa_key *key, struct jwk_members *m)
 {
+	/* A key exists only once libcrypto is loaded (jwt_key.c). */
+	const struct twofa_ossl *ossl = twofa_ossl();
 	const EVP_PKEY *pkey = twofa_key_pkey(key);
 	BIGNUM *a = NULL, *b = NULL;
 	int ret = TWOFA_ERR_CRYPTO;
 
+	if (ossl == NULL)
+		return TWOFA_ERR_CRYPTO;
 	if (twofa_key_alg(key) == TWOFA_KEY_RS256) {
-		if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_N, &a) !=
+		if (ossl->pkey_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_N, &a) !=
 			1 ||
-		    EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &b) != 1)
-			goto out;
-		ret = bn_b64(a, 0, m->a, sizeof(m->a));
-		if (ret == TWOFA_OK)
-			ret = bn_b64(b, 0, m->b, sizeof(m->b));
-	} else {
-		if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_X, &a) !=
-			1 ||
-		    EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &b) !=
+		    ossl->pkey_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &b) !=
 			1)
 			goto out;
-		ret = bn_b64(a, EC_COORD_LEN, m->a, sizeof(m->a));
+		ret = bn_b64(ossl, a, 0, m->a, sizeof(m->a));
 		if (ret == TWOFA_OK)
-			ret = bn_b64(b, EC_COORD_LEN, m->b, sizeof(m->b));
+			ret = bn_b64(ossl, b, 0, m->b, sizeof(m->b));
+	} else {
+		if (ossl->pkey_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_X,
+					    &a) != 1 ||
+		    ossl->pkey_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_Y,
+					    &b) != 1)
+			goto out;
+		ret = bn_b64(ossl, a, EC_COORD_LEN, m->a, sizeof(m->a));
+		if (ret == TWOFA_OK)
+			ret = bn_b64(ossl, b, EC_COORD_LEN, m->b, sizeof(m->b));
 	}
 out:
-	BN_free(a);
-	BN_free(b);
+	ossl->bn_free(a);
+	ossl->bn_free(b);
 	return ret;
 }
 
 int twofa_jwk_thumbprint(const struct twofa_key *key, char kid[TWOFA_KID_LEN])
 {
 	struct jwk_members m;
-	unsigned char digest[SHA256_DIGEST_LENGTH];
+	unsigned char digest[TWOFA_SHA256_LEN];
 	char *json = NULL;
 	int n, ret;
 
@@ -129,7 +137,7 @@ int twofa_jwk_thumbprint(const struct twofa_key *key, char kid[TWOFA_KID_LEN])
 			     m.a, m.b);
 	if (n < 0)
 		return TWOFA_ERR_NOMEM;
-	if (EVP_Digest(json, (size_t)n, digest, NULL, EVP_sha256(), NULL) != 1)
+	if (twofa_sha256(json, (size_t)n, digest) != TWOFA_OK)
 		ret = TWOFA_ERR_CRYPTO;
 	else
 		ret = twofa_b64url_encode(digest, sizeof(digest), kid,

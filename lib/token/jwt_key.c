@@ -11,16 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/bio.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
 #include "twofa/err.h"
-#include "twofa/safedir.h"
+#include "twofa/fs.h"
 #include "twofa/jwk.h"
 #include "twofa/jwt_key.h"
 #include "twofa/mem.h"
 #include "token/jwt_key_internal.h"
+#include "token/ossl_lib.h"
 
 struct twofa_key {
 	enum twofa_key_alg alg;
@@ -92,17 +89,21 @@ void twofa_key_free(struct twofa_key *key)
 {
 	if (key == NULL)
 		return;
-	EVP_PKEY_free(key->pkey);
+	/* A key holding a pkey was made after libcrypto was loaded. */
+	if (key->pkey != NULL)
+		twofa_ossl()->pkey_free(key->pkey);
 	twofa_freezero(key->priv_pem, key->priv_len);
 	free(key->pub_pem);
 	free(key);
 }
 
 /* Copy what a memory BIO holds into a NUL-terminated heap string. */
-static int bio_to_string(BIO *bio, char **out, size_t *len)
+static int bio_to_string(const struct twofa_ossl *ossl, BIO *bio, char **out,
+			 size_t *len)
 {
 	char *data = NULL;
-	long n = BIO_get_mem_data(bio, &data);
+	/* BIO_get_mem_data, a macro over BIO_ctrl. */
+	long n = ossl->bio_ctrl(bio, BIO_CTRL_INFO, 0, (char *)&data);
 
 	if (n <= 0 || data == NULL)
 		return TWOFA_ERR_CRYPTO;
@@ -116,7 +117,8 @@ static int bio_to_string(BIO *bio, char **out, size_t *len)
 }
 
 /* Take pkey (on success and on failure) if it is a key we sign with. */
-static int key_from_pkey(EVP_PKEY *pkey, struct twofa_key **out)
+static int key_from_pkey(const struct twofa_ossl *ossl, EVP_PKEY *pkey,
+			 struct twofa_key **out)
 {
 	struct twofa_key *key = NULL;
 	BIO *bio = NULL;
@@ -126,20 +128,20 @@ static int key_from_pkey(EVP_PKEY *pkey, struct twofa_key **out)
 	*out = NULL;
 	key = calloc(1, sizeof(*key));
 	if (key == NULL) {
-		EVP_PKEY_free(pkey);
+		ossl->pkey_free(pkey);
 		return TWOFA_ERR_NOMEM;
 	}
 	key->pkey = pkey;
-	bits = EVP_PKEY_get_bits(pkey);
-	switch (EVP_PKEY_get_base_id(pkey)) {
+	bits = ossl->pkey_get_bits(pkey);
+	switch (ossl->pkey_get_base_id(pkey)) {
 	case EVP_PKEY_RSA:
 		if (bits < TWOFA_RSA_BITS_MIN || bits > TWOFA_RSA_BITS_MAX)
 			goto out;
 		key->alg = TWOFA_KEY_RS256;
 		break;
 	case EVP_PKEY_EC:
-		if (EVP_PKEY_get_group_name(pkey, group, sizeof(group), NULL) !=
-			1 ||
+		if (ossl->pkey_get_group_name(pkey, group, sizeof(group),
+					      NULL) != 1 ||
 		    (strcmp(group, "prime256v1") != 0 &&
 		     strcmp(group, "P-256") != 0))
 			goto out;
@@ -152,19 +154,19 @@ static int key_from_pkey(EVP_PKEY *pkey, struct twofa_key **out)
 
 	/* The secure-heap BIO wipes its buffer when it grows and is freed. */
 	ret = TWOFA_ERR_CRYPTO;
-	bio = BIO_new(BIO_s_secmem());
-	if (bio == NULL ||
-	    PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0, NULL, NULL) != 1)
+	bio = ossl->bio_new(ossl->bio_s_secmem());
+	if (bio == NULL || ossl->pem_write_bio_privatekey(bio, pkey, NULL, NULL,
+							  0, NULL, NULL) != 1)
 		goto out;
-	ret = bio_to_string(bio, &key->priv_pem, &key->priv_len);
+	ret = bio_to_string(ossl, bio, &key->priv_pem, &key->priv_len);
 	if (ret != TWOFA_OK)
 		goto out;
-	BIO_free(bio);
+	ossl->bio_free(bio);
 	ret = TWOFA_ERR_CRYPTO;
-	bio = BIO_new(BIO_s_mem());
-	if (bio == NULL || PEM_write_bio_PUBKEY(bio, pkey) != 1)
+	bio = ossl->bio_new(ossl->bio_s_mem());
+	if (bio == NULL || ossl->pem_write_bio_pubkey(bio, pkey) != 1)
 		goto out;
-	ret = bio_to_string(bio, &key->pub_pem, &key->pub_len);
+	ret = bio_to_string(ossl, bio, &key->pub_pem, &key->pub_len);
 	if (ret != TWOFA_OK)
 		goto out;
 	ret = twofa_jwk_thumbprint(key, key->kid);
@@ -173,7 +175,7 @@ static int key_from_pkey(EVP_PKEY *pkey, struct twofa_key **out)
 	*out = key;
 	key = NULL;
 out:
-	BIO_free(bio);
+	ossl->bio_free(bio);
 	twofa_key_free(key);
 	return ret;
 }
@@ -181,25 +183,28 @@ out:
 int twofa_key_generate(enum twofa_key_alg alg, unsigned bits,
 		       struct twofa_key **out)
 {
+	const struct twofa_ossl *ossl = twofa_ossl();
 	EVP_PKEY *pkey = NULL;
 
 	*out = NULL;
+	if (ossl == NULL)
+		return TWOFA_ERR_CRYPTO;
 	if (alg == TWOFA_KEY_RS256) {
 		if (bits == 0)
 			bits = TWOFA_RSA_BITS_DEFAULT;
 		if (bits < TWOFA_RSA_BITS_MIN || bits > TWOFA_RSA_BITS_MAX)
 			return TWOFA_ERR_INVALID;
-		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits);
+		pkey = ossl->pkey_q_keygen(NULL, NULL, "RSA", (size_t)bits);
 	} else if (alg == TWOFA_KEY_ES256) {
 		if (bits != 0 && bits != 256)
 			return TWOFA_ERR_INVALID;
-		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+		pkey = ossl->pkey_q_keygen(NULL, NULL, "EC", "P-256");
 	} else {
 		return TWOFA_ERR_INVALID;
 	}
 	if (pkey == NULL)
 		return TWOFA_ERR_CRYPTO;
-	return key_from_pkey(pkey, out);
+	return key_from_pkey(ossl, pkey, out);
 }
 
 /*
@@ -223,22 +228,21 @@ static int open_key_dir(const char *dir, uid_t owner, bool create, int *dfd,
 		return ret;
 	}
 	if (fstat(fd, &sb) != 0) {
-		ret = twofa_fail(why, TWOFA_ERR_IO, errno, "cannot stat",
-				       dir, NULL);
+		ret = twofa_fail(why, TWOFA_ERR_IO, errno, "cannot stat", dir,
+				 NULL);
 		close(fd);
 		return ret;
 	}
 	if (sb.st_uid != 0 && sb.st_uid != owner) {
 		close(fd);
 		return twofa_fail(why, TWOFA_ERR_UNSAFE, 0,
-					"directory not owned by root", dir,
-					NULL);
+				  "directory not owned by root", dir, NULL);
 	}
 	if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
 		close(fd);
 		return twofa_fail(why, TWOFA_ERR_UNSAFE, 0,
-					"directory writable by group or others",
-					dir, NULL);
+				  "directory writable by group or others", dir,
+				  NULL);
 	}
 	*dfd = fd;
 	return TWOFA_OK;
@@ -254,202 +258,162 @@ static int no_passphrase(char *buf, int size, int rwflag, void *u)
 	return -1;
 }
 
+/* What jwt.key must be (twofa-admin(8) keygen): root's, 0600. */
+static const struct twofa_file_msgs key_msgs = {
+    .symlink = "key is a symbolic link",
+    .directory = "key is not a regular file",
+    .fifo = "key is not a regular file",
+    .device = "key is not a regular file",
+    .other = "key is not a regular file",
+    .owner = "key not owned by root",
+    .mode = "key has group or other permissions (want 0600)",
+    .links = "key has more than one hard link",
+    .size = "key file larger than 16 KiB",
+};
+
 int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
 		   struct twofa_error *why)
 {
+	const struct twofa_ossl *ossl = NULL;
 	EVP_PKEY *pkey = NULL;
 	BIO *bio = NULL;
+	struct twofa_file_rules key_rules = {&key_msgs, 0, S_IRWXG | S_IRWXO,
+					     false, TWOFA_KEY_FILE_MAX};
 	char *buf = NULL;
-	size_t got = 0, size = 0;
-	struct stat sb;
-	int dfd = -1, fd = -1, ret;
+	size_t got = 0;
+	int dfd = -1, ret;
 
 	*out = NULL;
 	ret = open_key_dir(dir, owner, false, &dfd, why);
 	if (ret != TWOFA_OK)
 		goto out;
-	/* O_NONBLOCK: a FIFO put there must not hang the login. */
-	fd = openat(dfd, TWOFA_KEY_NAME,
-		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		int e = errno;
-
-		ret = e == ENOENT  ? TWOFA_ERR_KEY
-		      : e == ELOOP ? TWOFA_ERR_UNSAFE
-				   : TWOFA_ERR_IO;
-		twofa_fail(why, ret, e,
-				 e == ENOENT  ? "no signing key"
-				 : e == ELOOP ? "key is a symbolic link"
-					      : "cannot open key",
+	/* lib/fs/: no symlink, never a FIFO (it must not hang the login). */
+	key_rules.owner = owner;
+	ret = twofa_file_load(dfd, dir, TWOFA_KEY_NAME, &key_rules, &buf, &got,
+			      why);
+	if (ret == TWOFA_ERR_NO_RECORD) {
+		ret = twofa_fail(why, TWOFA_ERR_KEY, ENOENT, "no signing key",
 				 dir, TWOFA_KEY_NAME);
 		goto out;
 	}
-	if (fstat(fd, &sb) != 0) {
-		ret = twofa_fail(why, TWOFA_ERR_IO, errno, "cannot stat",
-				       dir, TWOFA_KEY_NAME);
+	if (ret != TWOFA_OK)
 		goto out;
-	}
-	ret = TWOFA_ERR_UNSAFE;
-	if (!S_ISREG(sb.st_mode)) {
-		twofa_fail(why, ret, 0, "key is not a regular file", dir,
+	ossl = twofa_ossl();
+	if (ossl == NULL) {
+		ret = twofa_fail(why, TWOFA_ERR_CRYPTO, 0,
+				 "cannot load " TWOFA_CRYPTO_SONAME, dir,
 				 TWOFA_KEY_NAME);
 		goto out;
 	}
-	if (sb.st_uid != owner) {
-		twofa_fail(why, ret, 0, "key not owned by root", dir,
-				 TWOFA_KEY_NAME);
-		goto out;
-	}
-	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-		twofa_fail(
-		    why, ret, 0,
-		    "key has group or other permissions (want 0600)", dir,
-		    TWOFA_KEY_NAME);
-		goto out;
-	}
-	if (sb.st_size <= 0 || sb.st_size > TWOFA_KEY_FILE_MAX) {
-		twofa_fail(why, TWOFA_ERR_KEY, 0,
-				 "key file empty or too large", dir,
-				 TWOFA_KEY_NAME);
-		ret = TWOFA_ERR_KEY;
-		goto out;
-	}
-	size = (size_t)sb.st_size;
-	buf = malloc(size + 1);
-	if (buf == NULL) {
-		ret = TWOFA_ERR_NOMEM;
-		goto out;
-	}
-	while (got < size) {
-		ssize_t n = read(fd, buf + got, size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			ret = twofa_fail(
-			    why, TWOFA_ERR_IO, n < 0 ? errno : 0,
-			    "cannot read key", dir, TWOFA_KEY_NAME);
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
 	ret = TWOFA_ERR_KEY;
-	bio = BIO_new_mem_buf(buf, (int)got);
+	bio = ossl->bio_new_mem_buf(buf, (int)got);
 	if (bio == NULL) {
 		ret = TWOFA_ERR_NOMEM;
 		goto out;
 	}
-	pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
+	pkey = ossl->pem_read_bio_privatekey(bio, NULL, no_passphrase, NULL);
 	if (pkey == NULL) {
 		twofa_fail(why, ret, 0,
-				 "key is not an unencrypted PEM private key",
-				 dir, TWOFA_KEY_NAME);
+			   "key is not an unencrypted PEM private key", dir,
+			   TWOFA_KEY_NAME);
 		goto out;
 	}
-	ret = key_from_pkey(pkey, out);
+	ret = key_from_pkey(ossl, pkey, out);
 	pkey = NULL;
 	if (ret == TWOFA_ERR_KEY)
 		twofa_fail(why, ret, 0,
-				 "key is not RSA of 2048 to 8192 bits or P-256",
-				 dir, TWOFA_KEY_NAME);
+			   "key is not RSA of 2048 to 8192 bits or P-256", dir,
+			   TWOFA_KEY_NAME);
 	else if (ret != TWOFA_OK)
-		twofa_fail(why, ret, 0, "cannot use key", dir,
-				 TWOFA_KEY_NAME);
+		twofa_fail(why, ret, 0, "cannot use key", dir, TWOFA_KEY_NAME);
 out:
-	BIO_free(bio);
-	EVP_PKEY_free(pkey);
-	twofa_freezero(buf, size + (buf != NULL));
-	if (fd >= 0)
-		close(fd);
+	if (ossl != NULL) {
+		ossl->bio_free(bio);
+		ossl->pkey_free(pkey);
+	}
+	twofa_file_free(buf, got);
 	if (dfd >= 0)
 		close(dfd);
 	return ret;
 }
 
-/* Write data as dir/name: new file, fsync, rename (or no-replace link). */
-static int write_file(int dfd, const char *dir, const char *name,
-		      const char *data, size_t len, mode_t mode, uid_t owner,
-		      bool replace, struct twofa_error *why)
-{
-	unsigned char rnd[8];
-	char tmp[64], hex[sizeof(rnd) * 2 + 1];
-	size_t off = 0;
-	int fd = -1, ret;
-
-	ret = twofa_random(rnd, sizeof(rnd));
-	if (ret != TWOFA_OK)
-		return ret;
-	for (size_t i = 0; i < sizeof(rnd); i++)
-		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
-	snprintf(tmp, sizeof(tmp), ".%s.%s", name, hex);
-	fd = openat(dfd, tmp,
-		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd < 0)
-		return twofa_fail(why, TWOFA_ERR_IO, errno,
-					"cannot create", dir, tmp);
-	ret = TWOFA_ERR_IO;
-	if (fchown(fd, owner, (gid_t)-1) != 0 || fchmod(fd, mode) != 0) {
-		twofa_fail(why, ret, errno, "cannot set owner or mode",
-				 dir, tmp);
-		goto out;
-	}
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			twofa_fail(why, ret, n < 0 ? errno : 0,
-					 "cannot write", dir, tmp);
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) != 0) {
-		twofa_fail(why, ret, errno, "cannot fsync", dir, tmp);
-		goto out;
-	}
-	if (renameat2(dfd, tmp, dfd, name, replace ? 0 : RENAME_NOREPLACE) !=
-	    0) {
-		int e = errno;
-
-		ret = e == EEXIST ? TWOFA_ERR_EXISTS : TWOFA_ERR_IO;
-		twofa_fail(why, ret, e,
-				 e == EEXIST ? "a key exists (use --force)"
-					     : "cannot rename into place",
-				 dir, name);
-		goto out;
-	}
-	ret = TWOFA_OK;
-out:
-	close(fd);
-	if (ret != TWOFA_OK)
-		unlinkat(dfd, tmp, 0);
-	return ret;
-}
-
+/*
+ * The key and its public half are a pair that must never be seen apart:
+ * both are staged (written, fsynced) first, so a full disk or an I/O
+ * error changes nothing. Then the key is put in place, swapped with the
+ * old one when forced (RENAME_EXCHANGE keeps the old key at the staged
+ * name), and the public half renamed over the old one; if that fails the
+ * key swap is undone, so the old pair stays as it was.
+ */
 int twofa_key_save(const struct twofa_key *key, const char *dir, uid_t owner,
 		   bool force, struct twofa_error *why)
 {
+	char tmp_key[TWOFA_TMP_NAME_MAX] = "", tmp_pub[TWOFA_TMP_NAME_MAX] = "";
+	bool swapped = false, placed = false;
 	int dfd = -1, ret;
 
 	ret = open_key_dir(dir, owner, true, &dfd, why);
 	if (ret != TWOFA_OK)
 		return ret;
-	ret = write_file(dfd, dir, TWOFA_KEY_NAME, key->priv_pem, key->priv_len,
-			 0600, owner, force, why);
+	ret = twofa_file_stage(dfd, dir, TWOFA_KEY_NAME, key->priv_pem,
+			       key->priv_len, 0600, owner, tmp_key, NULL, why);
 	if (ret != TWOFA_OK)
 		goto out;
-	/* The public half follows the key it belongs to, always. */
-	ret = write_file(dfd, dir, TWOFA_PUB_NAME, key->pub_pem, key->pub_len,
-			 0644, owner, true, why);
+	ret = twofa_file_stage(dfd, dir, TWOFA_PUB_NAME, key->pub_pem,
+			       key->pub_len, 0644, owner, tmp_pub, NULL, why);
 	if (ret != TWOFA_OK)
 		goto out;
-	if (fsync(dfd) != 0)
-		ret = twofa_fail(why, TWOFA_ERR_IO, errno,
-				       "cannot fsync directory", dir, NULL);
+	/* Into a free name (with the link() fallback), else swapped. */
+	ret = twofa_file_place(dfd, tmp_key, TWOFA_KEY_NAME);
+	if (ret == 0) {
+		placed = true; /* there was no key */
+	} else if (errno == EEXIST && force &&
+		   renameat2(dfd, tmp_key, dfd, TWOFA_KEY_NAME,
+			     RENAME_EXCHANGE) == 0) {
+		swapped = true; /* tmp_key now holds the old key */
+	} else {
+		int e = errno;
+
+		ret = e == EEXIST ? TWOFA_ERR_EXISTS : TWOFA_ERR_IO;
+		twofa_fail(why, ret, e,
+			   e == EEXIST ? "a key exists (use --force)"
+				       : "cannot rename into place",
+			   dir, TWOFA_KEY_NAME);
+		goto out;
+	}
+	if (renameat(dfd, tmp_pub, dfd, TWOFA_PUB_NAME) != 0) {
+		int e = errno, undone;
+
+		/* Undo: the old key back (or none), the new one to be removed.
+		 */
+		if (swapped)
+			undone = renameat2(dfd, tmp_key, dfd, TWOFA_KEY_NAME,
+					   RENAME_EXCHANGE) == 0;
+		else
+			undone =
+			    renameat(dfd, TWOFA_KEY_NAME, dfd, tmp_key) == 0;
+		if (!undone)
+			tmp_key[0] = '\0'; /* it is jwt.key: keep it */
+		ret = twofa_fail(
+		    why, TWOFA_ERR_IO, e,
+		    undone ? "cannot rename into place (the key was left as "
+			     "it was)"
+			   : "cannot rename into place, and the old key "
+			     "could not be put back: jwt.pub does not match "
+			     "jwt.key (run keygen --force again)",
+		    dir, TWOFA_PUB_NAME);
+		goto out;
+	}
+	tmp_pub[0] = '\0';
+	if (placed)
+		tmp_key[0] = '\0';
+	/* swapped: tmp_key is the old key, removed below. */
+	ret = twofa_dir_sync(dfd, dir, why);
 out:
+	if (tmp_key[0] != '\0')
+		unlinkat(dfd, tmp_key, 0);
+	if (tmp_pub[0] != '\0')
+		unlinkat(dfd, tmp_pub, 0);
 	close(dfd);
 	return ret;
 }

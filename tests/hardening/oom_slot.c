@@ -115,8 +115,7 @@ int main(void)
 	twofa_record_wipe(&rec);
 	twofa_record_wipe(&got);
 	if (failures == 0)
-		printf(
-		    "oom_slot: %u hash failures, all refused cleanly\n",
-		    refused);
+		printf("oom_slot: %u hash failures, all refused cleanly\n",
+		       refused);
 	return failures == 0 ? 0 : 1;
 }

@@ -107,6 +107,20 @@ static void test_limits(void **state)
 	assert_int_equal(rec.backup_count, 0);
 }
 
+/* Two equal codes would be one code that works twice: refused whole. */
+static void test_set_refuses_duplicates(void **state)
+{
+	struct twofa_record rec;
+	const char *dup[] = {"11112222", "33334444", "11112222"};
+
+	(void)state;
+	helper_record(&rec, TWOFA_TOTP);
+	assert_int_equal(twofa_backup_set(&rec, dup, 3), TWOFA_ERR_INVALID);
+	assert_int_equal(rec.backup_count, 0);
+	assert_int_equal(twofa_backup_set(&rec, dup, 2), TWOFA_OK);
+	assert_int_equal(rec.backup_count, 2);
+}
+
 /*
  * A wrong code is hashed against every unused code: with the maximum of 20
  * codes this must stay under 100 ms (measured: ~46 ms on the reference
@@ -152,6 +166,7 @@ int main(void)
 	    cmocka_unit_test(test_hash_is_pbkdf2),
 	    cmocka_unit_test(test_normalise),
 	    cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_set_refuses_duplicates),
 	    cmocka_unit_test(test_check_cost),
 	};
 	return cmocka_run_group_tests_name("backup", tests, NULL, NULL);

@@ -53,6 +53,8 @@ static void test_length_limit(void **state)
 	name[TWOFA_USER_MAX] = 'a';
 	name[TWOFA_USER_MAX + 1] = '\0';
 	assert_false(twofa_user_valid(name));
+	/* The record is <store>/<user>: one file name, NAME_MAX bytes. */
+	assert_int_equal(TWOFA_USER_MAX, 255);
 }
 
 int main(void)
