@@ -168,6 +168,33 @@ static void test_roundtrip_hotp(void **state)
 	roundtrip(TWOFA_HOTP);
 }
 
+/* SPEC §8: a sealed secret in twofaSealedSecret, no oathSecret. */
+static void test_roundtrip_sealed(void **state)
+{
+	struct twofa_record rec, back;
+	struct twofa_ldap_avs a;
+	struct twofa_parse_error why = {0, NULL};
+
+	(void)state;
+	full_record(&rec, TWOFA_TOTP);
+	memset(rec.secret, 0, sizeof(rec.secret));
+	rec.secret_len = 0;
+	rec.sealed.on = true;
+	memcpy(rec.sealed.kid, "0123456789abcdef", 17);
+	memset(rec.sealed.nonce, 7, sizeof(rec.sealed.nonce));
+	memset(rec.sealed.tag, 9, sizeof(rec.sealed.tag));
+	memset(rec.sealed.ct, 0x42, 20);
+	rec.sealed.ct_len = 20;
+	assert_int_equal(twofa_ldap_entry_build("alice", BASE, &rec, &a), 0);
+	assert_null(find(&a, TWOFA_LDAP_ATTR, "oathSecret", NULL));
+	assert_non_null(find(&a, TWOFA_LDAP_ATTR, "twofaSealedSecret", NULL));
+	assert_int_equal(twofa_ldap_entry_parse(&a, &back, &why), 0);
+	assert_true(back.sealed.on);
+	assert_int_equal(back.secret_len, 0);
+	assert_memory_equal(&back.sealed, &rec.sealed, sizeof(rec.sealed));
+	twofa_ldap_avs_free(&a);
+}
+
 /* Build an entry, let edit change it, and expect parse to refuse it. */
 static void refused(void (*edit)(struct twofa_ldap_avs *), const char *what)
 {
@@ -260,7 +287,7 @@ static void test_parse_strict(void **state)
 	refused(md5, "oathHMACAlgorithm");
 	refused(both_types, "neither");
 	refused(stray_code, "twofaBackupCode");
-	refused(sealed, "sealed");
+	refused(sealed, "twofaSealedSecret");
 	refused(bad_time, "time");
 	refused(short_secret, "oathSecret");
 }
@@ -391,6 +418,7 @@ int main(void)
 	    cmocka_unit_test(test_entry_dn),
 	    cmocka_unit_test(test_roundtrip_totp),
 	    cmocka_unit_test(test_roundtrip_hotp),
+	    cmocka_unit_test(test_roundtrip_sealed),
 	    cmocka_unit_test(test_parse_strict),
 	    cmocka_unit_test(test_cas),
 	    cmocka_unit_test(test_replace_type_change),

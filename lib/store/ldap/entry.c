@@ -13,6 +13,7 @@
 #include "twofa/err.h"
 #include "twofa/mem.h"
 #include "twofa/parse.h"
+#include "twofa/seal.h"
 #include "twofa/user.h"
 #include "store/ldap/entry.h"
 #include "store/ldap/escape.h"
@@ -188,8 +189,23 @@ static int put_config(const char *dn, const struct twofa_record *rec,
 			   totp ? "oathTOTPParams" : "oathHOTPParams")) < 0 ||
 	    (ret = add_str(a, op, "objectClass", "twofaState")) < 0)
 		return ret;
-	if ((ret = twofa_ldap_avs_add(a, op, "oathSecret", rec->secret,
-				      rec->secret_len)) < 0 ||
+	if (rec->sealed.on) {
+		/* SPEC §8: the sealed form in our attribute, no oathSecret. */
+		char sealed[TWOFA_SEALED_TEXT_MAX];
+
+		if ((ret = twofa_sealed_text_format(&rec->sealed, sealed)) < 0)
+			return ret;
+		ret = add_str(a, op, "twofaSealedSecret", sealed);
+		if (ret == TWOFA_OK && repl)
+			ret = twofa_ldap_avs_add(a, op, "oathSecret", NULL, 0);
+	} else {
+		ret = twofa_ldap_avs_add(a, op, "oathSecret", rec->secret,
+					 rec->secret_len);
+		if (ret == TWOFA_OK && repl)
+			ret = twofa_ldap_avs_add(a, op, "twofaSealedSecret",
+						 NULL, 0);
+	}
+	if (ret < 0 ||
 	    (ret = add_str(a, op, "oathHMACAlgorithm", alg_oid[rec->alg])) <
 		0 ||
 	    (ret = add_u64(a, op, "oathOTPLength", rec->digits)) < 0)
@@ -272,6 +288,8 @@ int twofa_ldap_entry_build(const char *user, const char *base,
 	int ret;
 
 	memset(out, 0, sizeof(*out));
+	if (rec->pending)
+		return TWOFA_ERR_UNSUPPORTED;
 	if ((ret = twofa_record_check(rec, NULL)) < 0 ||
 	    (ret = twofa_ldap_entry_dn(user, base, dn, sizeof(dn))) < 0)
 		return ret;
@@ -366,6 +384,8 @@ int twofa_ldap_entry_replace(const char *user, const char *base,
 	int ret;
 
 	memset(out, 0, sizeof(*out));
+	if (rec->pending)
+		return TWOFA_ERR_UNSUPPORTED;
 	if ((ret = twofa_record_check(rec, NULL)) < 0 ||
 	    (ret = twofa_ldap_entry_dn(user, base, dn, sizeof(dn))) < 0)
 		return ret;

@@ -11,6 +11,7 @@
 #include "twofa/backup.h"
 #include "twofa/err.h"
 #include "twofa/parse.h"
+#include "twofa/seal.h"
 #include "store/ldap/entry.h"
 
 #define KDF_PREFIX "pbkdf2-sha256:"
@@ -140,7 +141,7 @@ int twofa_ldap_entry_parse(const struct twofa_ldap_avs *in,
 			   struct twofa_record *rec,
 			   struct twofa_parse_error *why)
 {
-	const struct twofa_ldap_av *a;
+	const struct twofa_ldap_av *a, *a2;
 	uint64_t v, seen = 0;
 	bool totp, hotp;
 	unsigned i;
@@ -156,17 +157,30 @@ int twofa_ldap_entry_parse(const struct twofa_ldap_avs *in,
 	}
 	rec->type = totp ? TWOFA_TOTP : TWOFA_HOTP;
 	rec->period = 0;
-	if (get1(in, "twofaSealedSecret", &a) != 0) {
-		ret = bad(why, "sealed secret not supported here");
+	switch (get1(in, "twofaSealedSecret", &a)) {
+	case 1:
+		/* Sealed (SPEC §8): opened above the store, never here. */
+		if (get1(in, "oathSecret", &a2) != 0 ||
+		    twofa_sealed_text_parse((const char *)a->val, a->len,
+					    &rec->sealed) < 0) {
+			ret = bad(why, "twofaSealedSecret malformed or beside "
+				       "oathSecret");
+			goto out;
+		}
+		break;
+	case 0:
+		if (get1(in, "oathSecret", &a) != 1 ||
+		    a->len < TWOFA_SECRET_MIN || a->len > TWOFA_SECRET_MAX) {
+			ret = bad(why, "oathSecret missing or of a bad length");
+			goto out;
+		}
+		memcpy(rec->secret, a->val, a->len);
+		rec->secret_len = a->len;
+		break;
+	default:
+		ret = bad(why, "twofaSealedSecret repeated");
 		goto out;
 	}
-	if (get1(in, "oathSecret", &a) != 1 || a->len < TWOFA_SECRET_MIN ||
-	    a->len > TWOFA_SECRET_MAX) {
-		ret = bad(why, "oathSecret missing or of a bad length");
-		goto out;
-	}
-	memcpy(rec->secret, a->val, a->len);
-	rec->secret_len = a->len;
 	if (get1(in, "oathHMACAlgorithm", &a) != 1) {
 		ret = bad(why, "oathHMACAlgorithm missing");
 		goto out;
