@@ -83,6 +83,14 @@ static int run_backup_codes(struct cli *cli, int argc, char **argv)
 		ret = open_user(cli, argc, argv, &st, &h);
 	if (ret != 0)
 		goto out;
+	if (h->rec.pending) {
+		/* No secret yet: the codes come with the enrollment. */
+		cli_error("%s is invited, not enrolled: backup codes are made "
+			  "when the enrollment completes",
+			  h->user);
+		ret = EXIT_REFUSED;
+		goto out;
+	}
 	if (twofa_backup_generate(&h->rec, count, codes, sizeof(codes)) !=
 	    TWOFA_OK) {
 		cli_error("cannot generate backup codes");
@@ -176,7 +184,8 @@ static int run_disable(struct cli *cli, int argc, char **argv)
 		ret = cli_store_fail(cli, err, h->user, &why);
 		goto out;
 	}
-	printf("%s disabled: record removed from %s\n", h->user,
+	printf("%s disabled: %s removed from %s\n", h->user,
+	       h->rec.pending ? "pending invitation" : "record",
 	       twofa_store_where(st));
 out:
 	twofa_store_release(h);
@@ -203,6 +212,7 @@ const struct command command_disable = {
     "disable",
     run_disable,
     "USER",
-    "Remove USER's record. Unless the module runs with nullok, USER can\n"
+    "Remove USER's record, or USER's pending invitation (its ticket\n"
+    "stops working). Unless the module runs with nullok, USER can\n"
     "then no longer log in where pam_twofa is required.\n",
 };

@@ -65,6 +65,13 @@ static int run(struct cli *cli, int argc, char **argv)
 		ret = cli_store_fail(cli, err, user, &why);
 		goto out;
 	}
+	if (h->rec.pending) {
+		cli_error("%s is invited, not enrolled: there is no secret to "
+			  "show yet",
+			  user);
+		ret = EXIT_REFUSED;
+		goto out;
+	}
 	ret = show_enrollment(cli, &h->rec, user, &o);
 out:
 	twofa_store_release(h);

@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "twofa/err.h"
+#include "twofa/seal.h"
 #include "twofa/store.h"
 
 enum { OPT_JSON = 256 };
@@ -51,6 +52,54 @@ static bool locked_now(const struct twofa_state *s, uint64_t now)
 	       (s->locked_until != 0 && now < s->locked_until);
 }
 
+/* A pending enrollment (twofa-admin invite): when it runs out, failures. */
+static void print_pending_json(const char *user,
+			       const struct twofa_record *rec, uint64_t now)
+{
+	const struct twofa_state *s = &rec->state;
+	bool locked = locked_now(s, now);
+
+	fputs("{\"user\":", stdout);
+	json_string(user);
+	printf(",\"pending\":true,\"expires\":%llu,\"expired\":%s,"
+	       "\"failures\":%u,\"locked\":%s",
+	       (unsigned long long)rec->ticket.expires,
+	       now >= rec->ticket.expires ? "true" : "false",
+	       (unsigned)s->failures, locked ? "true" : "false");
+	if (locked && s->locked_until != TWOFA_LOCKED_FOREVER)
+		printf(",\"locked_until\":%llu",
+		       (unsigned long long)s->locked_until);
+	else
+		fputs(",\"locked_until\":null", stdout);
+	printf(",\"locked_until_unlock\":%s,\"created\":%llu}",
+	       locked && s->locked_until == TWOFA_LOCKED_FOREVER ? "true"
+								 : "false",
+	       (unsigned long long)rec->created);
+}
+
+static void print_pending_text(const char *user,
+			       const struct twofa_record *rec, uint64_t now)
+{
+	const struct twofa_state *s = &rec->state;
+	char when[64];
+
+	printf("%s\n", user);
+	cli_format_time(rec->ticket.expires, when, sizeof(when));
+	printf("  pending:       invited, not enrolled yet; the ticket %s %s\n",
+	       now >= rec->ticket.expires ? "expired" : "expires", when);
+	printf("  failures:      %u\n", (unsigned)s->failures);
+	if (!locked_now(s, now)) {
+		printf("  locked:        no\n");
+	} else if (s->locked_until == TWOFA_LOCKED_FOREVER) {
+		printf("  locked:        until twofa-admin unlock\n");
+	} else {
+		cli_format_time(s->locked_until, when, sizeof(when));
+		printf("  locked:        until %s\n", when);
+	}
+	cli_format_time(rec->created, when, sizeof(when));
+	printf("  invited:       %s\n", when);
+}
+
 static void print_json(const char *user, const struct twofa_record *rec,
 		       uint64_t now)
 {
@@ -59,7 +108,7 @@ static void print_json(const char *user, const struct twofa_record *rec,
 
 	fputs("{\"user\":", stdout);
 	json_string(user);
-	printf(",\"type\":\"%s\",\"algorithm\":\"%s\",\"digits\":%u",
+	printf(",\"pending\":false,\"type\":\"%s\",\"algorithm\":\"%s\",\"digits\":%u",
 	       twofa_otp_type_name(rec->type), twofa_alg_name(rec->alg),
 	       rec->digits);
 	if (rec->type == TWOFA_TOTP)
@@ -83,7 +132,13 @@ static void print_json(const char *user, const struct twofa_record *rec,
 		       (unsigned long long)s->last_success);
 	else
 		fputs(",\"last_success\":null", stdout);
-	printf(",\"created\":%llu}", (unsigned long long)rec->created);
+	printf(",\"created\":%llu,\"sealed_with\":",
+	       (unsigned long long)rec->created);
+	if (rec->sealed.on)
+		json_string(rec->sealed.kid);
+	else
+		fputs("null", stdout);
+	putchar('}');
 }
 
 static void print_text(const char *user, const struct twofa_record *rec,
@@ -120,6 +175,40 @@ static void print_text(const char *user, const struct twofa_record *rec,
 	}
 	cli_format_time(rec->created, when, sizeof(when));
 	printf("  enrolled:      %s\n", when);
+	if (rec->sealed.on)
+		printf("  sealed with:   %s\n", rec->sealed.kid);
+	else
+		printf("  sealed with:   - (secret stored plain)\n");
+}
+
+/*
+ * A record sealed with a key the key file does not have (or with an
+ * unusable key file) refuses every login of its user: say so, exit 3.
+ */
+static void check_key(struct status_ctx *ctx, const char *user,
+		      const char *kid)
+{
+	const struct twofa_keyring *kr = NULL;
+	struct twofa_error why;
+	int err;
+
+	memset(&why, 0, sizeof(why));
+	err = twofa_sealer_keyring(twofa_store_sealer(ctx->st), &kr, &why);
+	if (err != TWOFA_OK)
+		cli_error("warning: %s is sealed, and %s: %s", user,
+			  why.path[0] ? why.path : twofa_store_sealer(ctx->st)->path,
+			  why.what ? why.what : twofa_strerror(err));
+	else if (kr == NULL)
+		cli_error("warning: %s is sealed with key %s, and there is no "
+			  "record key file %s: its logins are refused",
+			  user, kid, twofa_store_sealer(ctx->st)->path);
+	else if (twofa_keyring_find(kr, kid) == NULL)
+		cli_error("warning: %s is sealed with key %s, which is not in "
+			  "%s: its logins are refused",
+			  user, kid, twofa_store_sealer(ctx->st)->path);
+	else
+		return;
+	ctx->ret = EXIT_SYSTEM;
 }
 
 /* Show one user; an unreadable record is reported and remembered. */
@@ -138,10 +227,17 @@ static int show_user(const char *user, void *arg)
 			ctx->ret = ret;
 		return 0; /* go on with the others */
 	}
+	if (h->rec.sealed.on)
+		check_key(ctx, user, h->rec.sealed.kid);
 	if (ctx->json) {
 		if (ctx->shown > 0)
 			putchar(',');
-		print_json(user, &h->rec, ctx->now);
+		if (h->rec.pending)
+			print_pending_json(user, &h->rec, ctx->now);
+		else
+			print_json(user, &h->rec, ctx->now);
+	} else if (h->rec.pending) {
+		print_pending_text(user, &h->rec, ctx->now);
 	} else {
 		print_text(user, &h->rec, ctx->now);
 	}
@@ -177,9 +273,11 @@ static int run(struct cli *cli, int argc, char **argv)
 		if (ret != 0)
 			return ret;
 	}
+	/* Status shows which key seals a record; it never opens one. */
 	ret = cli_open_store(cli, false, &ctx.st);
 	if (ret != 0)
 		return ret;
+	twofa_store_sealer(ctx.st)->inspect = true;
 	ctx.cli = cli;
 	if (user != NULL) {
 		show_user(user, &ctx);
@@ -210,16 +308,24 @@ const struct command command_status = {
     "status",
     run,
     "[USER] [--json]",
-    "Without USER, every enrolled user; with USER, that one: type,\n"
-    "algorithm, digits, period or next counter, window, backup codes\n"
-    "left, failures, lock, last success, enrollment time. Never a code or\n"
-    "a secret. A record that cannot be read is reported on stderr (exit\n"
-    "status 3) and the others are still shown.\n\n"
-    "  --json   one JSON object per user with the fields user, type,\n"
-    "           algorithm, digits, period (totp) or counter (hotp),\n"
-    "           window, backup_codes_left, backup_codes_total,\n"
+    "Without USER, every enrolled or invited user; with USER, that one:\n"
+    "type, algorithm, digits, period or next counter, window, backup codes\n"
+    "left, failures, lock, last success, enrollment time; for a pending\n"
+    "invitation (twofa-admin invite) when its ticket expires, failures and\n"
+    "lock. Never a code, a ticket or a secret. A record that cannot be\n"
+    "read is reported on stderr (exit status 3) and the others are still\n"
+    "shown; so is a record sealed with a key that the record key file does\n"
+    "not hold.\n\n"
+    "  --json   one JSON object per user with the fields user, pending\n"
+    "           (false), type, algorithm, digits, period (totp) or counter\n"
+    "           (hotp), window, backup_codes_left, backup_codes_total,\n"
     "           failures, locked, locked_until (Unix time or null),\n"
     "           locked_until_unlock, last_success (Unix time or null),\n"
-    "           created; for all users wrapped as\n"
+    "           created, sealed_with (the id of the record key that\n"
+    "           seals the secret, or null for a plain record); a pending\n"
+    "           user has user, pending (true), expires (Unix time),\n"
+    "           expired, failures, locked, locked_until,\n"
+    "           locked_until_unlock, created; for all\n"
+    "           users wrapped as\n"
     "           {\"store\": DIR, \"users\": [...]}\n",
 };

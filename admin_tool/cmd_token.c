@@ -10,12 +10,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "cmd_seal.h"
 #include "commands.h"
 #include "twofa/auth.h"
 #include "twofa/err.h"
 #include "twofa/jwk.h"
 #include "twofa/jwt_key.h"
 #include "twofa/mem.h"
+#include "twofa/seal.h"
 #include "twofa/store.h"
 #include "twofa/token.h"
 
@@ -26,6 +28,9 @@ enum {
 	OPT_TTL,
 	OPT_AUDIENCE,
 	OPT_ISSUER,
+	OPT_RECORDS,
+	OPT_ROTATE,
+	OPT_RETIRE,
 };
 
 /* Load /etc/twofa/jwt.key or say what is wrong with it: EXIT_SYSTEM. */
@@ -67,6 +72,9 @@ static const struct option keygen_longopts[] = {
     {"alg", required_argument, NULL, OPT_ALG},
     {"bits", required_argument, NULL, OPT_BITS},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"records", no_argument, NULL, OPT_RECORDS},
+    {"rotate", no_argument, NULL, OPT_ROTATE},
+    {"retire", required_argument, NULL, OPT_RETIRE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -77,7 +85,8 @@ static int run_keygen(struct cli *cli, int argc, char **argv)
 	struct twofa_error why;
 	enum twofa_key_alg alg = TWOFA_KEY_RS256;
 	unsigned bits = 0;
-	bool force = false;
+	bool force = false, records = false, rotate = false, alg_set = false;
+	const char *retire = NULL;
 	int c, err, ret = 0;
 
 	memset(&why, 0, sizeof(why));
@@ -85,7 +94,14 @@ static int run_keygen(struct cli *cli, int argc, char **argv)
 					       keygen_longopts)) != -1) {
 		if (c == 'h')
 			return EXIT_DONE;
-		if (c == OPT_ALG) {
+		if (c == OPT_RECORDS) {
+			records = true;
+		} else if (c == OPT_ROTATE) {
+			rotate = true;
+		} else if (c == OPT_RETIRE) {
+			retire = optarg;
+		} else if (c == OPT_ALG) {
+			alg_set = true;
 			if (twofa_key_alg_parse(optarg, &alg) != TWOFA_OK)
 				ret = cli_usage_error(
 				    cli, "--alg must be RS256 or ES256");
@@ -103,6 +119,19 @@ static int run_keygen(struct cli *cli, int argc, char **argv)
 		return ret;
 	if (optind != argc)
 		return cli_usage_error(cli, "too many arguments");
+	if (!records && (rotate || retire != NULL))
+		return cli_usage_error(cli,
+				       "--rotate and --retire need --records");
+	if (records) {
+		/* Never --force: a record key in use is never replaced. */
+		if (force || alg_set || bits != 0)
+			return cli_usage_error(
+			    cli, "--records takes no --force, --alg or --bits");
+		if (rotate && retire != NULL)
+			return cli_usage_error(
+			    cli, "--rotate and --retire are separate steps");
+		return keygen_records(cli, rotate, retire);
+	}
 	if (bits != 0 && alg != TWOFA_KEY_RS256)
 		return cli_usage_error(cli, "--bits is for RS256 keys only");
 	err = twofa_key_generate(alg, bits, &key);
@@ -347,13 +376,26 @@ static int run_jwks(struct cli *cli, int argc, char **argv)
 const struct command command_keygen = {
     "keygen",
     run_keygen,
-    "[--alg RS256|ES256] [--bits N] [--force]",
+    "[--alg RS256|ES256] [--bits N] [--force]\n"
+    "       twofa-admin keygen --records [--rotate | --retire KID]",
     "Create the token signing key " TWOFA_KEY_DIR "/" TWOFA_KEY_NAME
     " (0600 root)\n"
     "and its public half " TWOFA_KEY_DIR "/" TWOFA_PUB_NAME
     " (0644). RS256: RSA, 3072 bits\n"
     "unless --bits (2048 to 8192); ES256: P-256. An existing key is kept\n"
-    "unless --force (tokens signed with it then stop verifying).\n",
+    "unless --force (tokens signed with it then stop verifying).\n\n"
+    "With --records: create the record key file " TWOFA_RECORD_KEY_DEFAULT
+    "\n"
+    "(0600 root; record_key in twofa.conf names another) holding one\n"
+    "256-bit key; from then on every record written is sealed with it\n"
+    "(twofa(5)). An existing file is never overwritten (exit 1).\n"
+    "Back it up apart from the store: losing it loses every sealed\n"
+    "enrollment.\n\n"
+    "  --rotate       add a new key in front; it seals from now on, the\n"
+    "                 older keys still open the records sealed with them\n"
+    "                 (twofa-admin rekey moves those to the new key)\n"
+    "  --retire KID   remove key KID; refused (exit 1) while a record is\n"
+    "                 sealed with it, and for the current key\n",
 };
 
 const struct command command_token = {

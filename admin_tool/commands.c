@@ -13,11 +13,13 @@ const struct command *const commands[] = {
     &command_status,
     &command_unlock,
     &command_disable,
+    &command_invite,
     &command_import,
     &command_keygen,
     &command_token,
     &command_verify_token,
     &command_jwks,
+    &command_rekey,
     NULL,
 };
 

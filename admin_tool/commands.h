@@ -42,10 +42,12 @@ extern const struct command command_backup_codes;
 extern const struct command command_status;
 extern const struct command command_unlock;
 extern const struct command command_disable;
+extern const struct command command_invite;
 extern const struct command command_import;
 extern const struct command command_keygen;
 extern const struct command command_token;
 extern const struct command command_verify_token;
 extern const struct command command_jwks;
+extern const struct command command_rekey;
 
 #endif

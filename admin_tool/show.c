@@ -2,6 +2,7 @@
 #include <langinfo.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "png.h"
@@ -49,6 +50,23 @@ static bool pick_style(const struct show_opts *o, enum twofa_qr_style *style)
 	return true;
 }
 
+/*
+ * Does a QR code of cols columns fit the terminal on stdout? A wrapped
+ * code cannot be scanned and looks like one that can. Not a terminal, or
+ * its size unknown: yes (a file or pipe does not wrap).
+ */
+static bool qr_fits(unsigned cols, unsigned *have)
+{
+	struct winsize ws;
+
+	*have = 0;
+	if (!isatty(STDOUT_FILENO) ||
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0)
+		return true;
+	*have = ws.ws_col;
+	return cols <= ws.ws_col;
+}
+
 int show_enrollment(const struct cli *cli, const struct twofa_record *rec,
 		    const char *user, const struct show_opts *o)
 {
@@ -77,6 +95,21 @@ int show_enrollment(const struct cli *cli, const struct twofa_record *rec,
 			cli_error("%s: cannot make a QR code: %s", user,
 				  twofa_strerror(err));
 			goto out;
+		}
+	}
+	if (want_qr) {
+		unsigned cols = 0, lines = 0, have = 0;
+
+		if (twofa_qr_render_size(qr.width, style, &cols, &lines) ==
+			TWOFA_OK &&
+		    !qr_fits(cols, &have)) {
+			cli_error("the QR code needs %u columns but the terminal "
+				  "has %u, so it is not shown: widen the window "
+				  "or make the font smaller and run this again, "
+				  "use --png FILE, or type the secret into the "
+				  "app",
+				  cols, have);
+			want_qr = false;
 		}
 	}
 	if (want_qr) {

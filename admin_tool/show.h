@@ -26,7 +26,9 @@ int show_parse_issuer(const struct cli *cli, const char *value,
 /*
  * Print the URI and the QR code (style: --qr, else utf8 on a UTF-8
  * terminal, ansi on another terminal, none when stdout is not a
- * terminal) and write the PNG if asked. Returns 0 or an exit status.
+ * terminal) and write the PNG if asked. A QR code wider than the
+ * terminal is not printed (a message says what to do instead): a wrapped
+ * one cannot be scanned. Returns 0 or an exit status.
  */
 int show_enrollment(const struct cli *cli, const struct twofa_record *rec,
 		    const char *user, const struct show_opts *o);

@@ -50,14 +50,14 @@ static int canonical(const char *s, unsigned long long v)
 	return strcmp(buf, s) == 0;
 }
 
-static void check_accepted(int argc, char **argv, const struct twofa_options *o)
+static void check_accepted(int argc, char **argv, const struct mod_options *o)
 {
 	int i;
 	size_t f;
 
 	INVARIANT(o->store != NULL && o->store[0] == '/');
 	INVARIANT(o->prompt != NULL && o->prompt[0] != '\0');
-	INVARIANT(strlen(o->prompt) <= TWOFA_PROMPT_MAX);
+	INVARIANT(strlen(o->prompt) <= MOD_PROMPT_MAX);
 	INVARIANT(o->window >= -1 && o->window <= TWOFA_WINDOW_MAX);
 	INVARIANT(o->deny <= TWOFA_DENY_MAX);
 	INVARIANT(o->unlock_time <= TWOFA_UNLOCK_MAX);
@@ -75,7 +75,7 @@ static void check_accepted(int argc, char **argv, const struct twofa_options *o)
 			known = o->prompt == v;
 		else if ((v = value(a, "token_env")) != NULL)
 			known = o->token_env == v &&
-				strlen(v) <= TWOFA_ENV_NAME_MAX;
+				strlen(v) <= MOD_ENV_NAME_MAX;
 		else if ((v = value(a, "window")) != NULL)
 			known = canonical(v, (unsigned long long)o->window);
 		else if ((v = value(a, "deny")) != NULL)
@@ -91,7 +91,7 @@ static void check_accepted(int argc, char **argv, const struct twofa_options *o)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct twofa_options opt, again;
+	struct mod_options opt, again;
 	char *copy, *argv[2 * MAX_ARGS], err[128], err2[8];
 	int argc = 0, ret;
 	size_t i, start = 0;
@@ -113,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	memset(err, 'x', sizeof(err));
-	ret = twofa_options_parse(argc, (const char *const *)argv, &opt, err,
+	ret = mod_options_parse(argc, (const char *const *)argv, &opt, err,
 				  sizeof(err));
 	INVARIANT(ret == 0 || ret == -1);
 	INVARIANT(memchr(err, '\0', sizeof(err)) != NULL);
@@ -121,20 +121,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		INVARIANT(err[0] == '\0');
 		check_accepted(argc, argv, &opt);
 		/* Deterministic. */
-		INVARIANT(twofa_options_parse(argc, (const char *const *)argv,
+		INVARIANT(mod_options_parse(argc, (const char *const *)argv,
 					      &again, err, sizeof(err)) == 0);
 		INVARIANT(memcmp(&opt, &again, sizeof(opt)) == 0);
 		/* Every option once: the list twice is refused. */
 		if (argc > 0) {
 			memcpy(argv + argc, argv, (size_t)argc * sizeof(*argv));
-			INVARIANT(twofa_options_parse(
+			INVARIANT(mod_options_parse(
 				      2 * argc, (const char *const *)argv,
 				      &again, err, sizeof(err)) == -1);
 		}
 	} else {
 		INVARIANT(err[0] != '\0');
 		/* A tiny error buffer is still terminated, never overrun. */
-		INVARIANT(twofa_options_parse(argc, (const char *const *)argv,
+		INVARIANT(mod_options_parse(argc, (const char *const *)argv,
 					      &again, err2,
 					      sizeof(err2)) == -1);
 		INVARIANT(memchr(err2, '\0', sizeof(err2)) != NULL);

@@ -9,7 +9,9 @@ MODULE_SO	:= $(BUILD)/pam_twofa.so
 # libcrypto, which lib/token/jwt_lib.c and ossl_lib.c load only when a token
 # is made: neither is linked, so logins without token_env do not pay for
 # mapping them. The login path's cryptography is Nettle (lib/crypto/).
-MODULE_LIBS	:= $(LIBPAM) $(LIBNETTLE)
+# libqrencode draws the QR code of a self-enrollment (the enroll option)
+# into the prompt.
+MODULE_LIBS	:= $(LIBPAM) $(LIBNETTLE) $(LIBQRENCODE)
 
 BINARIES	+= $(MODULE_SO)
 

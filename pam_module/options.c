@@ -8,7 +8,7 @@
 
 #include "twofa/parse.h"
 #include "twofa/record.h"
-#include "twofa/store.h"
+#include "twofa/conf.h"
 
 #include "options.h"
 
@@ -27,26 +27,32 @@ enum {
 	SEEN_ECHO = 1u << 10,
 	SEEN_DEBUG = 1u << 11,
 	SEEN_TOKEN_ENV = 1u << 12,
+	SEEN_REQUIRE_ENC = 1u << 13,
+	SEEN_ENROLL = 1u << 14,
+	SEEN_ENROLL_QR = 1u << 15,
 };
 
 struct flag_option {
 	const char *name;
 	unsigned bit;
-	size_t field; /* offsetof the bool in struct twofa_options */
+	size_t field; /* offsetof the bool in struct mod_options */
 };
 
 static const struct flag_option flags[] = {
-    {"nullok", SEEN_NULLOK, offsetof(struct twofa_options, nullok)},
+    {"nullok", SEEN_NULLOK, offsetof(struct mod_options, nullok)},
     {"try_first_pass", SEEN_TRY,
-     offsetof(struct twofa_options, try_first_pass)},
+     offsetof(struct mod_options, try_first_pass)},
     {"use_first_pass", SEEN_USE,
-     offsetof(struct twofa_options, use_first_pass)},
+     offsetof(struct mod_options, use_first_pass)},
     {"forward_pass", SEEN_FORWARD,
-     offsetof(struct twofa_options, forward_pass)},
+     offsetof(struct mod_options, forward_pass)},
     {"no_backup_codes", SEEN_NO_BACKUP,
-     offsetof(struct twofa_options, no_backup_codes)},
-    {"echo", SEEN_ECHO, offsetof(struct twofa_options, echo)},
-    {"debug", SEEN_DEBUG, offsetof(struct twofa_options, debug)},
+     offsetof(struct mod_options, no_backup_codes)},
+    {"echo", SEEN_ECHO, offsetof(struct mod_options, echo)},
+    {"debug", SEEN_DEBUG, offsetof(struct mod_options, debug)},
+    {"require_encrypted", SEEN_REQUIRE_ENC,
+     offsetof(struct mod_options, require_encrypted)},
+    {"enroll", SEEN_ENROLL, offsetof(struct mod_options, enroll)},
 };
 
 /* If arg is "name=...", the value after '='; else NULL. */
@@ -77,7 +83,7 @@ static int env_name_valid(const char *s)
 	for (i = 0; s[i] != '\0'; i++) {
 		char c = s[i];
 
-		if (i >= TWOFA_ENV_NAME_MAX)
+		if (i >= MOD_ENV_NAME_MAX)
 			return 0;
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		      (c >= '0' && c <= '9') || c == '_'))
@@ -93,7 +99,7 @@ static int prompt_valid(const char *s)
 	if (s[0] == '\0')
 		return 0;
 	for (i = 0; s[i] != '\0'; i++) {
-		if (i >= TWOFA_PROMPT_MAX || (unsigned char)s[i] < 0x20 ||
+		if (i >= MOD_PROMPT_MAX || (unsigned char)s[i] < 0x20 ||
 		    s[i] == 0x7f)
 			return 0;
 	}
@@ -106,7 +112,7 @@ static int parse_number(const char *v, uint64_t max, uint64_t *out)
 }
 
 /* One "name=value" option; 1 if arg was one of them, -1 on error. */
-static int parse_valued(const char *arg, struct twofa_options *opt,
+static int parse_valued(const char *arg, struct mod_options *opt,
 			unsigned *seen, char *err, size_t err_size)
 {
 	const char *v;
@@ -163,24 +169,37 @@ static int parse_valued(const char *arg, struct twofa_options *opt,
 				    "([A-Za-z_][A-Za-z0-9_]*)",
 				    arg);
 		opt->token_env = v;
+	} else if ((v = value_of(arg, "enroll_qr")) != NULL) {
+		if (*seen & SEEN_ENROLL_QR)
+			return fail(err, err_size, "option repeated", arg);
+		*seen |= SEEN_ENROLL_QR;
+		if (strcmp(v, "utf8") == 0)
+			opt->enroll_qr = MOD_ENROLL_QR_UTF8;
+		else if (strcmp(v, "ascii") == 0)
+			opt->enroll_qr = MOD_ENROLL_QR_ASCII;
+		else if (strcmp(v, "none") == 0)
+			opt->enroll_qr = MOD_ENROLL_QR_NONE;
+		else
+			return fail(err, err_size,
+				    "enroll_qr= needs utf8, ascii or none", arg);
 	} else {
 		return 0;
 	}
 	return 1;
 }
 
-int twofa_options_parse(int argc, const char *const *argv,
-			struct twofa_options *opt, char *err, size_t err_size)
+int mod_options_parse(int argc, const char *const *argv,
+			struct mod_options *opt, char *err, size_t err_size)
 {
 	unsigned seen = 0;
 	int i;
 
 	memset(opt, 0, sizeof(*opt));
 	opt->store = TWOFA_STORE_DEFAULT;
-	opt->prompt = TWOFA_PROMPT_DEFAULT;
+	opt->prompt = MOD_PROMPT_DEFAULT;
 	opt->window = -1;
-	opt->deny = 5;
-	opt->unlock_time = 600;
+	opt->deny = TWOFA_DENY_DEFAULT;
+	opt->unlock_time = TWOFA_UNLOCK_DEFAULT;
 	if (err_size > 0)
 		err[0] = '\0';
 	if (argc < 0 || (argc > 0 && argv == NULL))
@@ -225,6 +244,6 @@ int twofa_options_parse(int argc, const char *const *argv,
 			    "echo with forward_pass would show the password",
 			    NULL);
 	if (opt->forward_pass && !(seen & SEEN_PROMPT))
-		opt->prompt = TWOFA_PROMPT_FORWARD;
+		opt->prompt = MOD_PROMPT_FORWARD;
 	return 0;
 }

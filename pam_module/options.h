@@ -9,14 +9,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TWOFA_PROMPT_DEFAULT "Verification code: "
-#define TWOFA_PROMPT_FORWARD "Password and verification code: "
-#define TWOFA_PROMPT_MAX     256      /* bytes of prompt= text */
-#define TWOFA_ENV_NAME_MAX   64	      /* bytes of a token_env= name */
-#define TWOFA_DENY_MAX	     1000     /* deny= */
-#define TWOFA_UNLOCK_MAX     31536000 /* unlock_time=: one year, in seconds */
+#include "twofa/conf.h" /* the limits and defaults of deny=, unlock_time= */
 
-struct twofa_options {
+#define MOD_PROMPT_DEFAULT "Verification code: "
+#define MOD_PROMPT_FORWARD "Password and verification code: "
+#define MOD_PROMPT_MAX     256      /* bytes of prompt= text */
+#define MOD_ENV_NAME_MAX   64	      /* bytes of a token_env= name */
+
+struct mod_options {
 	const char *store;     /* points into argv or a constant */
 	const char *prompt;    /* points into argv or a constant */
 	const char *token_env; /* NULL: off */
@@ -30,6 +30,11 @@ struct twofa_options {
 	bool no_backup_codes;
 	bool echo;
 	bool debug;
+	bool require_encrypted; /* refuse records whose secret is not sealed */
+	bool enroll; /* a pending user may enroll with the ticket (SPEC 9) */
+	/* How the enrollment prompt draws the QR code. */
+	enum mod_enroll_qr { MOD_ENROLL_QR_UTF8 = 0, MOD_ENROLL_QR_ASCII,
+			     MOD_ENROLL_QR_NONE } enroll_qr;
 };
 
 /*
@@ -39,7 +44,7 @@ struct twofa_options {
  * description into err (err_size bytes, always NUL-terminated) for the
  * log. Returns 0 on success. The strings in opt point into argv.
  */
-int twofa_options_parse(int argc, const char *const *argv,
-			struct twofa_options *opt, char *err, size_t err_size);
+int mod_options_parse(int argc, const char *const *argv,
+			struct mod_options *opt, char *err, size_t err_size);
 
 #endif

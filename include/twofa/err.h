@@ -23,7 +23,7 @@ enum twofa_err {
 	TWOFA_ERR_IO = -9,	     /* a system call failed; errno kept */
 	TWOFA_ERR_EXISTS = -10,	     /* record exists, no force */
 	TWOFA_ERR_CRYPTO = -11,	     /* the crypto library failed */
-	TWOFA_ERR_KEY = -12,	     /* signing key missing or unusable */
+	TWOFA_ERR_KEY = -12,	     /* signing or record key missing/unusable */
 	TWOFA_ERR_TOKEN = -13,	     /* token invalid */
 	/*
 	 * The stored version moved since the record was loaded: nothing was
@@ -36,6 +36,11 @@ enum twofa_err {
 	TWOFA_ERR_CONFIG = -16,
 	/* The configuration asks for something this build does not have. */
 	TWOFA_ERR_UNSUPPORTED = -17,
+	/*
+	 * A sealed secret does not open: the record was edited, renamed or
+	 * copied, or sealed with another key of the same id (twofa/seal.h).
+	 */
+	TWOFA_ERR_SEALED = -18,
 };
 
 /* Where parsing stopped and why, for a log line. */
@@ -60,8 +65,9 @@ struct twofa_error {
 const char *twofa_strerror(int err);
 
 /*
- * Fill why (if not NULL) with sys_errno, what and "dir/name" (or dir when
- * name is NULL), and return err: `return twofa_fail(why, ...)`.
+ * Fill why (if not NULL) with sys_errno, what and "dir/name" (dir when
+ * name is NULL, name when dir is NULL), and return err:
+ * `return twofa_fail(why, ...)`.
  */
 int twofa_fail(struct twofa_error *why, int err, int sys_errno,
 	       const char *what, const char *dir, const char *name);

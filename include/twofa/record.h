@@ -17,7 +17,8 @@
 #include "twofa/err.h"
 #include "twofa/otp.h"
 
-#define TWOFA_RECORD_VERSION 1
+#define TWOFA_RECORD_VERSION	    1 /* plain: the secret in base32 */
+#define TWOFA_RECORD_VERSION_SEALED 2 /* the secret sealed (twofa/seal.h) */
 #define TWOFA_RECORD_MAX     (64 * 1024) /* bytes of text */
 
 #define TWOFA_SECRET_MIN     16 /* bytes: 128 bits */
@@ -48,6 +49,35 @@
 
 enum twofa_otp_type { TWOFA_TOTP = 0, TWOFA_HOTP };
 
+#define TWOFA_TICKET_SALT_LEN 16
+#define TWOFA_TICKET_HASH_LEN 32
+
+/* A pending enrollment's ticket: PBKDF2-HMAC-SHA256(ticket, salt, iterations). */
+struct twofa_ticket {
+	uint32_t iterations;
+	uint64_t expires; /* Unix time; refused from then on */
+	unsigned char salt[TWOFA_TICKET_SALT_LEN];
+	unsigned char hash[TWOFA_TICKET_HASH_LEN];
+};
+
+#define TWOFA_SEAL_KID_LEN   16 /* hex digits of a record key id */
+#define TWOFA_SEAL_NONCE_LEN 12
+#define TWOFA_SEAL_TAG_LEN   16
+
+/*
+ * The secret as AES-256-GCM ciphertext (twofa/seal.h). A parsed sealed
+ * record has secret_len 0 until twofa_seal_open() fills secret; it is
+ * formatted from this, never from secret.
+ */
+struct twofa_sealed {
+	bool on;
+	char kid[TWOFA_SEAL_KID_LEN + 1];
+	unsigned char nonce[TWOFA_SEAL_NONCE_LEN];
+	unsigned char tag[TWOFA_SEAL_TAG_LEN];
+	unsigned char ct[TWOFA_SECRET_MAX];
+	size_t ct_len;
+};
+
 /* What changes on every login; lives in the slots. */
 struct twofa_state {
 	uint64_t seq;	       /* slot generation; the larger valid one wins */
@@ -74,6 +104,17 @@ struct twofa_record {
 	unsigned backup_count;
 	unsigned char backup_salt[TWOFA_BACKUP_MAX][TWOFA_BACKUP_SALT_LEN];
 	unsigned char backup_hash[TWOFA_BACKUP_MAX][TWOFA_BACKUP_HASH_LEN];
+
+	/*
+	 * A pending enrollment (twofa(5), SPEC 9): an admin's invitation that
+	 * holds no secret and no backup codes yet, only the salted, slow hash
+	 * of a one-time ticket and its expiry. The state slots still count
+	 * failures and lock like an enrolled user's. Every user of a loaded
+	 * record must look at this before treating it as an enrollment.
+	 */
+	bool pending;
+	struct twofa_ticket ticket;
+	struct twofa_sealed sealed; /* on: the record is stored sealed */
 
 	struct twofa_state state;
 };
@@ -111,6 +152,23 @@ int twofa_record_parse(const char *text, size_t len, struct twofa_record *rec,
  */
 int twofa_record_format(const struct twofa_record *rec, char **out,
 			size_t *outlen);
+
+/*
+ * Format one state slot of rec: for a sealed record the slot's check also
+ * covers the sealed secret's tag, so a slot taken from another record does
+ * not count as a valid slot of this one (twofa(5)).
+ */
+int twofa_record_slot_format(const struct twofa_record *rec,
+			     const struct twofa_state *st, unsigned slot,
+			     char line[TWOFA_SLOT_LEN]);
+
+/*
+ * The configuration values as text (every line but the version and the
+ * secret), the part of a sealed secret's additional data that binds them.
+ */
+#define TWOFA_RECORD_CONFIG_TEXT_MAX (512 + TWOFA_BACKUP_MAX * 112)
+int twofa_record_config_text(const struct twofa_record *rec, char *buf,
+			     size_t cap, size_t *len);
 
 /* Number of backup codes not yet used. */
 unsigned twofa_record_backup_left(const struct twofa_record *rec);

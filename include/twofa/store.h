@@ -89,8 +89,10 @@ struct twofa_store_ops {
 	int (*list)(void *priv, int (*fn)(const char *user, void *arg),
 		    void *arg, struct twofa_error *why);
 	/*
-	 * The work of a login for a user without a record (wrong code), so
-	 * the time to answer tells nothing (twofa/decoy.h). Best effort.
+	 * The store's part of a login for a user without a record (what a
+	 * state change costs: the file store writes and syncs a decoy
+	 * file), so the time to answer tells nothing. Best effort. The OTP
+	 * check around it is twofa_decoy_login's (twofa/auth.h).
 	 */
 	void (*decoy)(void *priv, const char *code, int window);
 };
@@ -140,5 +142,16 @@ int twofa_store_list(struct twofa_store *st,
 		     int (*fn)(const char *user, void *arg), void *arg,
 		     struct twofa_error *why);
 void twofa_store_decoy(struct twofa_store *st, const char *code, int window);
+
+/*
+ * Sealed secrets (twofa/seal.h), the same for every backend: the store
+ * reads the record key file conf->record_key when it first needs it.
+ * twofa_store_load() opens a sealed record right after the backend loaded
+ * it (one that does not open is an error, never "no record"), and
+ * twofa_store_create() and twofa_store_replace() seal what they write with
+ * the current key when the key file exists. The caller may set require
+ * (require_encrypted) or inspect (status: load without opening) on it.
+ */
+struct twofa_sealer *twofa_store_sealer(struct twofa_store *st);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "twofa/auth.h"
 #include "twofa/err.h"
+#include "twofa/invite.h"
 #include "twofa/mem.h"
 #include "twofa/store.h"
 
@@ -28,7 +29,15 @@ int twofa_authenticate(struct twofa_store *st, const char *user,
 		ret = twofa_store_load(st, user, &l, why);
 		if (ret != TWOFA_OK)
 			goto out;
-		twofa_decide(&l->rec, code, now, pol, &next, out);
+		if (l->rec.pending) {
+			/* An invitation, not an enrollment: only its ticket. */
+			ret = twofa_ticket_decide(&l->rec, code, now, pol,
+						  &next, out);
+			if (ret != TWOFA_OK)
+				goto out;
+		} else {
+			twofa_decide(&l->rec, code, now, pol, &next, out);
+		}
 		if (!out->changed) {
 			ret = TWOFA_OK; /* locked: nothing to store */
 			goto out;

@@ -15,7 +15,7 @@ int twofa_qr_encode(const char *text, struct twofa_qr *qr)
 
 	qr->width = 0;
 	qr->modules = NULL;
-	code = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	code = QRcode_encodeString(text, 0, QR_ECLEVEL_L, QR_MODE_8, 1);
 	if (code == NULL)
 		return TWOFA_ERR_INVALID; /* too long, or out of memory */
 	if (code->width <= 0 || code->width > TWOFA_QR_WIDTH_MAX) {

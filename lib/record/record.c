@@ -1,7 +1,10 @@
 /*
  * The record's text form (twofa(5)): a configuration part of "key value"
  * lines, then two fixed-size state slots. Parsing is strict: anything not
- * understood refuses the whole record.
+ * understood refuses the whole record. Version 1 holds the secret in
+ * base32 ("secret"), version 2 sealed ("sealed", twofa/seal.h); the
+ * parser reads both and never opens a sealed secret itself (it has no
+ * key): the store does, right after parsing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,9 +13,11 @@
 #include "twofa/backup.h"
 #include "twofa/base32.h"
 #include "twofa/err.h"
+#include "twofa/invite.h"
 #include "twofa/mem.h"
 #include "twofa/record.h"
 #include "twofa/parse.h"
+#include "twofa/seal.h"
 #include "twofa/slot.h"
 
 #define MAGIC	 "twofa-record"
@@ -28,11 +33,13 @@ enum key_bit {
 	K_SECRET = 1 << 6,
 	K_CREATED = 1 << 7,
 	K_KDF = 1 << 8,
+	K_SEALED = 1 << 9,
+	K_V2 = 1 << 10, /* not a key: the version line said 2 */
 };
 
+/* Plus K_SECRET (version 1) or K_SEALED (version 2), never both. */
 #define K_REQUIRED                                                             \
-	(K_MAGIC | K_TYPE | K_ALG | K_DIGITS | K_WINDOW | K_SECRET |           \
-	 K_CREATED | K_KDF)
+	(K_MAGIC | K_TYPE | K_ALG | K_DIGITS | K_WINDOW | K_CREATED | K_KDF)
 
 void twofa_record_init(struct twofa_record *rec, enum twofa_otp_type type,
 		       uint64_t now)
@@ -80,6 +87,8 @@ static int fail(struct twofa_parse_error *why, unsigned line, const char *what)
 int twofa_record_check(const struct twofa_record *rec,
 		       struct twofa_parse_error *why)
 {
+	if (rec->pending)
+		return twofa_pending_check(rec, why);
 	if (rec->type != TWOFA_TOTP && rec->type != TWOFA_HOTP)
 		return fail(why, 0, "unknown type");
 	if ((unsigned)rec->alg > TWOFA_ALG_SHA512)
@@ -93,9 +102,17 @@ int twofa_record_check(const struct twofa_record *rec,
 		return fail(why, 0, "period given for hotp");
 	if (rec->window > TWOFA_WINDOW_MAX)
 		return fail(why, 0, "window out of range");
-	if (rec->secret_len < TWOFA_SECRET_MIN ||
-	    rec->secret_len > TWOFA_SECRET_MAX)
+	if (rec->sealed.on) {
+		/* Parsed but not opened yet: no secret, only its sealed form. */
+		if (rec->sealed.ct_len < TWOFA_SECRET_MIN ||
+		    rec->sealed.ct_len > TWOFA_SECRET_MAX ||
+		    (rec->secret_len != 0 &&
+		     rec->secret_len != rec->sealed.ct_len))
+			return fail(why, 0, "sealed secret length out of range");
+	} else if (rec->secret_len < TWOFA_SECRET_MIN ||
+		   rec->secret_len > TWOFA_SECRET_MAX) {
 		return fail(why, 0, "secret length out of range");
+	}
 	if (rec->backup_iterations < TWOFA_BACKUP_ITERATIONS_MIN ||
 	    rec->backup_iterations > TWOFA_BACKUP_ITERATIONS_MAX)
 		return fail(why, 0, "backup work factor out of range");
@@ -103,55 +120,6 @@ int twofa_record_check(const struct twofa_record *rec,
 		return fail(why, 0, "too many backup codes");
 	if ((rec->state.backup_used >> rec->backup_count) != 0)
 		return fail(why, 0, "used mask names a missing backup code");
-	return TWOFA_OK;
-}
-
-/* Strict unsigned decimal: no sign, no leading zero, no overflow. */
-int twofa_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (n == 0 || n > 20 || (n > 1 && s[0] == '0'))
-		return TWOFA_ERR_INVALID;
-	for (i = 0; i < n; i++) {
-		unsigned d;
-
-		if (s[i] < '0' || s[i] > '9')
-			return TWOFA_ERR_INVALID;
-		d = (unsigned)(s[i] - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return TWOFA_ERR_INVALID;
-		v = v * 10 + d;
-	}
-	if (v > max)
-		return TWOFA_ERR_INVALID;
-	*out = v;
-	return TWOFA_OK;
-}
-
-/* Exactly 2*len lower-case hex digits. */
-int twofa_parse_hex(const char *s, size_t n, unsigned char *out, size_t len)
-{
-	size_t i;
-
-	if (n != 2 * len)
-		return TWOFA_ERR_INVALID;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		unsigned v;
-
-		if (c >= '0' && c <= '9')
-			v = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = (unsigned)(c - 'a' + 10);
-		else
-			return TWOFA_ERR_INVALID;
-		if (i % 2 == 0)
-			out[i / 2] = (unsigned char)(v << 4);
-		else
-			out[i / 2] |= (unsigned char)v;
-	}
 	return TWOFA_OK;
 }
 
@@ -218,7 +186,9 @@ static int parse_line(struct twofa_record *rec, const char *s, size_t n,
 	if (lineno == 1) {
 		if (!word_is(key, keylen, MAGIC))
 			return fail(why, lineno, "not a twofa record");
-		if (!word_is(val, vallen, "1"))
+		if (word_is(val, vallen, "2"))
+			*seen |= K_V2;
+		else if (!word_is(val, vallen, "1"))
 			return fail(why, lineno, "unsupported record version");
 		*seen |= K_MAGIC;
 		return TWOFA_OK;
@@ -255,6 +225,8 @@ static int parse_line(struct twofa_record *rec, const char *s, size_t n,
 		bit = K_CREATED;
 	else if (word_is(key, keylen, "backup-kdf"))
 		bit = K_KDF;
+	else if (word_is(key, keylen, "sealed"))
+		bit = K_SEALED;
 	else
 		return fail(why, lineno, "unknown key");
 	if (*seen & bit)
@@ -303,6 +275,9 @@ static int parse_line(struct twofa_record *rec, const char *s, size_t n,
 		rec->created = v;
 		break;
 	case K_SECRET:
+		if (*seen & K_V2)
+			return fail(why, lineno, "plain secret in a version 2 "
+						 "record");
 		/* Canonical form only: upper case, no padding or spaces. */
 		if (vallen > TWOFA_BASE32_MAX_INPUT)
 			return fail(why, lineno, "secret too long");
@@ -323,6 +298,13 @@ static int parse_line(struct twofa_record *rec, const char *s, size_t n,
 		if (rec->secret_len < TWOFA_SECRET_MIN)
 			return fail(why, lineno,
 				    "secret shorter than 128 bits");
+		break;
+	case K_SEALED:
+		if (!(*seen & K_V2))
+			return fail(why, lineno, "sealed secret in a version 1 "
+						 "record");
+		if (twofa_sealed_text_parse(val, vallen, &rec->sealed) != 0)
+			return fail(why, lineno, "bad sealed secret");
 		break;
 	case K_KDF:
 		if (split_fields(val, vallen, f, fl, 2) != 0 ||
@@ -368,7 +350,8 @@ static int parse_config(struct twofa_record *rec, const char *text, size_t len,
 			return ret;
 		pos += n + 1;
 	}
-	if ((seen & K_REQUIRED) != K_REQUIRED)
+	if ((seen & K_REQUIRED) != K_REQUIRED ||
+	    !(seen & ((seen & K_V2) ? K_SEALED : K_SECRET)))
 		return fail(why, 0, "a required field is missing");
 	if (rec->type == TWOFA_TOTP && !(seen & K_PERIOD))
 		return fail(why, 0, "totp record without period");
@@ -409,7 +392,11 @@ int twofa_record_parse(const char *text, size_t len, struct twofa_record *rec,
 		ret = fail(why, 0, "state slots misplaced");
 		goto out;
 	}
-	ret = parse_config(rec, text, off, why);
+	/* A pending enrollment has its own configuration part (lib/invite). */
+	if (twofa_pending_is(text, off))
+		ret = twofa_pending_parse_config(rec, text, off, why);
+	else
+		ret = parse_config(rec, text, off, why);
 	if (ret != 0)
 		goto out;
 
@@ -417,8 +404,9 @@ int twofa_record_parse(const char *text, size_t len, struct twofa_record *rec,
 	for (size_t i = 0; i < off; i++)
 		lines += text[i] == '\n';
 	for (unsigned s = 0; s < 2; s++) {
-		ret = twofa_slot_parse(text + off + s * TWOFA_SLOT_LEN, s,
-				       &st[s]);
+		ret = twofa_slot_parse_bound(
+		    text + off + s * TWOFA_SLOT_LEN, s,
+		    rec->sealed.on ? rec->sealed.tag : NULL, &st[s]);
 		if (ret == TWOFA_ERR_MALFORMED) {
 			/* Checksum right, content wrong: not a torn write. */
 			fail(why, lines + 1 + s, "bad state slot");
@@ -452,25 +440,106 @@ out:
 	return ret;
 }
 
+/*
+ * The configuration lines after the version line, in file order; the
+ * secret line (NULL: none) goes between window and created. Also the
+ * configuration part of a sealed secret's additional data (seal.c).
+ */
+static int format_config(const struct twofa_record *rec,
+			 const char *secret_line, char *buf, size_t cap,
+			 size_t *len)
+{
+	char salt[2 * TWOFA_BACKUP_SALT_LEN + 1];
+	char hash[2 * TWOFA_BACKUP_HASH_LEN + 1];
+	size_t pos = 0;
+	int n, ret = TWOFA_ERR_INVALID;
+
+	*len = 0;
+	n = snprintf(buf, cap, "type %s\nalgorithm %s\ndigits %u\n",
+		     twofa_otp_type_name(rec->type), twofa_alg_name(rec->alg),
+		     rec->digits);
+	if (n < 0 || (size_t)n >= cap)
+		goto out;
+	pos = (size_t)n;
+	if (rec->type == TWOFA_TOTP) {
+		n = snprintf(buf + pos, cap - pos, "period %u\n", rec->period);
+		if (n < 0 || (size_t)n >= cap - pos)
+			goto out;
+		pos += (size_t)n;
+	}
+	n = snprintf(buf + pos, cap - pos, "window %u\n%s%s", rec->window,
+		     secret_line != NULL ? secret_line : "",
+		     secret_line != NULL ? "\n" : "");
+	if (n < 0 || (size_t)n >= cap - pos)
+		goto out;
+	pos += (size_t)n;
+	n = snprintf(buf + pos, cap - pos,
+		     "created %llu\nbackup-kdf " KDF_NAME " %u\n",
+		     (unsigned long long)rec->created,
+		     (unsigned)rec->backup_iterations);
+	if (n < 0 || (size_t)n >= cap - pos)
+		goto out;
+	pos += (size_t)n;
+	for (unsigned i = 0; i < rec->backup_count; i++) {
+		hex_encode(rec->backup_salt[i], TWOFA_BACKUP_SALT_LEN, salt);
+		hex_encode(rec->backup_hash[i], TWOFA_BACKUP_HASH_LEN, hash);
+		n = snprintf(buf + pos, cap - pos, "backup %s %s\n", salt,
+			     hash);
+		if (n < 0 || (size_t)n >= cap - pos)
+			goto out;
+		pos += (size_t)n;
+	}
+	*len = pos;
+	ret = TWOFA_OK;
+out:
+	twofa_wipe(hash, sizeof(hash));
+	return ret;
+}
+
+int twofa_record_slot_format(const struct twofa_record *rec,
+			      const struct twofa_state *st, unsigned slot,
+			      char line[TWOFA_SLOT_LEN])
+{
+	return twofa_slot_format_bound(st, slot,
+				       rec->sealed.on ? rec->sealed.tag : NULL,
+				       line);
+}
+
+int twofa_record_config_text(const struct twofa_record *rec, char *buf,
+			     size_t cap, size_t *len)
+{
+	*len = 0;
+	if (rec->backup_count > TWOFA_BACKUP_MAX)
+		return TWOFA_ERR_INVALID;
+	return format_config(rec, NULL, buf, cap, len);
+}
+
 int twofa_record_format(const struct twofa_record *rec, char **out,
 			size_t *outlen)
 {
-	char secret[TWOFA_BASE32_MAX_INPUT + 1];
-	char salt[2 * TWOFA_BACKUP_SALT_LEN + 1];
-	char hash[2 * TWOFA_BACKUP_HASH_LEN + 1];
-	size_t cap =
-	    1024 + (size_t)rec->backup_count * 112 + 2 * TWOFA_SLOT_LEN;
-	size_t pos = 0;
+	/* "secret " or "sealed " and the longer of the two values. */
+	char line[7 + TWOFA_SEALED_TEXT_MAX + TWOFA_BASE32_MAX_INPUT + 1];
+	size_t cap = 1024 + (size_t)rec->backup_count * 112 +
+		     TWOFA_SEALED_TEXT_MAX + 2 * TWOFA_SLOT_LEN;
+	size_t pos = 0, n = 0;
 	char *buf = NULL;
-	int n, ret;
+	int ret;
 
 	*out = NULL;
 	*outlen = 0;
 	ret = twofa_record_check(rec, NULL);
 	if (ret != 0)
 		goto out;
-	ret = twofa_base32_encode(rec->secret, rec->secret_len, secret,
-				  sizeof(secret));
+	if (rec->pending) {
+		line[0] = '\0'; /* no secret yet: only the ticket's hash */
+	} else if (rec->sealed.on) {
+		memcpy(line, "sealed ", 7);
+		ret = twofa_sealed_text_format(&rec->sealed, line + 7);
+	} else {
+		memcpy(line, "secret ", 7);
+		ret = twofa_base32_encode(rec->secret, rec->secret_len,
+					  line + 7, sizeof(line) - 7);
+	}
 	if (ret != 0)
 		goto out;
 	buf = malloc(cap);
@@ -478,34 +547,26 @@ int twofa_record_format(const struct twofa_record *rec, char **out,
 		ret = TWOFA_ERR_NOMEM;
 		goto out;
 	}
-	n = snprintf(buf, cap, MAGIC " %d\ntype %s\nalgorithm %s\ndigits %u\n",
-		     TWOFA_RECORD_VERSION, twofa_otp_type_name(rec->type),
-		     twofa_alg_name(rec->alg), rec->digits);
-	pos += (size_t)n;
-	if (rec->type == TWOFA_TOTP) {
-		n = snprintf(buf + pos, cap - pos, "period %u\n", rec->period);
-		pos += (size_t)n;
+	if (rec->pending) {
+		ret = twofa_pending_format_config(rec, buf, cap, &n);
+	} else {
+		pos = (size_t)snprintf(buf, cap, MAGIC " %d\n",
+				       rec->sealed.on
+					   ? TWOFA_RECORD_VERSION_SEALED
+					   : TWOFA_RECORD_VERSION);
+		ret = format_config(rec, line, buf + pos, cap - pos, &n);
 	}
-	n = snprintf(buf + pos, cap - pos,
-		     "window %u\nsecret %s\ncreated %llu\n"
-		     "backup-kdf " KDF_NAME " %u\n",
-		     rec->window, secret, (unsigned long long)rec->created,
-		     (unsigned)rec->backup_iterations);
-	pos += (size_t)n;
-	for (unsigned i = 0; i < rec->backup_count; i++) {
-		hex_encode(rec->backup_salt[i], TWOFA_BACKUP_SALT_LEN, salt);
-		hex_encode(rec->backup_hash[i], TWOFA_BACKUP_HASH_LEN, hash);
-		n = snprintf(buf + pos, cap - pos, "backup %s %s\n", salt,
-			     hash);
-		pos += (size_t)n;
-	}
+	if (ret != TWOFA_OK)
+		goto out;
+	pos += n;
 	if (pos + 2 * TWOFA_SLOT_LEN > cap) {
 		ret = TWOFA_ERR_INVALID;
 		goto out;
 	}
-	if (twofa_slot_format(&rec->state, 0, buf + pos) != TWOFA_OK ||
-	    twofa_slot_format(&rec->state, 1, buf + pos + TWOFA_SLOT_LEN) !=
-		TWOFA_OK) {
+	if (twofa_record_slot_format(rec, &rec->state, 0, buf + pos) !=
+		TWOFA_OK ||
+	    twofa_record_slot_format(rec, &rec->state, 1,
+				     buf + pos + TWOFA_SLOT_LEN) != TWOFA_OK) {
 		ret = TWOFA_ERR_CRYPTO;
 		goto out;
 	}
@@ -516,7 +577,6 @@ int twofa_record_format(const struct twofa_record *rec, char **out,
 	ret = TWOFA_OK;
 out:
 	twofa_freezero(buf, cap);
-	twofa_wipe(secret, sizeof(secret));
-	twofa_wipe(hash, sizeof(hash));
+	twofa_wipe(line, sizeof(line));
 	return ret;
 }

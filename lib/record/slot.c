@@ -29,8 +29,47 @@ static int slot_check(const char *body, unsigned char out[SLOT_CHECK_LEN])
 	return TWOFA_OK;
 }
 
+/*
+ * The check of a sealed record's slot (twofa(5)): its first half is the
+ * first 4 bytes of the body's SHA-256, as a torn write breaks it; its
+ * second half the first 4 bytes of the SHA-256 of the record's tag and
+ * the body, which binds the slot to that one sealing of that one record.
+ * A slot whose first half matches and second does not was written whole,
+ * for another record: it is refused, not taken for a torn write.
+ */
+#define BOUND_HALF (SLOT_CHECK_LEN / 2)
+static int check_of(const char *body, const unsigned char *bind,
+		    unsigned char out[SLOT_CHECK_LEN])
+{
+	unsigned char buf[TWOFA_SEAL_TAG_LEN + SLOT_BODY_LEN];
+	unsigned char md[TWOFA_SHA256_LEN];
+
+	if (slot_check(body, out) != TWOFA_OK)
+		return TWOFA_ERR_CRYPTO;
+	if (bind == NULL)
+		return TWOFA_OK;
+	memcpy(buf, bind, TWOFA_SEAL_TAG_LEN);
+	memcpy(buf + TWOFA_SEAL_TAG_LEN, body, SLOT_BODY_LEN);
+	if (twofa_sha256(buf, sizeof(buf), md) != TWOFA_OK)
+		return TWOFA_ERR_CRYPTO;
+	memcpy(out + BOUND_HALF, md, SLOT_CHECK_LEN - BOUND_HALF);
+	return TWOFA_OK;
+}
+
 int twofa_slot_format(const struct twofa_state *st, unsigned slot,
 		      char line[TWOFA_SLOT_LEN])
+{
+	return twofa_slot_format_bound(st, slot, NULL, line);
+}
+
+int twofa_slot_parse(const char *line, unsigned slot, struct twofa_state *st)
+{
+	return twofa_slot_parse_bound(line, slot, NULL, st);
+}
+
+int twofa_slot_format_bound(const struct twofa_state *st, unsigned slot,
+			    const unsigned char *bind,
+			    char line[TWOFA_SLOT_LEN])
 {
 	char tmp[TWOFA_SLOT_LEN + 1];
 	unsigned char check[SLOT_CHECK_LEN];
@@ -43,7 +82,7 @@ int twofa_slot_format(const struct twofa_state *st, unsigned slot,
 		 (unsigned long long)st->locked_until,
 		 (unsigned long long)st->last_success,
 		 (unsigned long long)st->backup_used);
-	ret = slot_check(tmp, check);
+	ret = check_of(tmp, bind, check);
 	if (ret != TWOFA_OK)
 		return ret;
 	for (i = 0; i < SLOT_CHECK_LEN; i++)
@@ -76,7 +115,8 @@ static int fixed_field(const char *s, size_t n, unsigned base, uint64_t *out)
 	return 0;
 }
 
-int twofa_slot_parse(const char *line, unsigned slot, struct twofa_state *st)
+int twofa_slot_parse_bound(const char *line, unsigned slot,
+			   const unsigned char *bind, struct twofa_state *st)
 {
 	static const struct {
 		size_t off, len;
@@ -105,10 +145,17 @@ int twofa_slot_parse(const char *line, unsigned slot, struct twofa_state *st)
 			return TWOFA_ERR_INVALID;
 		got[i] = (unsigned char)b;
 	}
-	if (slot_check(line, want) != TWOFA_OK)
+	if (check_of(line, bind, want) != TWOFA_OK)
 		return TWOFA_ERR_CRYPTO;
-	if (twofa_memeq_ct(want, got, SLOT_CHECK_LEN) != 0)
+	if (bind != NULL) {
+		if (twofa_memeq_ct(want, got, BOUND_HALF) != 0)
+			return TWOFA_ERR_INVALID; /* torn */
+		if (twofa_memeq_ct(want + BOUND_HALF, got + BOUND_HALF,
+				   SLOT_CHECK_LEN - BOUND_HALF) != 0)
+			return TWOFA_ERR_MALFORMED; /* another record's */
+	} else if (twofa_memeq_ct(want, got, SLOT_CHECK_LEN) != 0) {
 		return TWOFA_ERR_INVALID;
+	}
 
 	/* The checksum matched: from here on, anything odd is malformed. */
 	for (i = 0; i < 6; i++) {

@@ -9,6 +9,7 @@
 
 #include "twofa/err.h"
 #include "twofa/mem.h"
+#include "twofa/seal.h"
 #include "twofa/store.h"
 #include "twofa/user.h"
 
@@ -23,6 +24,7 @@ static const struct twofa_store_ops *const backends[] = {
 struct twofa_store {
 	const struct twofa_store_ops *ops;
 	void *priv;
+	struct twofa_sealer sealer;
 };
 
 static const char *kind_name(enum twofa_store_kind kind)
@@ -60,6 +62,13 @@ int twofa_store_open_with(const struct twofa_store_ops *ops,
 	if (st == NULL)
 		return TWOFA_ERR_NOMEM;
 	st->ops = ops;
+	ret = twofa_sealer_init(&st->sealer, conf->record_key, conf->owner);
+	if (ret != TWOFA_OK) {
+		free(st);
+		return twofa_fail(why, TWOFA_ERR_CONFIG, 0,
+				  "record_key must be an absolute path",
+				  conf->record_key, NULL);
+	}
 	ret = ops->open(conf, flags, &st->priv, why);
 	if (ret != TWOFA_OK) {
 		free(st);
@@ -74,7 +83,35 @@ void twofa_store_close(struct twofa_store *st)
 	if (st == NULL)
 		return;
 	st->ops->close(st->priv);
+	twofa_sealer_clear(&st->sealer);
 	free(st);
+}
+
+struct twofa_sealer *twofa_store_sealer(struct twofa_store *st)
+{
+	return &st->sealer;
+}
+
+/* A copy of rec sealed for user, for a backend to write; free with free_copy. */
+static int sealed_copy(struct twofa_store *st, const char *user,
+		       const struct twofa_record *rec,
+		       struct twofa_record **out, struct twofa_error *why)
+{
+	struct twofa_record *copy;
+	int ret;
+
+	*out = NULL;
+	copy = malloc(sizeof(*copy));
+	if (copy == NULL)
+		return TWOFA_ERR_NOMEM;
+	*copy = *rec;
+	ret = twofa_sealer_seal(&st->sealer, user, copy, why);
+	if (ret != TWOFA_OK) {
+		twofa_freezero(copy, sizeof(*copy));
+		return ret;
+	}
+	*out = copy;
+	return TWOFA_OK;
 }
 
 const char *twofa_store_where(const struct twofa_store *st)
@@ -112,6 +149,13 @@ int twofa_store_load(struct twofa_store *st, const char *user,
 		twofa_freezero(l, sizeof(*l));
 		return ret;
 	}
+	/* Opened here, so no caller can use a sealed record unopened. */
+	ret = twofa_sealer_open(&st->sealer, twofa_store_where(st), user,
+				&l->rec, why);
+	if (ret != TWOFA_OK) {
+		twofa_store_release(l);
+		return ret;
+	}
 	*out = l;
 	return TWOFA_OK;
 }
@@ -126,7 +170,16 @@ int twofa_store_cas_state(struct twofa_loaded *l,
 int twofa_store_replace(struct twofa_loaded *l, const struct twofa_record *rec,
 			struct twofa_error *why)
 {
-	return l->store->ops->replace(l->store->priv, l, rec, why);
+	struct twofa_record *copy = NULL;
+	int ret;
+
+	/* The configuration may have changed: seal again, fresh nonce. */
+	ret = sealed_copy(l->store, l->user, rec, &copy, why);
+	if (ret != TWOFA_OK)
+		return ret;
+	ret = l->store->ops->replace(l->store->priv, l, copy, why);
+	twofa_freezero(copy, sizeof(*copy));
+	return ret;
 }
 
 int twofa_store_remove(struct twofa_loaded *l, struct twofa_error *why)
@@ -147,9 +200,17 @@ int twofa_store_create(struct twofa_store *st, const char *user,
 		       const struct twofa_record *rec, bool force,
 		       struct twofa_error *why)
 {
+	struct twofa_record *copy = NULL;
+	int ret;
+
 	if (!twofa_user_valid(user))
 		return bad_user(st, why);
-	return st->ops->create(st->priv, user, rec, force, why);
+	ret = sealed_copy(st, user, rec, &copy, why);
+	if (ret != TWOFA_OK)
+		return ret;
+	ret = st->ops->create(st->priv, user, copy, force, why);
+	twofa_freezero(copy, sizeof(*copy));
+	return ret;
 }
 
 int twofa_store_exists(struct twofa_store *st, const char *user,

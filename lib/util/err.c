@@ -31,7 +31,7 @@ const char *twofa_strerror(int err)
 	case TWOFA_ERR_CRYPTO:
 		return "cryptographic library error";
 	case TWOFA_ERR_KEY:
-		return "signing key unusable";
+		return "key missing or unusable";
 	case TWOFA_ERR_TOKEN:
 		return "invalid token";
 	case TWOFA_ERR_CONFLICT:
@@ -42,6 +42,8 @@ const char *twofa_strerror(int err)
 		return "bad configuration";
 	case TWOFA_ERR_UNSUPPORTED:
 		return "not supported";
+	case TWOFA_ERR_SEALED:
+		return "sealed secret does not open";
 	default:
 		return "unknown error";
 	}
@@ -53,7 +55,10 @@ int twofa_fail(struct twofa_error *why, int err, int sys_errno,
 	if (why != NULL) {
 		why->sys_errno = sys_errno;
 		why->what = what;
-		if (name != NULL)
+		if (dir == NULL)
+			snprintf(why->path, sizeof(why->path), "%s",
+				 name != NULL ? name : "");
+		else if (name != NULL)
 			snprintf(why->path, sizeof(why->path), "%s/%s", dir,
 				 name);
 		else

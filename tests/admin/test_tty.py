@@ -76,7 +76,9 @@ def env_with(locale):
 
 
 @pytest.mark.parametrize("locale,marker,absent", [
-    ("C.UTF-8", "\u2588", "\x1b[47m"),
+    # utf8: half blocks, black on white set on each line
+    ("C.UTF-8", "\x1b[30;47m", "\x1b[47m"),
+    # ansi: colour blocks, no UTF-8
     ("C", "\x1b[47m", "\u2588"),
 ])
 def test_default_qr_style_on_a_terminal(admin, locale, marker, absent):

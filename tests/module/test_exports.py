@@ -12,12 +12,14 @@ def test_only_pam_sm_symbols_exported():
     out = subprocess.run(["nm", "-D", "--defined-only", str(MODULE)],
                          capture_output=True, text=True, check=True).stdout
     names = sorted(l.split()[-1] for l in out.splitlines() if l.strip())
-    assert names == ["pam_sm_authenticate", "pam_sm_setcred"]
+    assert names == ["pam_sm_acct_mgmt", "pam_sm_authenticate",
+                     "pam_sm_setcred"]
 
 
 def test_dlsym_finds_entry_points_only():
     lib = ctypes.CDLL(str(MODULE))  # dlopen
-    for name in ("pam_sm_authenticate", "pam_sm_setcred"):
+    for name in ("pam_sm_authenticate", "pam_sm_setcred",
+                 "pam_sm_acct_mgmt"):
         assert getattr(lib, name)  # dlsym
     for name in ("twofa_authenticate", "twofa_options_parse",
                  "twofa_store_open", "twofa_hotp", "log_decision"):

@@ -29,41 +29,45 @@ static void test_ascii(void **state)
 
 	(void)state;
 	assert_int_equal(twofa_qr_render(m2, 2, TWOFA_QR_ASCII, &out), 0);
-	/* 4 light rows, the two code rows, 4 light rows; 10 modules wide. */
-	for (y = 0; y < 4; y++)
-		strcat(expect, "                    \n");
-	strcat(expect, "        ##          \n");
-	strcat(expect, "          ##        \n");
-	for (y = 0; y < 4; y++)
-		strcat(expect, "                    \n");
+	/* 2 light rows, the two code rows, 2 light rows; 6 modules wide. */
+	for (y = 0; y < 2; y++)
+		strcat(expect, "            \n");
+	strcat(expect, "    ##      \n");
+	strcat(expect, "      ##    \n");
+	for (y = 0; y < 2; y++)
+		strcat(expect, "            \n");
 	assert_string_equal(out, expect);
 	twofa_free_string(out);
 }
 
+#define BW    "\033[30;47m"
+#define RESET "\033[0m"
+
 static void test_utf8(void **state)
 {
 	char *out = NULL;
-	char expect[2048] = "", row[256];
-	int x, y;
 
 	(void)state;
 	assert_int_equal(twofa_qr_render(m2, 2, TWOFA_QR_UTF8, &out), 0);
-	/* Glyphs draw light modules; rows 4 and 5 share line 2. */
-	row[0] = '\0';
-	for (x = 0; x < 10; x++)
-		strcat(row, FULL);
-	strcat(row, "\n");
-	for (y = 0; y < 2; y++)
-		strcat(expect, row);
-	for (x = 0; x < 4; x++)
-		strcat(expect, FULL);
-	strcat(expect, LOWER UPPER);
-	for (x = 0; x < 4; x++)
-		strcat(expect, FULL);
-	strcat(expect, "\n");
-	for (y = 0; y < 2; y++)
-		strcat(expect, row);
-	assert_string_equal(out, expect);
+	/*
+	 * Black on white on every line, glyphs draw dark modules; rows 2
+	 * and 3 share line 1.
+	 */
+	assert_string_equal(out, BW "      " RESET "\n" BW "  " UPPER LOWER
+				     "  " RESET "\n" BW "      " RESET "\n");
+	twofa_free_string(out);
+}
+
+static void test_utf8_plain(void **state)
+{
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(twofa_qr_render(m2, 2, TWOFA_QR_UTF8_PLAIN, &out), 0);
+	/* No escape at all; glyphs draw light modules. */
+	assert_string_equal(out, FULL FULL FULL FULL FULL FULL "\n" FULL FULL
+				     LOWER UPPER FULL FULL "\n" FULL FULL FULL
+					 FULL FULL FULL "\n");
 	twofa_free_string(out);
 }
 
@@ -73,33 +77,64 @@ static void test_utf8_odd_height(void **state)
 	char *out = NULL;
 
 	(void)state;
-	/* 9 rows: the last line's lower half is light quiet zone too. */
+	/* 5 rows: the last line's lower half is light quiet zone too. */
+	assert_int_equal(twofa_qr_render(m1, 1, TWOFA_QR_UTF8_PLAIN, &out), 0);
+	assert_string_equal(out, FULL FULL FULL FULL FULL "\n" FULL FULL LOWER
+				     FULL FULL "\n" FULL FULL FULL FULL FULL
+				     "\n");
+	twofa_free_string(out);
 	assert_int_equal(twofa_qr_render(m1, 1, TWOFA_QR_UTF8, &out), 0);
-	assert_non_null(strstr(out, FULL FULL FULL FULL LOWER FULL));
-	assert_non_null(strstr(
-	    out, "\n" FULL FULL FULL FULL FULL FULL FULL FULL FULL "\n"));
+	assert_string_equal(out, BW "     " RESET "\n" BW "  " UPPER
+				    "  " RESET "\n" BW "     " RESET "\n");
 	twofa_free_string(out);
 }
 
 static void test_ansi_paints_both_colours(void **state)
 {
 	char *out = NULL;
-	const char *line5;
+	const char *line2;
 
 	(void)state;
 	assert_int_equal(twofa_qr_render(m2, 2, TWOFA_QR_ANSI, &out), 0);
 	/* Each line starts light, switches explicitly and resets. */
-	line5 = out;
-	for (int i = 0; i < 4; i++)
-		line5 = strchr(line5, '\n') + 1;
-	assert_memory_equal(line5,
-			    "\033[47m        \033[40m  \033[47m          "
-			    "\033[0m\n",
-			    strlen("\033[47m        \033[40m  \033[47m   "
-				   "       \033[0m\n"));
-	assert_memory_equal(out, "\033[47m                    \033[0m\n",
-			    strlen("\033[47m                    \033[0m\n"));
+	line2 = strchr(strchr(out, '\n') + 1, '\n') + 1;
+	assert_memory_equal(line2,
+			    "\033[47m    \033[40m  \033[47m      \033[0m\n",
+			    strlen("\033[47m    \033[40m  \033[47m      "
+				   "\033[0m\n"));
+	assert_memory_equal(out, "\033[47m            \033[0m\n",
+			    strlen("\033[47m            \033[0m\n"));
 	twofa_free_string(out);
+}
+
+/* The size the text takes on a terminal, for the width check. */
+static void test_render_size(void **state)
+{
+	unsigned cols = 1, lines = 1;
+
+	(void)state;
+	assert_int_equal(twofa_qr_render_size(21, TWOFA_QR_UTF8, &cols, &lines),
+			 0);
+	assert_int_equal(cols, 25);
+	assert_int_equal(lines, 13);
+	assert_int_equal(
+	    twofa_qr_render_size(21, TWOFA_QR_UTF8_PLAIN, &cols, &lines), 0);
+	assert_int_equal(cols, 25);
+	assert_int_equal(lines, 13);
+	assert_int_equal(twofa_qr_render_size(21, TWOFA_QR_ANSI, &cols, &lines),
+			 0);
+	assert_int_equal(cols, 50);
+	assert_int_equal(lines, 25);
+	assert_int_equal(
+	    twofa_qr_render_size(21, TWOFA_QR_ASCII, &cols, &lines), 0);
+	assert_int_equal(cols, 50);
+	assert_int_equal(lines, 25);
+	assert_int_equal(twofa_qr_render_size(0, TWOFA_QR_UTF8, &cols, &lines),
+			 TWOFA_ERR_INVALID);
+	assert_int_equal(cols, 0);
+	assert_int_equal(
+	    twofa_qr_render_size(178, TWOFA_QR_UTF8, &cols, &lines),
+	    TWOFA_ERR_INVALID);
 }
 
 static void test_refusals(void **state)
@@ -143,7 +178,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ascii),
 	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_utf8_plain),
 	    cmocka_unit_test(test_utf8_odd_height),
+	    cmocka_unit_test(test_render_size),
 	    cmocka_unit_test(test_ansi_paints_both_colours),
 	    cmocka_unit_test(test_refusals),
 	};

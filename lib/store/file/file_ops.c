@@ -70,16 +70,20 @@ static const char *file_where(const void *priv)
 }
 
 /*
- * The handle keeps only the state and the lock: the record itself lives
- * in l->rec, so the secret is not held twice.
+ * The handle keeps only the state, the lock and the sealed form (whose tag
+ * the state slots are bound to; twofa(5)): the record itself lives in
+ * l->rec, so the secret is not held twice.
  */
 static void keep_state_only(struct twofa_handle *h)
 {
 	struct twofa_state s = h->rec.state;
+	struct twofa_sealed sealed = h->rec.sealed;
 
 	twofa_record_wipe(&h->rec);
 	h->rec.state = s;
+	h->rec.sealed = sealed;
 	twofa_wipe(&s, sizeof(s));
+	twofa_wipe(&sealed, sizeof(sealed));
 }
 
 static int file_load(void *priv, struct twofa_loaded *l,
@@ -208,7 +212,9 @@ static void file_decoy(void *priv, const char *code, int window)
 {
 	struct file_backend *b = priv;
 
-	twofa_decoy_login(b->fs, code, window);
+	(void)code; /* the OTP check is twofa_decoy_login's */
+	(void)window;
+	twofa_fstore_decoy(b->fs);
 }
 
 const struct twofa_store_ops twofa_store_file_ops = {

@@ -1,0 +1,22 @@
+# Invitations and self-enrollment at login (SPEC 9): twofa-admin invite,
+# and the module's enroll flow through the real libpam, driven by a
+# Python conversation (tests/invite/drive.py) that reads the new secret
+# out of the enrollment prompt; codes from Python's hmac, QR codes read
+# back by zbarimg, the clock from libfaketime, syslog caught by
+# tests/tools/with-syslog (needs root, as `make check` runs).
+CHECK_TARGETS	+= check-invite
+TEST_PACKAGES	+= python3-pytest python3-pil zbar-tools libfaketime \
+		   libpam-modules util-linux
+
+INVITE_TEST_LOG	:= $(BUILD)/tests/invite/syslog.log
+
+.PHONY: check-invite
+check-invite: $(MODULE_SO) $(BUILD)/twofa-admin test-tools
+	@mkdir -p $(BUILD)/tests/invite
+	@rm -f $(INVITE_TEST_LOG)
+	SYSLOG_SINK=$(abspath $(BUILD))/tests/tools/syslog-sink \
+	tests/tools/with-syslog $(INVITE_TEST_LOG) -- \
+		env BUILD=$(abspath $(BUILD)) \
+		TWOFA_SYSLOG=$(abspath $(INVITE_TEST_LOG)) \
+		PYTHONDONTWRITEBYTECODE=1 \
+		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/invite
