@@ -3,7 +3,8 @@
 # Python conversation (tests/invite/drive.py) that reads the new secret
 # out of the enrollment prompt; codes from Python's hmac, QR codes read
 # back by zbarimg, the clock from libfaketime, syslog caught by
-# tests/tools/with-syslog (needs root, as `make check` runs).
+# tests/tools/with-syslog, and a private /etc/twofa for the record key
+# (tests/token/with-etc-twofa); needs root, as `make check` runs.
 CHECK_TARGETS	+= check-invite
 TEST_PACKAGES	+= python3-pytest python3-pil zbar-tools libfaketime \
 		   libpam-modules util-linux
@@ -16,7 +17,8 @@ check-invite: $(MODULE_SO) $(BUILD)/twofa-admin test-tools
 	@rm -f $(INVITE_TEST_LOG)
 	SYSLOG_SINK=$(abspath $(BUILD))/tests/tools/syslog-sink \
 	tests/tools/with-syslog $(INVITE_TEST_LOG) -- \
-		env BUILD=$(abspath $(BUILD)) \
+		tests/token/with-etc-twofa \
+		env BUILD=$(abspath $(BUILD)) TWOFA_PRIVATE_ETC=1 \
 		TWOFA_SYSLOG=$(abspath $(INVITE_TEST_LOG)) \
 		PYTHONDONTWRITEBYTECODE=1 \
 		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/invite
