@@ -22,3 +22,22 @@ check-invite: $(MODULE_SO) $(BUILD)/twofa-admin test-tools
 		TWOFA_SYSLOG=$(abspath $(INVITE_TEST_LOG)) \
 		PYTHONDONTWRITEBYTECODE=1 \
 		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/invite
+
+# The same over the real sshd (keyboard-interactive), su and sudo on
+# pseudo-terminals (tests/invite/e2e/run.sh), in a private /etc and
+# /dev/log; one end-to-end run at a time on this machine.
+TEST_PACKAGES	+= openssh-server openssh-client sudo expect oathtool \
+		   passwd util-linux
+CHECK_TARGETS	+= check-invite-e2e
+INVITE_E2E_LOG	:= $(BUILD)/tests/invite/e2e-syslog.log
+
+.PHONY: check-invite-e2e
+check-invite-e2e: $(MODULE_SO) $(BUILD)/twofa-admin test-tools
+	@mkdir -p $(BUILD)/tests/invite
+	@rm -f $(INVITE_E2E_LOG)
+	flock -w 600 /run/lock/twofa-e2e.lock \
+	env SYSLOG_SINK=$(abspath $(BUILD))/tests/tools/syslog-sink \
+	tests/tools/with-syslog $(INVITE_E2E_LOG) -- \
+		tests/token/with-etc-twofa \
+		env SYSLOG=$(abspath $(INVITE_E2E_LOG)) \
+		bash tests/invite/e2e/run.sh $(BUILD)
