@@ -26,8 +26,12 @@ int twofa_slot_format(const struct twofa_state *st, unsigned slot,
 int twofa_slot_parse(const char *line, unsigned slot, struct twofa_state *st);
 
 /*
- * The same, with the check taken over bind (TWOFA_SEAL_TAG_LEN bytes, a
- * sealed record's tag) followed by the body; bind NULL is the plain form.
+ * The same for a sealed record, bind being its tag (TWOFA_SEAL_TAG_LEN
+ * bytes; NULL is the plain form): the check's first 4 bytes are those of
+ * the body's SHA-256, the last 4 those of SHA-256(bind || body). A slot
+ * whose first half is wrong is torn (TWOFA_ERR_INVALID); one whose first
+ * half is right and second wrong belongs to another record
+ * (TWOFA_ERR_MALFORMED).
  */
 int twofa_slot_format_bound(const struct twofa_state *st, unsigned slot,
 			    const unsigned char *bind,

@@ -30,22 +30,29 @@ static int slot_check(const char *body, unsigned char out[SLOT_CHECK_LEN])
 }
 
 /*
- * The check of a sealed record's slot: over the record's tag and the body,
- * so the slot belongs to that one sealing of that one record.
+ * The check of a sealed record's slot (twofa(5)): its first half is the
+ * first 4 bytes of the body's SHA-256, as a torn write breaks it; its
+ * second half the first 4 bytes of the SHA-256 of the record's tag and
+ * the body, which binds the slot to that one sealing of that one record.
+ * A slot whose first half matches and second does not was written whole,
+ * for another record: it is refused, not taken for a torn write.
  */
+#define BOUND_HALF (SLOT_CHECK_LEN / 2)
 static int check_of(const char *body, const unsigned char *bind,
 		    unsigned char out[SLOT_CHECK_LEN])
 {
 	unsigned char buf[TWOFA_SEAL_TAG_LEN + SLOT_BODY_LEN];
 	unsigned char md[TWOFA_SHA256_LEN];
 
+	if (slot_check(body, out) != TWOFA_OK)
+		return TWOFA_ERR_CRYPTO;
 	if (bind == NULL)
-		return slot_check(body, out);
+		return TWOFA_OK;
 	memcpy(buf, bind, TWOFA_SEAL_TAG_LEN);
 	memcpy(buf + TWOFA_SEAL_TAG_LEN, body, SLOT_BODY_LEN);
 	if (twofa_sha256(buf, sizeof(buf), md) != TWOFA_OK)
 		return TWOFA_ERR_CRYPTO;
-	memcpy(out, md, SLOT_CHECK_LEN);
+	memcpy(out + BOUND_HALF, md, SLOT_CHECK_LEN - BOUND_HALF);
 	return TWOFA_OK;
 }
 
@@ -140,8 +147,15 @@ int twofa_slot_parse_bound(const char *line, unsigned slot,
 	}
 	if (check_of(line, bind, want) != TWOFA_OK)
 		return TWOFA_ERR_CRYPTO;
-	if (twofa_memeq_ct(want, got, SLOT_CHECK_LEN) != 0)
+	if (bind != NULL) {
+		if (twofa_memeq_ct(want, got, BOUND_HALF) != 0)
+			return TWOFA_ERR_INVALID; /* torn */
+		if (twofa_memeq_ct(want + BOUND_HALF, got + BOUND_HALF,
+				   SLOT_CHECK_LEN - BOUND_HALF) != 0)
+			return TWOFA_ERR_MALFORMED; /* another record's */
+	} else if (twofa_memeq_ct(want, got, SLOT_CHECK_LEN) != 0) {
 		return TWOFA_ERR_INVALID;
+	}
 
 	/* The checksum matched: from here on, anything odd is malformed. */
 	for (i = 0; i < 6; i++) {

@@ -237,8 +237,8 @@ static void test_version_mixing(void **state)
 }
 
 /*
- * A state slot of one sealed record is not a valid slot of another: both
- * slots taken from another record leave no valid slot at all.
+ * A state slot of one sealed record is not a valid slot of another, and
+ * is not taken for a torn write either: the record is refused.
  */
 static void test_slot_binding(void **state)
 {
@@ -259,11 +259,17 @@ static void test_slot_binding(void **state)
 	       2 * TWOFA_SLOT_LEN);
 	assert_int_equal(twofa_record_parse(ta, la, &back, &off, &cur, NULL),
 			 TWOFA_ERR_MALFORMED);
-	/* One slot from b: ignored as torn, a's own slot is the state. */
+	/* One slot from b: refused too (its state is never used). */
 	free(ta);
 	ta = format(&a, &la);
 	memcpy(ta + la - TWOFA_SLOT_LEN, tb + lb - TWOFA_SLOT_LEN,
 	       TWOFA_SLOT_LEN);
+	assert_int_equal(twofa_record_parse(ta, la, &back, &off, &cur, NULL),
+			 TWOFA_ERR_MALFORMED);
+	/* A torn slot (one byte wrong) is still only a torn write. */
+	free(ta);
+	ta = format(&a, &la);
+	ta[la - TWOFA_SLOT_LEN + 30] ^= 1;
 	assert_int_equal(twofa_record_parse(ta, la, &back, &off, &cur, NULL),
 			 0);
 	assert_int_equal(cur, 0);

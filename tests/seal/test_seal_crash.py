@@ -1,0 +1,102 @@
+"""Crash consistency of rekey: twofa-admin rekey is killed with SIGKILL as
+it enters each system call that matters, every time it makes one
+(strace -e inject=SYSCALL:signal=KILL:when=N, as tests/hardening/
+test_crash.py does for logins). Afterwards every record must be exactly
+the old file or a record sealed with the new key, every one must open (a
+complete rekey then succeeds), the key file must be unchanged, and the
+users must still log in."""
+import collections
+import os
+import re
+import subprocess
+
+from conftest import ADMIN, KEY, T0, admin, key_ids, totp
+
+SYSCALLS = ["openat", "flock", "pread64", "read", "pwrite64", "write",
+            "fdatasync", "fsync", "fchmod", "fchown", "rename", "renameat",
+            "renameat2", "linkat", "unlinkat", "close", "exit_group"]
+
+
+def rekey(store, prefix):
+    return subprocess.run(prefix + [ADMIN, "--store", str(store), "rekey"],
+                          capture_output=True, text=True, timeout=60)
+
+
+def snapshot(store):
+    return {n: (store / n).read_bytes() for n in os.listdir(store)
+            if not n.startswith(".")}
+
+
+def restore(store, snap):
+    for n in os.listdir(store):
+        os.unlink(store / n)
+    for n, data in snap.items():
+        fd = os.open(store / n, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, data)
+        os.close(fd)
+
+
+def sealed_with(data):
+    m = re.search(rb"^sealed ([0-9a-f]{16}) ", data, re.M)
+    return m.group(1).decode() if m else None
+
+
+def test_rekey_killed_at_every_step(env, nokey, tmp_path):
+    plain = env.user()
+    env.record(plain)
+    assert admin("keygen", "--records").returncode == 0
+    users = [env.user(), env.user()]
+    for u in users:
+        env.record(u)
+    assert env.login(users[0], totp(T0), at=T0).result == "PAM_SUCCESS"
+    assert admin("keygen", "--records", "--rotate").returncode == 0
+    new = key_ids()[0]
+    keyfile = KEY.read_bytes()
+    old = snapshot(env.store)
+    assert sorted(old) == sorted(users + [plain])
+
+    log = tmp_path / "count.log"
+    r = rekey(env.store, ["strace", "-f", "-qq", "-o", str(log), "-e",
+                          "trace=" + ",".join(SYSCALLS)])
+    assert r.returncode == 0, r.stderr
+    counts = collections.Counter()
+    for line in log.read_text().splitlines():
+        m = re.match(r"(?:\d+\s+)?(\w+)\(", line)
+        if m:
+            counts[m.group(1)] += 1
+    # Each record: a new file synced and renamed, the directory synced.
+    assert counts["fsync"] >= 2 * len(old)
+    assert counts["rename"] + counts["renameat"] + counts["renameat2"] >= \
+        len(old)
+
+    outcomes = collections.Counter()
+    for sc, n in sorted(counts.items()):
+        for when in range(1, n + 1):
+            restore(env.store, old)
+            r = rekey(env.store, ["strace", "-f", "-qq", "-o", "/dev/null",
+                                  "-e", f"inject={sc}:signal=KILL:when={when}"])
+            where = f"killed at {sc} #{when}"
+            assert r.returncode in (-9, 137), \
+                f"{where}: not killed ({r.returncode}: {r.stderr})"
+            now = snapshot(env.store)
+            assert sorted(now) == sorted(old), f"{where}: {sorted(now)}"
+            for u, data in now.items():
+                if data == old[u]:
+                    outcomes["old"] += 1
+                else:
+                    assert sealed_with(data) == new, f"{where}: {u}"
+                    outcomes["new"] += 1
+            assert KEY.read_bytes() == keyfile, where
+            # Every record still opens: a full rekey now goes through.
+            r = rekey(env.store, [])
+            assert r.returncode == 0, f"{where}: {r.stderr}"
+    print("kill points:", sum(counts.values()), dict(outcomes))
+    assert outcomes["old"] and outcomes["new"], outcomes
+    # The last full rekey left every record sealed with the new key, and
+    # the users log in (the used code stays used).
+    for u, data in snapshot(env.store).items():
+        assert sealed_with(data) == new
+    assert env.login(users[0], totp(T0), at=T0).result == "PAM_AUTH_ERR"
+    for u in users + [plain]:
+        assert env.login(u, totp(T0 + 30), at=T0 + 30).result == \
+            "PAM_SUCCESS", u
