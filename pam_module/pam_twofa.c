@@ -191,7 +191,7 @@ out:
  * a wrong code, then a refusal. An 8-digit answer costs an enrolled user
  * one hash per unused backup code; twofa_backup_burn() spends that. A
  * six-digit one costs the OTP check and the state write (an fdatasync,
- * most of the time): twofa_store_decoy() spends those (measured in
+ * most of the time): twofa_decoy_login() spends those (measured in
  * tests/hardening/TIMING.md).
  */
 static int refuse_unenrolled(const struct login *l, struct twofa_store *st,
@@ -214,7 +214,7 @@ static int refuse_unenrolled(const struct login *l, struct twofa_store *st,
 		    twofa_backup_normalise(code, backup) == TWOFA_OK)
 			twofa_backup_burn(backup, TWOFA_BACKUP_DEFAULT);
 		if (code != NULL)
-			twofa_store_decoy(st, code, opt->window);
+			twofa_decoy_login(st, code, opt->window);
 		if (opt->use_first_pass)
 			goto refuse;
 		twofa_free_string(code);
@@ -233,7 +233,7 @@ static int refuse_unenrolled(const struct login *l, struct twofa_store *st,
 		opt->forward_pass && len >= 8 ? code + len - 8 : code,
 		backup) == TWOFA_OK)
 		twofa_backup_burn(backup, TWOFA_BACKUP_DEFAULT);
-	twofa_store_decoy(st, code, opt->window);
+	twofa_decoy_login(st, code, opt->window);
 	mod_forward_rest(l, code,
 		     len >= TWOFA_DIGITS_MIN ? len - TWOFA_DIGITS_MIN : 0);
 refuse:

@@ -119,6 +119,31 @@ void twofa_decide(const struct twofa_record *rec, const char *code,
 		  uint64_t now, const struct twofa_policy *pol,
 		  struct twofa_state *next, struct twofa_outcome *out);
 
+/*
+ * Which counters may a code be for? TOTP: the steps within window either
+ * side of now; HOTP: the next counter and window more. Nothing below
+ * rec->state.next, the replay guard. *first > *last means none. The one
+ * place this is worked out: logins, enrollment's confirmation, the decoy.
+ */
+void twofa_code_range(const struct twofa_record *rec, unsigned window,
+		      uint64_t now, uint64_t *first, uint64_t *last);
+
+/*
+ * Look for code in that range (constant time in which counter matched):
+ * 0 and the smallest matching counter in *matched, else an error.
+ */
+int twofa_code_find(const struct twofa_record *rec, unsigned window,
+		    const char *code, uint64_t now, uint64_t *matched);
+
+/*
+ * A login for a user without a record (SPEC section 3: no enrollment
+ * oracle): about what an enrolled user's wrong six-digit code costs, the
+ * OTP check over the window's counters with a throwaway key (window < 0:
+ * the default, 1) and the store's part (twofa_store_decoy). Best effort:
+ * nothing is returned, nothing is stored that could be a secret.
+ */
+void twofa_decoy_login(struct twofa_store *st, const char *code, int window);
+
 /* How often a login loads and decides again after losing a race. */
 #define TWOFA_CAS_TRIES 8
 

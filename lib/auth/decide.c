@@ -106,12 +106,7 @@ static bool is_locked(const struct twofa_state *s, uint64_t now)
 		now < s->locked_until);
 }
 
-/*
- * Which counters may the code be for? TOTP: the steps within the window
- * around now; HOTP: the next counter and window more. Nothing below
- * state.next, the replay guard. *first > *last means none.
- */
-static void otp_range(const struct twofa_record *rec, unsigned window,
+void twofa_code_range(const struct twofa_record *rec, unsigned window,
 		      uint64_t now, uint64_t *first, uint64_t *last)
 {
 	uint64_t lo, hi;
@@ -133,12 +128,13 @@ static void otp_range(const struct twofa_record *rec, unsigned window,
 	*last = hi;
 }
 
-static int try_otp(const struct twofa_record *rec, unsigned window,
-		   const char *code, uint64_t now, uint64_t *matched)
+int twofa_code_find(const struct twofa_record *rec, unsigned window,
+		    const char *code, uint64_t now, uint64_t *matched)
 {
 	uint64_t first, last;
 
-	otp_range(rec, window, now, &first, &last);
+	*matched = 0;
+	twofa_code_range(rec, window, now, &first, &last);
 	if (first > last)
 		return TWOFA_ERR_INVALID;
 	return twofa_otp_find(rec->secret, rec->secret_len, rec->alg,
@@ -220,7 +216,8 @@ void twofa_decide(const struct twofa_record *rec, const char *code,
 	}
 
 	window = pol->window >= 0 ? (unsigned)pol->window : rec->window;
-	if (try_otp(rec, window, code + otp_off, now, &matched) == TWOFA_OK) {
+	if (twofa_code_find(rec, window, code + otp_off, now, &matched) ==
+	    TWOFA_OK) {
 		out->verdict = TWOFA_VERDICT_ACCEPTED;
 		next->next = matched + 1;
 	} else if (pol->allow_backup &&
