@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "twofa/err.h"
 #include "twofa/conf.h"
+#include "twofa/fs.h"
 #include "twofa/mem.h"
 #include "twofa/parse.h"
 #include "twofa/uri.h"
@@ -314,62 +315,27 @@ int cli_read_text(const char *prompt, const char *what, bool echo, char *buf,
 
 int cli_read_file(const char *path, size_t max, char **out, size_t *len)
 {
-	struct stat sb;
-	char *buf = NULL;
-	size_t got = 0;
-	int fd, ret = EXIT_SYSTEM;
+	/* Anyone's file (an import source), but a regular one. */
+	static const struct twofa_file_msgs msgs =
+	    TWOFA_FILE_MSGS("file", "-", "the limit");
+	const struct twofa_file_rules rules = {&msgs, (uid_t)-1, 0, false,
+					       max};
+	struct twofa_error why;
+	int err;
 
-	*out = NULL;
-	*len = 0;
-	fd = open(path,
-		  O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		cli_error("%s: cannot open: %s", path,
-			  errno == ELOOP ? "it is a symbolic link"
-					 : strerror(errno));
-		goto out;
-	}
-	if (fstat(fd, &sb) != 0) {
-		cli_error("%s: cannot stat: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		cli_error("%s: not a regular file", path);
-		goto out;
-	}
-	if ((size_t)sb.st_size > max) {
+	memset(&why, 0, sizeof(why));
+	err = twofa_file_load(AT_FDCWD, NULL, path, &rules, out, len, &why);
+	if (err == TWOFA_OK)
+		return 0;
+	if (err == TWOFA_ERR_TOO_BIG)
 		cli_error("%s: larger than %zu bytes", path, max);
-		goto out;
-	}
-	buf = malloc((size_t)sb.st_size + 1);
-	if (buf == NULL) {
+	else if (err == TWOFA_ERR_NOMEM)
 		cli_error("%s: out of memory", path);
-		goto out;
-	}
-	while (got < (size_t)sb.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)sb.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			cli_error("%s: cannot read: %s", path, strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	buf[got] = '\0';
-	*out = buf;
-	*len = got;
-	buf = NULL;
-	ret = 0;
-out:
-	if (buf != NULL)
-		twofa_freezero(buf, (size_t)sb.st_size + 1);
-	if (fd >= 0)
-		close(fd);
-	return ret;
+	else if (why.sys_errno != 0)
+		cli_error("%s: %s: %s", path, why.what, strerror(why.sys_errno));
+	else
+		cli_error("%s: %s", path, why.what);
+	return EXIT_SYSTEM;
 }
 
 void cli_format_time(uint64_t t, char *buf, size_t size)

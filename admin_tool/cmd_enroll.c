@@ -15,6 +15,7 @@
 #include "show.h"
 #include "twofa/backup.h"
 #include "twofa/base32.h"
+#include "twofa/auth.h"
 #include "twofa/err.h"
 #include "twofa/mem.h"
 #include "twofa/otp.h"
@@ -276,7 +277,7 @@ static void print_secret(const struct twofa_record *rec)
 static int confirm(struct twofa_record *rec)
 {
 	char code[CLI_CODE_MAX + 1];
-	uint64_t first, last, matched = 0;
+	uint64_t matched = 0;
 	uint64_t now = (uint64_t)time(NULL);
 	unsigned window = rec->window;
 	int ret;
@@ -284,19 +285,9 @@ static int confirm(struct twofa_record *rec)
 	ret = cli_read_code(CONFIRM_PROMPT, true, code, sizeof(code));
 	if (ret != 0)
 		goto out;
-	if (rec->type == TWOFA_TOTP) {
-		uint64_t step = twofa_totp_step(now, rec->period);
-
-		if (window == 0)
-			window = 1; /* allow for a slow typist */
-		first = step >= window ? step - window : 0;
-		last = step + window;
-	} else {
-		first = rec->state.next;
-		last = first + window;
-	}
-	if (twofa_otp_find(rec->secret, rec->secret_len, rec->alg, rec->digits,
-			   code, first, last, &matched) != TWOFA_OK) {
+	if (rec->type == TWOFA_TOTP && window == 0)
+		window = 1; /* allow for a slow typist */
+	if (twofa_code_find(rec, window, code, now, &matched) != TWOFA_OK) {
 		cli_error("the confirmation code did not verify; nothing was "
 			  "written");
 		ret = EXIT_REFUSED;

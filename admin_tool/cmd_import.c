@@ -40,10 +40,8 @@ static int import_ga(struct cli *cli, const char *user, const char *file,
 	struct twofa_error why;
 	struct twofa_parse_error perr;
 	struct twofa_ga_file ga;
-	const char *codes[TWOFA_GA_SCRATCH_MAX];
 	char *text = NULL;
 	size_t len = 0;
-	unsigned i;
 	int err, ret;
 
 	memset(&why, 0, sizeof(why));
@@ -53,20 +51,13 @@ static int import_ga(struct cli *cli, const char *user, const char *file,
 	if (ret != 0)
 		goto out;
 	err =
-	    twofa_import_ga_parse(text, len, (uint64_t)time(NULL), &ga, &perr);
+	    twofa_import_ga_file(text, len, (uint64_t)time(NULL), &ga, &perr);
 	if (err == TWOFA_ERR_MALFORMED) {
 		ret = parse_fail(file, &perr);
 		goto out;
 	} else if (err != TWOFA_OK) {
 		cli_error("%s: %s", file, twofa_strerror(err));
 		ret = cli_exit_for(err);
-		goto out;
-	}
-	for (i = 0; i < ga.scratch_count; i++)
-		codes[i] = ga.scratch[i];
-	if (twofa_backup_set(&ga.rec, codes, ga.scratch_count) != TWOFA_OK) {
-		cli_error("cannot hash the scratch codes");
-		ret = EXIT_SYSTEM;
 		goto out;
 	}
 	ret = cli_open_store(cli, true, &st);

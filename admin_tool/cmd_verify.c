@@ -14,6 +14,24 @@
 #include "twofa/mem.h"
 #include "twofa/store.h"
 
+/* What a reason means, for the admin at the terminal. */
+static const char *reason_text(enum twofa_reason r)
+{
+	switch (r) {
+	case TWOFA_REASON_REPLAY:
+		return "a code that was already used, or an older one; each "
+		       "works once";
+	case TWOFA_REASON_WINDOW:
+		return "a code of this user's, but outside the window: check "
+		       "the clocks of phone and server (TOTP) or how far the "
+		       "token ran ahead (HOTP)";
+	case TWOFA_REASON_BACKUP_USED:
+		return "a backup code that was used up";
+	default:
+		return "not a code of this user's";
+	}
+}
+
 static const struct option verify_longopts[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -83,8 +101,11 @@ static int run(struct cli *cli, int argc, char **argv)
 		ret = EXIT_REFUSED;
 		break;
 	default:
-		cli_error("%s: code refused (%u consecutive failure%s)", user,
-			  res.failures, res.failures == 1 ? "" : "s");
+		cli_error("%s: code refused: reason=%s (%s; %u consecutive "
+			  "failure%s)",
+			  user, twofa_reason_name(res.reason),
+			  reason_text(res.reason), res.failures,
+			  res.failures == 1 ? "" : "s");
 		if (res.just_locked)
 			print_locked(user, res.locked_until);
 		ret = EXIT_REFUSED;

@@ -333,7 +333,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t nowlen;
 
 		wrap_start(seed, fail_at, 400);
-		twofa_decoy_login(store, raw, delta % 4 - 1);
+		twofa_fstore_decoy(store);
+		twofa_decoy_login(gstore, raw, delta % 4 - 1);
 		wrap_stop();
 		now = get_record(&nowlen);
 		INVARIANT(nowlen == len && memcmp(now, text, len) == 0);

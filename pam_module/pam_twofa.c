@@ -97,7 +97,8 @@ static int decide(const struct login *l, struct twofa_store *st,
 	case TWOFA_VERDICT_LOCKED:
 		mod_tell_locked(l, out.locked_until, now);
 		mod_log_decision(l, LOG_WARNING, method, "locked",
-			     "failures=%u locked_until=%llu", out.failures,
+			     "reason=locked failures=%u locked_until=%llu",
+			     out.failures,
 			     (unsigned long long)out.locked_until);
 		ret = PAM_AUTH_ERR;
 		break;
@@ -107,7 +108,8 @@ static int decide(const struct login *l, struct twofa_store *st,
 		if (out.just_locked) {
 			mod_tell_locked(l, out.locked_until, now);
 			mod_log_decision(l, LOG_WARNING, method, "failure",
-				     "failures=%u locked_until=%llu",
+				     "reason=%s failures=%u locked_until=%llu",
+				     twofa_reason_name(out.reason),
 				     out.failures,
 				     (unsigned long long)out.locked_until);
 		} else if (out.method == TWOFA_METHOD_TICKET) {
@@ -122,7 +124,9 @@ static int decide(const struct login *l, struct twofa_store *st,
 			*may_retry = true;
 		} else {
 			mod_log_decision(l, LOG_NOTICE, method, "failure",
-				     "failures=%u", out.failures);
+				     "reason=%s failures=%u",
+				     twofa_reason_name(out.reason),
+				     out.failures);
 			*may_retry = true;
 		}
 		ret = PAM_AUTH_ERR;
@@ -187,7 +191,7 @@ out:
  * a wrong code, then a refusal. An 8-digit answer costs an enrolled user
  * one hash per unused backup code; twofa_backup_burn() spends that. A
  * six-digit one costs the OTP check and the state write (an fdatasync,
- * most of the time): twofa_store_decoy() spends those (measured in
+ * most of the time): twofa_decoy_login() spends those (measured in
  * tests/hardening/TIMING.md).
  */
 static int refuse_unenrolled(const struct login *l, struct twofa_store *st,
@@ -210,7 +214,7 @@ static int refuse_unenrolled(const struct login *l, struct twofa_store *st,
 		    twofa_backup_normalise(code, backup) == TWOFA_OK)
 			twofa_backup_burn(backup, TWOFA_BACKUP_DEFAULT);
 		if (code != NULL)
-			twofa_store_decoy(st, code, opt->window);
+			twofa_decoy_login(st, code, opt->window);
 		if (opt->use_first_pass)
 			goto refuse;
 		twofa_free_string(code);
@@ -229,7 +233,7 @@ static int refuse_unenrolled(const struct login *l, struct twofa_store *st,
 		opt->forward_pass && len >= 8 ? code + len - 8 : code,
 		backup) == TWOFA_OK)
 		twofa_backup_burn(backup, TWOFA_BACKUP_DEFAULT);
-	twofa_store_decoy(st, code, opt->window);
+	twofa_decoy_login(st, code, opt->window);
 	mod_forward_rest(l, code,
 		     len >= TWOFA_DIGITS_MIN ? len - TWOFA_DIGITS_MIN : 0);
 refuse:

@@ -66,8 +66,31 @@ enum twofa_method {
 };
 const char *twofa_method_name(enum twofa_method m); /* "totp", ... */
 
+/*
+ * Why a code was refused, for the log line and twofa-admin verify (never
+ * shown to the user at the prompt: it would help a guesser).
+ */
+enum twofa_reason {
+	TWOFA_REASON_NONE = 0,	   /* accepted */
+	TWOFA_REASON_WRONG,	   /* no code of this user's, near or far */
+	TWOFA_REASON_REPLAY,	   /* a code at or behind the replay guard */
+	TWOFA_REASON_WINDOW,	   /* a real code, but outside the window
+				      (clock or counter drift) */
+	TWOFA_REASON_BACKUP_USED, /* a backup code that was used up */
+	TWOFA_REASON_LOCKED,	   /* locked: the code was not looked at */
+};
+/* "wrong", "replay", "window", "backup-used", "locked"; "none". */
+const char *twofa_reason_name(enum twofa_reason r);
+
+/*
+ * How far outside the window a code is still recognised as the user's
+ * (TOTP steps either side, HOTP counters ahead), to say reason=window.
+ */
+#define TWOFA_REASON_SPAN 10
+
 struct twofa_outcome {
 	enum twofa_verdict verdict;
+	enum twofa_reason reason; /* why refused (NONE when accepted) */
 	enum twofa_method method; /* what accepted, or the record's OTP type */
 	unsigned backup_left;	  /* after this attempt */
 	uint32_t failures;	  /* after this attempt */
@@ -95,6 +118,31 @@ struct twofa_outcome {
 void twofa_decide(const struct twofa_record *rec, const char *code,
 		  uint64_t now, const struct twofa_policy *pol,
 		  struct twofa_state *next, struct twofa_outcome *out);
+
+/*
+ * Which counters may a code be for? TOTP: the steps within window either
+ * side of now; HOTP: the next counter and window more. Nothing below
+ * rec->state.next, the replay guard. *first > *last means none. The one
+ * place this is worked out: logins, enrollment's confirmation, the decoy.
+ */
+void twofa_code_range(const struct twofa_record *rec, unsigned window,
+		      uint64_t now, uint64_t *first, uint64_t *last);
+
+/*
+ * Look for code in that range (constant time in which counter matched):
+ * 0 and the smallest matching counter in *matched, else an error.
+ */
+int twofa_code_find(const struct twofa_record *rec, unsigned window,
+		    const char *code, uint64_t now, uint64_t *matched);
+
+/*
+ * A login for a user without a record (SPEC section 3: no enrollment
+ * oracle): about what an enrolled user's wrong six-digit code costs, the
+ * OTP check over the window's counters with a throwaway key (window < 0:
+ * the default, 1) and the store's part (twofa_store_decoy). Best effort:
+ * nothing is returned, nothing is stored that could be a secret.
+ */
+void twofa_decoy_login(struct twofa_store *st, const char *code, int window);
 
 /* How often a login loads and decides again after losing a race. */
 #define TWOFA_CAS_TRIES 8

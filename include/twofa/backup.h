@@ -52,6 +52,14 @@ int twofa_backup_match(const struct twofa_record *rec, const char *code,
 		       unsigned *index);
 
 /*
+ * Is code one of the burnt backup codes (TWOFA_OK), for telling "that
+ * backup code was used" from "wrong" in a log line? Hashes every burnt
+ * code, as twofa_backup_match() does the unused ones, so that a refused
+ * backup code costs the same however many were used.
+ */
+int twofa_backup_match_used(const struct twofa_record *rec, const char *code);
+
+/*
  * Spend the time twofa_backup_match() takes for count unused codes of the
  * default work factor, hashing code with a throwaway salt. For answering a
  * user without a record about as slowly as one with a record.

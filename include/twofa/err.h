@@ -65,8 +65,9 @@ struct twofa_error {
 const char *twofa_strerror(int err);
 
 /*
- * Fill why (if not NULL) with sys_errno, what and "dir/name" (or dir when
- * name is NULL), and return err: `return twofa_fail(why, ...)`.
+ * Fill why (if not NULL) with sys_errno, what and "dir/name" (dir when
+ * name is NULL, name when dir is NULL), and return err:
+ * `return twofa_fail(why, ...)`.
  */
 int twofa_fail(struct twofa_error *why, int err, int sys_errno,
 	       const char *what, const char *dir, const char *name);

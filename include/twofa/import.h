@@ -59,9 +59,16 @@ int twofa_import_ga_parse(const char *text, size_t len, uint64_t now,
 			  struct twofa_parse_error *why);
 
 /*
- * Parse, then hash the scratch codes into rec's backup codes. rec is
- * ready for twofa_store_create().
+ * Parse, then hash the scratch codes into out->rec's backup codes:
+ * out->rec is ready for twofa_store_create(), and the rest of out says
+ * what was not carried over (for twofa-admin's notes). On failure out is
+ * wiped.
  */
+int twofa_import_ga_file(const char *text, size_t len, uint64_t now,
+			 struct twofa_ga_file *out,
+			 struct twofa_parse_error *why);
+
+/* The same, keeping only the record. */
 int twofa_import_ga(const char *text, size_t len, uint64_t now,
 		    struct twofa_record *rec, struct twofa_parse_error *why);
 

@@ -89,14 +89,17 @@ struct twofa_store_ops {
 	int (*list)(void *priv, int (*fn)(const char *user, void *arg),
 		    void *arg, struct twofa_error *why);
 	/*
-	 * The work of a login for a user without a record (wrong code), so
-	 * the time to answer tells nothing (twofa/decoy.h). Best effort.
+	 * The store's part of a login for a user without a record (what a
+	 * state change costs: the file store writes and syncs a decoy
+	 * file), so the time to answer tells nothing. Best effort. The OTP
+	 * check around it is twofa_decoy_login's (twofa/auth.h).
 	 */
 	void (*decoy)(void *priv, const char *code, int window);
 };
 
 /* The backends this build has (lib/store/store.c holds the table). */
 extern const struct twofa_store_ops twofa_store_file_ops;
+extern const struct twofa_store_ops twofa_store_ldap_ops; /* lib/store/ldap/ */
 
 /*
  * Open the store conf names (conf->store_kind and its parameters).

@@ -81,6 +81,24 @@ static unsigned backup_left(const struct twofa_record *rec,
 	return n - (unsigned)__builtin_popcountll(next->backup_used & all);
 }
 
+const char *twofa_reason_name(enum twofa_reason r)
+{
+	switch (r) {
+	case TWOFA_REASON_WRONG:
+		return "wrong";
+	case TWOFA_REASON_REPLAY:
+		return "replay";
+	case TWOFA_REASON_WINDOW:
+		return "window";
+	case TWOFA_REASON_BACKUP_USED:
+		return "backup-used";
+	case TWOFA_REASON_LOCKED:
+		return "locked";
+	default:
+		return "none";
+	}
+}
+
 static bool is_locked(const struct twofa_state *s, uint64_t now)
 {
 	return s->locked_until != 0 &&
@@ -88,12 +106,7 @@ static bool is_locked(const struct twofa_state *s, uint64_t now)
 		now < s->locked_until);
 }
 
-/*
- * Which counters may the code be for? TOTP: the steps within the window
- * around now; HOTP: the next counter and window more. Nothing below
- * state.next, the replay guard. *first > *last means none.
- */
-static void otp_range(const struct twofa_record *rec, unsigned window,
+void twofa_code_range(const struct twofa_record *rec, unsigned window,
 		      uint64_t now, uint64_t *first, uint64_t *last)
 {
 	uint64_t lo, hi;
@@ -115,16 +128,55 @@ static void otp_range(const struct twofa_record *rec, unsigned window,
 	*last = hi;
 }
 
-static int try_otp(const struct twofa_record *rec, unsigned window,
-		   const char *code, uint64_t now, uint64_t *matched)
+int twofa_code_find(const struct twofa_record *rec, unsigned window,
+		    const char *code, uint64_t now, uint64_t *matched)
 {
 	uint64_t first, last;
 
-	otp_range(rec, window, now, &first, &last);
+	*matched = 0;
+	twofa_code_range(rec, window, now, &first, &last);
 	if (first > last)
 		return TWOFA_ERR_INVALID;
 	return twofa_otp_find(rec->secret, rec->secret_len, rec->alg,
 			      rec->digits, code, first, last, matched);
+}
+
+/*
+ * A refused OTP: was it the user's code, only used already (at or behind
+ * the guard) or outside the window? One search over the window widened
+ * by TWOFA_REASON_SPAN either way (HOTP: behind the guard and ahead), so
+ * every refusal costs the same; only after the verdict, which it never
+ * changes.
+ */
+static enum twofa_reason otp_reason(const struct twofa_record *rec,
+				    unsigned window, const char *code,
+				    uint64_t now)
+{
+	uint64_t lo, hi, in_lo, in_hi, m = 0;
+
+	if (rec->type == TWOFA_HOTP) {
+		in_lo = rec->state.next;
+		in_hi = in_lo + window;
+		lo = in_lo > TWOFA_REASON_SPAN ? in_lo - TWOFA_REASON_SPAN : 0;
+	} else {
+		uint64_t step = twofa_totp_step(now, rec->period);
+
+		in_lo = step >= window ? step - window : 0;
+		in_hi = step + window;
+		lo = in_lo > TWOFA_REASON_SPAN ? in_lo - TWOFA_REASON_SPAN : 0;
+	}
+	hi = in_hi + TWOFA_REASON_SPAN;
+	if (in_hi > TWOFA_COUNTER_LAST || hi > TWOFA_COUNTER_LAST)
+		hi = TWOFA_COUNTER_LAST;
+	if (lo > hi || twofa_otp_find(rec->secret, rec->secret_len, rec->alg,
+				      rec->digits, code, lo, hi,
+				      &m) != TWOFA_OK)
+		return TWOFA_REASON_WRONG;
+	if (m < rec->state.next)
+		return TWOFA_REASON_REPLAY;
+	if (m < in_lo || m > in_hi)
+		return TWOFA_REASON_WINDOW;
+	return TWOFA_REASON_WRONG; /* cannot happen: it would be accepted */
 }
 
 void twofa_decide(const struct twofa_record *rec, const char *code,
@@ -153,6 +205,7 @@ void twofa_decide(const struct twofa_record *rec, const char *code,
 	if (is_locked(next, now)) {
 		/* Locked: the code is not even looked at, nothing changes. */
 		out->verdict = TWOFA_VERDICT_LOCKED;
+		out->reason = TWOFA_REASON_LOCKED;
 		goto report;
 	}
 	out->changed = true;
@@ -163,7 +216,8 @@ void twofa_decide(const struct twofa_record *rec, const char *code,
 	}
 
 	window = pol->window >= 0 ? (unsigned)pol->window : rec->window;
-	if (try_otp(rec, window, code + otp_off, now, &matched) == TWOFA_OK) {
+	if (twofa_code_find(rec, window, code + otp_off, now, &matched) ==
+	    TWOFA_OK) {
 		out->verdict = TWOFA_VERDICT_ACCEPTED;
 		next->next = matched + 1;
 	} else if (pol->allow_backup &&
@@ -189,6 +243,12 @@ void twofa_decide(const struct twofa_record *rec, const char *code,
 		next->failures = 0;
 		next->last_success = now;
 	} else {
+		out->reason =
+		    otp_reason(rec, window, code + otp_off, now);
+		if (out->reason == TWOFA_REASON_WRONG &&
+		    out->method == TWOFA_METHOD_BACKUP &&
+		    twofa_backup_match_used(rec, backup) == TWOFA_OK)
+			out->reason = TWOFA_REASON_BACKUP_USED;
 		if (next->failures < UINT32_MAX)
 			next->failures++;
 		if (pol->deny != 0 && next->failures >= pol->deny) {

@@ -291,25 +291,34 @@ out:
 	return ret;
 }
 
-int twofa_import_ga(const char *text, size_t len, uint64_t now,
-		    struct twofa_record *rec, struct twofa_parse_error *why)
+int twofa_import_ga_file(const char *text, size_t len, uint64_t now,
+			 struct twofa_ga_file *f, struct twofa_parse_error *why)
 {
-	struct twofa_ga_file f;
 	const char *codes[TWOFA_GA_SCRATCH_MAX];
 	unsigned i;
 	int ret;
 
+	ret = twofa_import_ga_parse(text, len, now, f, why);
+	if (ret != TWOFA_OK)
+		return ret;
+	for (i = 0; i < f->scratch_count; i++)
+		codes[i] = f->scratch[i];
+	ret = twofa_backup_set(&f->rec, codes, f->scratch_count);
+	if (ret != TWOFA_OK)
+		twofa_ga_wipe(f);
+	return ret;
+}
+
+int twofa_import_ga(const char *text, size_t len, uint64_t now,
+		    struct twofa_record *rec, struct twofa_parse_error *why)
+{
+	struct twofa_ga_file f;
+	int ret;
+
 	twofa_record_init(rec, TWOFA_TOTP, now);
-	ret = twofa_import_ga_parse(text, len, now, &f, why);
-	if (ret != TWOFA_OK)
-		goto out;
-	for (i = 0; i < f.scratch_count; i++)
-		codes[i] = f.scratch[i];
-	ret = twofa_backup_set(&f.rec, codes, f.scratch_count);
-	if (ret != TWOFA_OK)
-		goto out;
-	memcpy(rec, &f.rec, sizeof(*rec));
-out:
+	ret = twofa_import_ga_file(text, len, now, &f, why);
+	if (ret == TWOFA_OK)
+		memcpy(rec, &f.rec, sizeof(*rec));
 	twofa_ga_wipe(&f);
 	return ret;
 }

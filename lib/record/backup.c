@@ -1,4 +1,5 @@
 /* Backup codes: generated from the kernel's RNG, stored as PBKDF2 hashes. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "twofa/backup.h"
@@ -147,8 +148,12 @@ int twofa_backup_normalise(const char *typed, char out[TWOFA_BACKUP_DIGITS + 1])
 	return TWOFA_OK;
 }
 
-int twofa_backup_match(const struct twofa_record *rec, const char *code,
-		       unsigned *index)
+/*
+ * Match code against the unused codes (used false) or the burnt ones
+ * (used true): every one of them is hashed, no early exit on a match.
+ */
+static int match_among(const struct twofa_record *rec, const char *code,
+		       bool used, unsigned *index)
 {
 	unsigned char h[TWOFA_BACKUP_HASH_LEN];
 	unsigned i, found = 0, any = 0;
@@ -157,11 +162,11 @@ int twofa_backup_match(const struct twofa_record *rec, const char *code,
 	*index = 0;
 	if (!code_is_digits(code))
 		return TWOFA_ERR_INVALID;
-	/* Hash against every unused code; no early exit on a match. */
 	for (i = 0; i < rec->backup_count && i < TWOFA_BACKUP_MAX; i++) {
 		unsigned hit;
+		bool burnt = (rec->state.backup_used & (UINT64_C(1) << i)) != 0;
 
-		if (rec->state.backup_used & (UINT64_C(1) << i))
+		if (burnt != used)
 			continue;
 		ret = backup_hash(code, rec->backup_salt[i],
 				  rec->backup_iterations, h);
@@ -181,6 +186,19 @@ int twofa_backup_match(const struct twofa_record *rec, const char *code,
 out:
 	twofa_wipe(h, sizeof(h));
 	return ret;
+}
+
+int twofa_backup_match(const struct twofa_record *rec, const char *code,
+		       unsigned *index)
+{
+	return match_among(rec, code, false, index);
+}
+
+int twofa_backup_match_used(const struct twofa_record *rec, const char *code)
+{
+	unsigned index = 0;
+
+	return match_among(rec, code, true, &index);
 }
 
 int twofa_backup_burn(const char *code, unsigned count)

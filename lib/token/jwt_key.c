@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "twofa/err.h"
-#include "twofa/safedir.h"
+#include "twofa/fs.h"
 #include "twofa/jwk.h"
 #include "twofa/jwt_key.h"
 #include "twofa/mem.h"
@@ -258,85 +258,46 @@ static int no_passphrase(char *buf, int size, int rwflag, void *u)
 	return -1;
 }
 
+/* What jwt.key must be (twofa-admin(8) keygen): root's, 0600. */
+static const struct twofa_file_msgs key_msgs = {
+    .symlink = "key is a symbolic link",
+    .directory = "key is not a regular file",
+    .fifo = "key is not a regular file",
+    .device = "key is not a regular file",
+    .other = "key is not a regular file",
+    .owner = "key not owned by root",
+    .mode = "key has group or other permissions (want 0600)",
+    .links = "key has more than one hard link",
+    .size = "key file larger than 16 KiB",
+};
+
 int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
 		   struct twofa_error *why)
 {
 	const struct twofa_ossl *ossl = NULL;
 	EVP_PKEY *pkey = NULL;
 	BIO *bio = NULL;
+	struct twofa_file_rules key_rules = {&key_msgs, 0, S_IRWXG | S_IRWXO,
+					     false, TWOFA_KEY_FILE_MAX};
 	char *buf = NULL;
-	size_t got = 0, size = 0;
-	struct stat sb;
-	int dfd = -1, fd = -1, ret;
+	size_t got = 0;
+	int dfd = -1, ret;
 
 	*out = NULL;
 	ret = open_key_dir(dir, owner, false, &dfd, why);
 	if (ret != TWOFA_OK)
 		goto out;
-	/* O_NONBLOCK: a FIFO put there must not hang the login. */
-	fd = openat(dfd, TWOFA_KEY_NAME,
-		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		int e = errno;
-
-		ret = e == ENOENT  ? TWOFA_ERR_KEY
-		      : e == ELOOP ? TWOFA_ERR_UNSAFE
-				   : TWOFA_ERR_IO;
-		twofa_fail(why, ret, e,
-			   e == ENOENT	? "no signing key"
-			   : e == ELOOP ? "key is a symbolic link"
-					: "cannot open key",
-			   dir, TWOFA_KEY_NAME);
+	/* lib/fs/: no symlink, never a FIFO (it must not hang the login). */
+	key_rules.owner = owner;
+	ret = twofa_file_load(dfd, dir, TWOFA_KEY_NAME, &key_rules, &buf, &got,
+			      why);
+	if (ret == TWOFA_ERR_NO_RECORD) {
+		ret = twofa_fail(why, TWOFA_ERR_KEY, ENOENT, "no signing key",
+				 dir, TWOFA_KEY_NAME);
 		goto out;
 	}
-	if (fstat(fd, &sb) != 0) {
-		ret = twofa_fail(why, TWOFA_ERR_IO, errno, "cannot stat", dir,
-				 TWOFA_KEY_NAME);
+	if (ret != TWOFA_OK)
 		goto out;
-	}
-	ret = TWOFA_ERR_UNSAFE;
-	if (!S_ISREG(sb.st_mode)) {
-		twofa_fail(why, ret, 0, "key is not a regular file", dir,
-			   TWOFA_KEY_NAME);
-		goto out;
-	}
-	if (sb.st_uid != owner) {
-		twofa_fail(why, ret, 0, "key not owned by root", dir,
-			   TWOFA_KEY_NAME);
-		goto out;
-	}
-	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-		twofa_fail(why, ret, 0,
-			   "key has group or other permissions (want 0600)",
-			   dir, TWOFA_KEY_NAME);
-		goto out;
-	}
-	if (sb.st_size <= 0 || sb.st_size > TWOFA_KEY_FILE_MAX) {
-		twofa_fail(why, TWOFA_ERR_KEY, 0, "key file empty or too large",
-			   dir, TWOFA_KEY_NAME);
-		ret = TWOFA_ERR_KEY;
-		goto out;
-	}
-	size = (size_t)sb.st_size;
-	buf = malloc(size + 1);
-	if (buf == NULL) {
-		ret = TWOFA_ERR_NOMEM;
-		goto out;
-	}
-	while (got < size) {
-		ssize_t n = read(fd, buf + got, size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			ret =
-			    twofa_fail(why, TWOFA_ERR_IO, n < 0 ? errno : 0,
-				       "cannot read key", dir, TWOFA_KEY_NAME);
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
 	ossl = twofa_ossl();
 	if (ossl == NULL) {
 		ret = twofa_fail(why, TWOFA_ERR_CRYPTO, 0,
@@ -370,71 +331,9 @@ out:
 		ossl->bio_free(bio);
 		ossl->pkey_free(pkey);
 	}
-	twofa_freezero(buf, size + (buf != NULL));
-	if (fd >= 0)
-		close(fd);
+	twofa_file_free(buf, got);
 	if (dfd >= 0)
 		close(dfd);
-	return ret;
-}
-
-/*
- * Write data as a new temporary file in dir (fsynced), named into tmp
- * (64 bytes). Nothing else changes; the caller renames it into place.
- */
-static int stage_file(int dfd, const char *dir, const char *name,
-		      const char *data, size_t len, mode_t mode, uid_t owner,
-		      char tmp[64], struct twofa_error *why)
-{
-	unsigned char rnd[8];
-	char hex[sizeof(rnd) * 2 + 1];
-	size_t off = 0;
-	int fd = -1, ret;
-
-	tmp[0] = '\0';
-	ret = twofa_random(rnd, sizeof(rnd));
-	if (ret != TWOFA_OK)
-		return ret;
-	for (size_t i = 0; i < sizeof(rnd); i++)
-		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
-	snprintf(tmp, 64, ".%s.%s", name, hex);
-	fd = openat(dfd, tmp,
-		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd < 0) {
-		ret = twofa_fail(why, TWOFA_ERR_IO, errno, "cannot create", dir,
-				 tmp);
-		tmp[0] = '\0';
-		return ret;
-	}
-	ret = TWOFA_ERR_IO;
-	if (fchown(fd, owner, (gid_t)-1) != 0 || fchmod(fd, mode) != 0) {
-		twofa_fail(why, ret, errno, "cannot set owner or mode", dir,
-			   tmp);
-		goto out;
-	}
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			twofa_fail(why, ret, n < 0 ? errno : 0, "cannot write",
-				   dir, tmp);
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) != 0) {
-		twofa_fail(why, ret, errno, "cannot fsync", dir, tmp);
-		goto out;
-	}
-	ret = TWOFA_OK;
-out:
-	close(fd);
-	if (ret != TWOFA_OK) {
-		unlinkat(dfd, tmp, 0);
-		tmp[0] = '\0';
-	}
 	return ret;
 }
 
@@ -449,23 +348,24 @@ out:
 int twofa_key_save(const struct twofa_key *key, const char *dir, uid_t owner,
 		   bool force, struct twofa_error *why)
 {
-	char tmp_key[64] = "", tmp_pub[64] = "";
+	char tmp_key[TWOFA_TMP_NAME_MAX] = "", tmp_pub[TWOFA_TMP_NAME_MAX] = "";
 	bool swapped = false, placed = false;
 	int dfd = -1, ret;
 
 	ret = open_key_dir(dir, owner, true, &dfd, why);
 	if (ret != TWOFA_OK)
 		return ret;
-	ret = stage_file(dfd, dir, TWOFA_KEY_NAME, key->priv_pem, key->priv_len,
-			 0600, owner, tmp_key, why);
+	ret = twofa_file_stage(dfd, dir, TWOFA_KEY_NAME, key->priv_pem,
+			       key->priv_len, 0600, owner, tmp_key, NULL, why);
 	if (ret != TWOFA_OK)
 		goto out;
-	ret = stage_file(dfd, dir, TWOFA_PUB_NAME, key->pub_pem, key->pub_len,
-			 0644, owner, tmp_pub, why);
+	ret = twofa_file_stage(dfd, dir, TWOFA_PUB_NAME, key->pub_pem,
+			       key->pub_len, 0644, owner, tmp_pub, NULL, why);
 	if (ret != TWOFA_OK)
 		goto out;
-	if (renameat2(dfd, tmp_key, dfd, TWOFA_KEY_NAME, RENAME_NOREPLACE) ==
-	    0) {
+	/* Into a free name (with the link() fallback), else swapped. */
+	ret = twofa_file_place(dfd, tmp_key, TWOFA_KEY_NAME);
+	if (ret == 0) {
 		placed = true; /* there was no key */
 	} else if (errno == EEXIST && force &&
 		   renameat2(dfd, tmp_key, dfd, TWOFA_KEY_NAME,
@@ -508,10 +408,7 @@ int twofa_key_save(const struct twofa_key *key, const char *dir, uid_t owner,
 	if (placed)
 		tmp_key[0] = '\0';
 	/* swapped: tmp_key is the old key, removed below. */
-	ret = TWOFA_OK;
-	if (fsync(dfd) != 0)
-		ret = twofa_fail(why, TWOFA_ERR_IO, errno,
-				 "cannot fsync directory", dir, NULL);
+	ret = twofa_dir_sync(dfd, dir, why);
 out:
 	if (tmp_key[0] != '\0')
 		unlinkat(dfd, tmp_key, 0);

@@ -55,7 +55,10 @@ int twofa_fail(struct twofa_error *why, int err, int sys_errno,
 	if (why != NULL) {
 		why->sys_errno = sys_errno;
 		why->what = what;
-		if (name != NULL)
+		if (dir == NULL)
+			snprintf(why->path, sizeof(why->path), "%s",
+				 name != NULL ? name : "");
+		else if (name != NULL)
 			snprintf(why->path, sizeof(why->path), "%s/%s", dir,
 				 name);
 		else

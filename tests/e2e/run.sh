@@ -338,7 +338,7 @@ echo "--- sshd: lockout (deny=2 unlock_time=0) and twofa-admin unlock"
 ssh_pk "$(wrong_code "${SECRET[$u]}")" pk-wrong2
 expect_out "ssh: second wrong code in a row -> refused" E2E-PK-OK "password=0 code=1"
 logged "log: the second failure locks the account" \
-	"user=$u service=sshd-twofa-pk rhost=127.0.0.1 method=[a-z]+ outcome=failure failures=2 locked_until="
+	"user=$u service=sshd-twofa-pk rhost=127.0.0.1 method=[a-z]+ outcome=failure reason=wrong failures=2 locked_until="
 ssh_pk "${BACKUP[$u]}" pk-locked
 expect_out "ssh: locked account -> a valid backup code is refused" E2E-PK-OK "password=0 code=1"
 logged "log: the locked attempt" "user=$u service=sshd-twofa-pk rhost=127.0.0.1 method=[a-z]+ outcome=locked"

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "twofa/err.h"
+#include "twofa/fs.h"
 #include "twofa/record.h"
 #include "twofa/user.h"
 
@@ -43,9 +44,13 @@ uid_t twofa_fstore_owner(const struct twofa_fstore *st);
 int twofa_fstore_exists(struct twofa_fstore *st, const char *user,
 			struct twofa_error *why);
 
-/* Is this lstat/fstat result an acceptable record file? */
-int twofa_record_stat_check(const struct twofa_fstore *st, const char *user,
-			    const struct stat *sb, struct twofa_error *why);
+/*
+ * What a record file (and the decoy) must be: a regular file owned by the
+ * store's owner, no group or other bits, one link, at most 64 KiB. The
+ * checks themselves are lib/fs/'s.
+ */
+void twofa_record_rules(const struct twofa_fstore *st,
+			struct twofa_file_rules *r);
 
 /* A record opened, locked and parsed; release with twofa_handle_close(). */
 struct twofa_handle {

@@ -103,41 +103,10 @@ void twofa_fstore_close(struct twofa_fstore *st)
 	free(st);
 }
 
-int twofa_record_stat_check(const struct twofa_fstore *st, const char *user,
-			    const struct stat *sb,
-			    struct twofa_error *why)
-{
-	const char *what = NULL;
-	int ret = TWOFA_ERR_UNSAFE;
-
-	if (S_ISLNK(sb->st_mode))
-		what = "record is a symbolic link";
-	else if (S_ISDIR(sb->st_mode))
-		what = "record is a directory";
-	else if (S_ISFIFO(sb->st_mode))
-		what = "record is a FIFO";
-	else if (S_ISCHR(sb->st_mode) || S_ISBLK(sb->st_mode))
-		what = "record is a device";
-	else if (!S_ISREG(sb->st_mode))
-		what = "record is not a regular file";
-	else if (sb->st_uid != st->owner)
-		what = "record not owned by root";
-	else if (sb->st_mode & (S_IRWXG | S_IRWXO))
-		what = "record has group or other permissions (want 0600)";
-	else if (sb->st_nlink != 1)
-		what = "record has more than one hard link";
-	else if (sb->st_size > TWOFA_RECORD_MAX) {
-		what = "record larger than 64 KiB";
-		ret = TWOFA_ERR_TOO_BIG;
-	}
-	if (what == NULL)
-		return TWOFA_OK;
-	return twofa_fail(why, ret, 0, what, st->path, user);
-}
-
 int twofa_fstore_exists(struct twofa_fstore *st, const char *user,
-		       struct twofa_error *why)
+			struct twofa_error *why)
 {
+	struct twofa_file_rules rules;
 	struct stat sb;
 
 	if (!twofa_user_valid(user))
@@ -149,7 +118,8 @@ int twofa_fstore_exists(struct twofa_fstore *st, const char *user,
 		return twofa_fail(why, TWOFA_ERR_IO, errno,
 					"cannot stat record", st->path, user);
 	}
-	return twofa_record_stat_check(st, user, &sb, why);
+	twofa_record_rules(st, &rules);
+	return twofa_file_check(&sb, &rules, st->path, user, why);
 }
 
 static int name_cmp(const void *a, const void *b)
