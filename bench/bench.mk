@@ -5,6 +5,8 @@
 BENCH_BINS	:= $(BUILD)/bench/bench-gen $(BUILD)/bench/bench-login \
 		   $(BUILD)/bench/bench-core $(BUILD)/bench/bench-logsink
 BENCH_BINS	+= $(BUILD)/bench/bench-tokens $(BUILD)/bench/bench-qr
+BENCH_BINS	+= $(BUILD)/bench/bench-fresh $(BUILD)/bench/bench-fresh-login \
+		   $(BUILD)/bench/bench-libload
 # Debian packages the benchmark needs (the two anchors and the tools).
 BENCH_PACKAGES	:= libpam-google-authenticator libpam-oath oathtool \
 		   hyperfine strace linux-perf time openssl
@@ -26,6 +28,18 @@ $(BUILD)/bench/bench-qr: $(BUILD)/bench/qr.o $(LIBTWOFA)
 
 $(BUILD)/bench/bench-login: $(BUILD)/bench/login.o
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBPAM) $(LIBNETTLE) $(LIBCRYPTO)
+
+# The fresh-process driver computes the codes (OpenSSL, as bench-login);
+# the login it starts links libpam alone, as su and sudo do.
+$(BUILD)/bench/bench-fresh: $(BUILD)/bench/fresh.o
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBCRYPTO)
+
+$(BUILD)/bench/bench-fresh-login: $(BUILD)/bench/fresh_login.o
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBPAM)
+
+# libc only: it loads libnettle or libcrypto itself, to time that.
+$(BUILD)/bench/bench-libload: $(BUILD)/bench/libload.o
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL)
 
 $(BUILD)/bench/bench-logsink: $(BUILD)/bench/logsink.o
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL)

@@ -9,9 +9,12 @@
 #ifndef BENCH_COMMON_H
 #define BENCH_COMMON_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -61,6 +64,35 @@ static inline int bench_code(const unsigned char key[BENCH_SECRET_LEN],
 	      (uint32_t)mac[off + 3];
 	snprintf(code, BENCH_DIGITS + 1, "%06u", bin % 1000000u);
 	return 0;
+}
+
+/* The code to offer for user i now; for a bad one, none of t-1..t+1. */
+static inline int bench_make_code(unsigned i, bool bad,
+				  char code[BENCH_DIGITS + 1])
+{
+	unsigned char key[BENCH_SECRET_LEN];
+	char near[3][BENCH_DIGITS + 1];
+	uint64_t step = (uint64_t)time(NULL) / BENCH_PERIOD;
+	unsigned v, k;
+
+	if (bench_secret(i, key) != 0 || bench_code(key, step, code) != 0)
+		return -1;
+	if (!bad)
+		return 0;
+	if (bench_code(key, step - 1, near[0]) != 0 ||
+	    bench_code(key, step, near[1]) != 0 ||
+	    bench_code(key, step + 1, near[2]) != 0)
+		return -1;
+	v = (unsigned)strtoul(code, NULL, 10);
+	for (;;) {
+		v = (v + 500009u) % 1000000u;
+		snprintf(code, BENCH_DIGITS + 1, "%06u", v);
+		for (k = 0; k < 3; k++)
+			if (strcmp(code, near[k]) == 0)
+				break;
+		if (k == 3)
+			return 0;
+	}
 }
 
 #endif

@@ -90,34 +90,6 @@ static int conv(int n, const struct pam_message **msg,
 	return PAM_SUCCESS;
 }
 
-/* The code to offer for user i now; for a bad one, none of t-1..t+1. */
-static int make_code(unsigned i, bool bad, char code[BENCH_DIGITS + 1])
-{
-	unsigned char key[BENCH_SECRET_LEN];
-	char near[3][BENCH_DIGITS + 1];
-	uint64_t step = (uint64_t)time(NULL) / BENCH_PERIOD;
-	unsigned v, k;
-
-	if (bench_secret(i, key) != 0 || bench_code(key, step, code) != 0)
-		return -1;
-	if (!bad)
-		return 0;
-	if (bench_code(key, step - 1, near[0]) != 0 ||
-	    bench_code(key, step, near[1]) != 0 ||
-	    bench_code(key, step + 1, near[2]) != 0)
-		return -1;
-	v = (unsigned)strtoul(code, NULL, 10);
-	for (;;) {
-		v = (v + 500009u) % 1000000u;
-		snprintf(code, BENCH_DIGITS + 1, "%06u", v);
-		for (k = 0; k < 3; k++)
-			if (strcmp(code, near[k]) == 0)
-				break;
-		if (k == 3)
-			return 0;
-	}
-}
-
 /* One timed login; *ok set when PAM_SUCCESS. Returns microseconds. */
 static double login(const struct opts *o, unsigned i, bool *ok,
 		    char code[BENCH_DIGITS + 1])
@@ -130,7 +102,7 @@ static double login(const struct opts *o, unsigned i, bool *ok,
 	int rc;
 
 	bench_user(i, user);
-	if (make_code(i, o->bad, a.code) != 0) {
+	if (bench_make_code(i, o->bad, a.code) != 0) {
 		fprintf(stderr, "bench-login: cannot compute a code\n");
 		exit(1);
 	}

@@ -207,6 +207,37 @@ latency() {
 	done
 }
 
+# Logins as su, sudo and login(1) make them: each in a new process that
+# links only libpam (bench-fresh-login), ours, google-authenticator's and
+# pam_permit's interleaved login by login (bench-fresh), same users, same
+# codes. Run before the size's latency series on users of that series: the
+# successes on one half, the failures on the other, so that no user makes
+# more than three attempts in 30 s (google-authenticator's RATE_LIMIT 3 30)
+# or two failures (our deny=5); then wait for the next TOTP step, so that
+# the latency series' codes are new to the users that succeeded here.
+fresh() {
+	size=$1 first=$2 stride=$3
+	RT="chrt -f 1"
+	for mode in ok bad; do
+		f=$first
+		[ $mode = bad ] && f=$((first + N_FRESH * stride))
+		c0=$(logcount)
+		lines=$($RT "$B/bench-fresh" --confdir "$C" \
+			--child "$B/bench-fresh-login" --services twofa,ga,permit \
+			--first "$f" --stride "$stride" --count "$N_FRESH" \
+			--mode $mode --label "users=$size" \
+			--raw "$OUT/raw/fresh.$size.$mode")
+		c1=$(logcount)
+		load=$(cut -d' ' -f1 /proc/loadavg)
+		echo "$lines" | while read -r line; do
+			put "phase=fresh $line log_lines=$((c1 - c0)) load=$load"
+			log "fresh: $line"
+		done
+	done
+	RT=
+	sleep $((30 - $(date +%s) % 30 + 1))
+}
+
 # Which system calls a login makes, and whether its update is durable:
 # strace -f -c over a few successful logins of each module.
 syscalls() {
@@ -268,11 +299,13 @@ machine() {
 if [ $SMOKE = 1 ]; then
 	SIZES="1000"
 	ROUNDS=1
-	N_OURS=50 N_GA_BAD=20 N_PAR=20 N_PAR_OATH=10 N_RACE=20
+	N_OURS=50 N_GA_BAD=20 N_PAR=20 N_PAR_OATH=10 N_RACE=20 N_FRESH=10
+	LIBLOAD_RUNS=20
 else
 	SIZES="1000 10000 100000 1000000"
 	ROUNDS=4
 	N_OURS=1000 N_GA_BAD=300 N_PAR=1000 N_PAR_OATH=100 N_RACE=200
+	N_FRESH=300 LIBLOAD_RUNS=500
 fi
 machine
 rtseries floor --service permit --first 0 --count 2000 --mode ok --label floor
@@ -284,6 +317,10 @@ for size in $SIZES; do
 	# timed users: N_OURS spread over the users just added
 	stride=$(( (size - prev) / N_OURS ))
 	[ "$stride" -ge 1 ] || stride=1
+	if [ "$size" -le 100000 ]; then
+		log "fresh processes with $size users"
+		fresh "$size" "$prev" "$stride"
+	fi
 	log "latency with $size users"
 	latency "$size" "$prev" "$stride"
 	if [ "$size" = 100000 ] || [ $SMOKE = 1 ]; then
@@ -340,9 +377,10 @@ breakdown() {
 			--count "$n" --stride "$stride" --mode ok \
 			--preload "$so" --label "users=$size" $extra
 	done
-	# Our module with only the libraries it links kept loaded (libjwt and
-	# its dependencies, for token_env): what loading them costs a login.
-	deps=$(ldd "$MODULE" | awk '$1 ~ /^lib(jwt|jansson|b64)/ { print $3 }')
+	# Our module with only the libraries it links kept loaded (Nettle; no
+	# libcrypto or libjwt, which only token_env loads): what loading them
+	# costs a login.
+	deps=$(ldd "$MODULE" | awk '$1 ~ /^lib(nettle|crypto|jwt|jansson|b64)/ { print $3 }')
 	if [ -n "$deps" ]; then
 		pre=
 		for d in $deps; do pre="$pre --preload $d"; done
@@ -352,6 +390,13 @@ breakdown() {
 			--stride "$stride" --mode ok --label "users=$size" $pre
 		put "phase=module_libs libs=$(echo $deps | tr ' ' ',')"
 	fi
+	# What a fresh process pays to load a crypto library and compute its
+	# first HMAC: Nettle (ours now), libcrypto (ours before, and what
+	# token_env loads), nothing (the floor).
+	chrt -f 1 hyperfine -N --warmup 20 --runs "$LIBLOAD_RUNS" \
+		--export-json "$OUT/hyperfine-libload.json" \
+		"$B/bench-libload none" "$B/bench-libload nettle" \
+		"$B/bench-libload crypto" >"$OUT/hyperfine-libload.txt" 2>&1 || true
 	# perf: where the CPU time of our logins goes, by object and symbol.
 	if command -v perf >/dev/null 2>&1; then
 		chrt -f 1 perf record -q -o "$W/perf.data" "$B/bench-login" \
@@ -376,6 +421,12 @@ if [ $SMOKE = 1 ]; then
 else
 	breakdown "$prev" $((prev / 2)) 7 300
 fi
+
+# Real su and sudo, each module in turn in /etc/pam.d (bench/stack.sh
+# holds the end-to-end tests' lock and restores the files exactly).
+log "su and sudo"
+if [ $SMOKE = 1 ]; then n=3; else n=200; fi
+chrt -f 1 bash "$REPO/bench/stack.sh" "$BUILD" "$W" $n "$R"
 
 # Admin: enrolling N users with the defaults (ten backup codes, each a
 # PBKDF2 hash by design), two at a time on the two cores; then what one

@@ -5,7 +5,9 @@ The smoke run is too short to say anything about speed; it checks what the
 benchmark relies on and what the module promises under it: every good
 code accepted and every bad one refused by all three modules, one log line
 per decision from ours, exactly one fdatasync (and no fsync or rename) per
-login of ours, and exactly-once acceptance when logins race.
+login of ours, and exactly-once acceptance when logins race; the same for
+the fresh-process logins, and real su and sudo logins through each module
+(with a wrong code refused, so the module really decided).
 """
 import sys
 
@@ -75,6 +77,26 @@ def main():
     for r in mem:
         need(r["accepted"] == r["logins"],
              f"memory run: {r['accepted']} of {r['logins']} accepted")
+    fresh = [r for r in rows if r.get("phase") == "fresh"]
+    need(len(fresh) == 6, f"6 fresh-process series, got {len(fresh)}")
+    for r in fresh:
+        n, acc = int(r["logins"]), int(r["accepted"])
+        tag = f"fresh {r['service']} {r['mode']}"
+        need(n > 0, f"{tag}: no logins")
+        if r["mode"] == "ok" or r["service"] == "permit":
+            need(acc == n, f"{tag}: {acc} of {n} accepted")
+        else:
+            need(acc == 0, f"{tag}: {acc} bad codes accepted")
+        need(float(r["in_us"]) > 0, f"{tag}: no time inside the process")
+    stack = [r for r in rows if r.get("phase") == "stack"]
+    need(len(stack) == 6, f"6 su/sudo series, got {len(stack)}")
+    for r in stack:
+        need(int(r["logins"]) > 0 and r["accepted"] == r["logins"],
+             f"{r['cmd']} {r['service']}: {r['accepted']} of "
+             f"{r['logins']} logins succeeded")
+    ctl = [r for r in rows if r.get("phase") == "stack_control"]
+    need(len(ctl) == 4 and all(r["refused"] == "1" for r in ctl),
+         "su/sudo: a wrong code was not refused by every module")
     for what in bad:
         print(f"check-bench: FAIL: {what}")
     print(f"check-bench: {len(bad)} problems")
