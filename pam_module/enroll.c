@@ -51,8 +51,9 @@ static void staged_cleanup(pam_handle_t *pamh, void *data, int status)
 	if (s == NULL)
 		return;
 	if (!s->committed)
+		/* Outside any module call libpam adds no "pam_twofa(...)". */
 		pam_syslog(pamh, LOG_NOTICE,
-			   "user=%s service=%s rhost=%s method=enroll "
+			   "pam_twofa: user=%s service=%s rhost=%s method=enroll "
 			   "outcome=incomplete reason=\"enrollment did not "
 			   "complete%s\"",
 			   s->log_user, s->log_service, s->log_rhost,
@@ -195,7 +196,8 @@ int mod_enroll_at_login(const struct login *l, struct twofa_store *st,
 	case TWOFA_VERDICT_LOCKED:
 		mod_tell_locked(l, out.locked_until, (uint64_t)t);
 		mod_log_decision(l, LOG_WARNING, "enroll", "locked",
-			     "failures=%u locked_until=%llu", out.failures,
+			     "reason=locked failures=%u locked_until=%llu",
+			     out.failures,
 			     (unsigned long long)out.locked_until);
 		ret = PAM_AUTH_ERR;
 		break;
@@ -203,7 +205,7 @@ int mod_enroll_at_login(const struct login *l, struct twofa_store *st,
 		if (out.just_locked)
 			mod_tell_locked(l, out.locked_until, (uint64_t)t);
 		mod_log_decision(l, out.just_locked ? LOG_WARNING : LOG_NOTICE,
-			     "enroll", "failure", "failures=%u",
+			     "enroll", "failure", "reason=wrong failures=%u",
 			     out.failures);
 		ret = PAM_AUTH_ERR;
 		break;

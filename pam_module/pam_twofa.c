@@ -112,16 +112,6 @@ static int decide(const struct login *l, struct twofa_store *st,
 				     twofa_reason_name(out.reason),
 				     out.failures,
 				     (unsigned long long)out.locked_until);
-		} else if (out.method == TWOFA_METHOD_TICKET) {
-			mod_log_decision(
-			    l, LOG_NOTICE, method, "failure", "failures=%u%s",
-			    out.failures,
-			    !pol->enroll ? " reason=\"pending enrollment; no "
-					   "enroll option here\""
-			    : out.ticket_expired
-				? " reason=\"invitation expired\""
-				: "");
-			*may_retry = true;
 		} else {
 			mod_log_decision(l, LOG_NOTICE, method, "failure",
 				     "reason=%s failures=%u",

@@ -94,6 +94,10 @@ const char *twofa_reason_name(enum twofa_reason r)
 		return "backup-used";
 	case TWOFA_REASON_LOCKED:
 		return "locked";
+	case TWOFA_REASON_EXPIRED:
+		return "expired";
+	case TWOFA_REASON_PENDING:
+		return "pending";
 	default:
 		return "none";
 	}

@@ -136,7 +136,7 @@ def test_without_enroll_a_ticket_does_nothing(env):
     st = env.status(user)
     assert st["pending"] is True and st["failures"] == 1
     assert any("method=ticket outcome=failure" in l
-               and "no enroll option" in l for l in lines_for(user))
+               and "reason=pending" in l for l in lines_for(user))
 
 
 def test_nullok_does_not_apply_to_a_pending_user(env):
@@ -205,7 +205,7 @@ def test_wrong_first_code_is_a_failure_and_keeps_the_ticket(env):
     assert r["auth"] == "PAM_AUTH_ERR" and r["acct"] is None, r
     st = env.status(user)
     assert st["pending"] is True and st["failures"] == 1
-    assert any("method=enroll outcome=failure failures=1" in l
+    assert any("method=enroll outcome=failure reason=wrong failures=1" in l
                for l in lines_for(user))
     r = env.login(user, "=" + ticket, "@code")
     assert r["acct"] == "PAM_SUCCESS", r
