@@ -67,13 +67,17 @@ class Host:
                 "pwfile": str(self.pwfile), "cacert": str(self.cacert),
                 "timeout": str(self.timeout)}
 
-    def drive(self, *args, env=None, cwd=None, timeout=60, **over):
+    def command(self, *args, **over):
+        """fleet-drive's argv for this host's settings (over: changed)."""
         s = self.settings()
         s.update(over)
         cmd = [str(DRIVE)]
         for k, v in s.items():
             cmd += [f"--{k}", v]
-        cmd += [str(a) for a in args]
+        return cmd + [str(a) for a in args]
+
+    def drive(self, *args, env=None, cwd=None, timeout=60, **over):
+        cmd = self.command(*args, **over)
         return subprocess.run(cmd, capture_output=True, text=True,
                               env=env if env is not None else
                               {"PATH": "/usr/bin:/bin"}, cwd=cwd,
