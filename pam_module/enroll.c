@@ -62,9 +62,14 @@ static void staged_cleanup(pam_handle_t *pamh, void *data, int status)
 	twofa_freezero(s, sizeof(*s));
 }
 
-/* The host name as the URI's issuer, or none when it is unusable. */
-static const char *issuer_name(char *buf, size_t size)
+/*
+ * The URI's issuer: twofa.conf's issuer, else the host name (as
+ * twofa-admin enroll does), or none when it is unusable.
+ */
+static const char *issuer_name(const struct login *l, char *buf, size_t size)
 {
+	if (l->conf != NULL && l->conf->issuer[0] != '\0')
+		return l->conf->issuer;
 	if (gethostname(buf, size) != 0)
 		return NULL;
 	buf[size - 1] = '\0';
@@ -82,7 +87,7 @@ static int ask_first_code(const struct login *l, const struct twofa_record *rec,
 	int r, ret = PAM_AUTH_ERR;
 
 	*code = NULL;
-	r = twofa_enroll_text(rec, issuer_name(host, sizeof(host)), l->user,
+	r = twofa_enroll_text(rec, issuer_name(l, host, sizeof(host)), l->user,
 			      codes, count,
 			      l->opt->enroll_qr == MOD_ENROLL_QR_NONE ? NULL
 									: &style,
