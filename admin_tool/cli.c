@@ -354,7 +354,7 @@ int cli_read_file(const char *path, size_t max, char **out, size_t *len)
 {
 	/* Anyone's file (an import source), but a regular one. */
 	static const struct twofa_file_msgs msgs =
-	    TWOFA_FILE_MSGS("file", "-", "the limit");
+	    TWOFA_FILE_MSGS("file", "has a forbidden mode", "the limit");
 	const struct twofa_file_rules rules = {&msgs, (uid_t)-1, 0, false,
 					       max};
 	struct twofa_error why;
