@@ -1,0 +1,61 @@
+#!/bin/sh
+# Sealed against plain records (SPEC section 8), in the same run on the same
+# users and codes: called by bench/run.sh inside its namespace, after the
+# store has been generated.
+#
+#   sh bench/seal.sh BUILD W CONFDIR RESULTS OUT USERS ROUNDS
+#
+# USERS records of the generated store (W/store, users 0..USERS-1) are
+# copied twice, W/seal-plain and W/seal-sealed; the second copy is sealed
+# by `twofa-admin rekey` with a record key made by `keygen --records` in
+# a private /etc/twofa (tests/token/with-etc-twofa: a mount namespace of
+# its own, so the system's /etc/twofa is never touched). Then, after the
+# next TOTP step begins, the two take turns in ROUNDS rounds, each round
+# USERS/ROUNDS users logging in once into each copy (separate replay
+# guards, so the same code is good for both). Every latency goes to
+# OUT/raw/seal.{plain,sealed}; report.py compares the medians.
+set -eu
+if [ "${SEAL_ETC:-}" != inside ]; then
+	exec sh "$(pwd)/tests/token/with-etc-twofa" env SEAL_ETC=inside \
+		sh "$0" "$@"
+fi
+BUILD=$(cd "$1" && pwd) W=$2 C=$3 R=$4 OUT=$5 N=$6 ROUNDS=$7
+B=$BUILD/bench
+ADMIN=$BUILD/twofa-admin
+MODULE=$BUILD/pam_twofa.so
+
+put() { echo "$*" >>"$R"; }
+
+mkdir -m 0700 "$W/seal-plain" "$W/seal-sealed"
+i=0
+while [ $i -lt "$N" ]; do
+	u=$(printf 'u%07d' $i)
+	cp -p "$W/store/$u" "$W/seal-plain/$u"
+	cp -p "$W/store/$u" "$W/seal-sealed/$u"
+	i=$((i + 1))
+done
+"$ADMIN" keygen --records >/dev/null
+"$ADMIN" --store "$W/seal-sealed" rekey >/dev/null
+sync
+sealed=$(grep -l '^twofa-record 2$' "$W/seal-sealed"/* | wc -l)
+plain=$(grep -l '^twofa-record 1$' "$W/seal-plain"/* | wc -l)
+put "phase=seal_setup users=$N sealed=$sealed plain=$plain"
+
+echo "auth required $MODULE store=$W/seal-plain" >"$C/seal-plain"
+echo "auth required $MODULE store=$W/seal-sealed" >"$C/seal-sealed"
+rm -f "$OUT/raw/seal.plain" "$OUT/raw/seal.sealed"
+# The generated users may have used this step's code already.
+sleep $((30 - $(date +%s) % 30 + 1))
+chunk=$((N / ROUNDS))
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+	for kind in plain sealed; do
+		line=$(chrt -f 1 "$B/bench-login" --confdir "$C" \
+			--service "seal-$kind" --first $((r * chunk)) \
+			--count "$chunk" --mode ok --label "users=$N" \
+			--raw "$OUT/raw/seal.$kind")
+		put "phase=seal kind=$kind round=$r $line"
+	done
+	r=$((r + 1))
+done
+[ -n "${SEAL_KEEP:-}" ] || rm -f "$C/seal-plain" "$C/seal-sealed"
