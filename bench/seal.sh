@@ -5,12 +5,12 @@
 #
 #   sh bench/seal.sh BUILD W CONFDIR RESULTS OUT USERS ROUNDS
 #
-# USERS records of the generated store (W/store, users 0..USERS-1) are
-# copied twice, W/seal-plain and W/seal-sealed; the second copy is sealed
+# USERS fresh users' records (bench-gen, as for the store) are copied
+# twice, W/seal-plain and W/seal-sealed; the second copy is sealed
 # by `twofa-admin rekey` with a record key made by `keygen --records` in
 # a private /etc/twofa (tests/token/with-etc-twofa: a mount namespace of
-# its own, so the system's /etc/twofa is never touched). Then, after the
-# next TOTP step begins, the two take turns in ROUNDS rounds, each round
+# its own, so the system's /etc/twofa is never touched). Then the two
+# take turns in ROUNDS rounds, each round
 # USERS/ROUNDS users logging in once into each copy (separate replay
 # guards, so the same code is good for both). Every latency goes to
 # OUT/raw/seal.{plain,sealed}; report.py compares the medians.
@@ -26,14 +26,15 @@ MODULE=$BUILD/pam_twofa.so
 
 put() { echo "$*" >>"$R"; }
 
-mkdir -m 0700 "$W/seal-plain" "$W/seal-sealed"
-i=0
-while [ $i -lt "$N" ]; do
-	u=$(printf 'u%07d' $i)
-	cp -p "$W/store/$u" "$W/seal-plain/$u"
-	cp -p "$W/store/$u" "$W/seal-sealed/$u"
-	i=$((i + 1))
-done
+# Users of their own (never logged in, far above the store's): made by
+# bench-gen like the others, then copied twice.
+BASE=5000000
+G=$W/seal-gen
+mkdir -m 0700 "$G" "$G/store" "$G/ga" "$W/seal-plain" "$W/seal-sealed"
+"$B/bench-gen" "$G" $BASE $((BASE + N))
+cp -p "$G/store"/* "$W/seal-plain/"
+cp -p "$G/store"/* "$W/seal-sealed/"
+rm -rf "$G"
 "$ADMIN" keygen --records >/dev/null
 "$ADMIN" --store "$W/seal-sealed" rekey >/dev/null
 sync
@@ -44,14 +45,12 @@ put "phase=seal_setup users=$N sealed=$sealed plain=$plain"
 echo "auth required $MODULE store=$W/seal-plain" >"$C/seal-plain"
 echo "auth required $MODULE store=$W/seal-sealed" >"$C/seal-sealed"
 rm -f "$OUT/raw/seal.plain" "$OUT/raw/seal.sealed"
-# The generated users may have used this step's code already.
-sleep $((30 - $(date +%s) % 30 + 1))
 chunk=$((N / ROUNDS))
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	for kind in plain sealed; do
 		line=$(chrt -f 1 "$B/bench-login" --confdir "$C" \
-			--service "seal-$kind" --first $((r * chunk)) \
+			--service "seal-$kind" --first $((BASE + r * chunk)) \
 			--count "$chunk" --mode ok --label "users=$N" \
 			--raw "$OUT/raw/seal.$kind")
 		put "phase=seal kind=$kind round=$r $line"
