@@ -313,12 +313,19 @@ def seal_section(rows, out, p):
       f"{len(series) // 2} rounds, each user logging in once into each "
       f"(`bench/seal.sh`). Median µs per successful login (p90 in "
       f"brackets):\n")
-    p("| plain | sealed | sealed / plain | goal |")
-    p("|---:|---:|---:|:---|")
+    p("| plain | sealed | sealed / plain | p10 sealed / plain | goal |")
+    p("|---:|---:|---:|---:|:---|")
     r = ms / mp
+    r10 = pct(lat["sealed"], 0.1) / pct(lat["plain"], 0.1)
     p(f"| {us(mp)} ({us(pct(lat['plain'], 0.9))}) | {us(ms)} "
-      f"({us(pct(lat['sealed'], 0.9))}) | {r:.3f}× | ≤ 1.05× "
-      f"{'met' if r <= 1.05 else 'NOT met'} |")
+      f"({us(pct(lat['sealed'], 0.9))}) | {r:.3f}× | {r10:.3f}× | "
+      f"median ≤ 1.05× {'met' if r <= 1.05 else 'NOT met'} |")
+    p("\nWhat a sealed login adds: reading the key file (a safe walk to "
+      "`/etc/twofa`, one open, fstat and read: about a dozen more system calls), its "
+      "check, and one AES-256-GCM open of the secret — a few µs of CPU; "
+      "the rest of any difference is the disk and the machine's other "
+      "load, which is why both copies are written alike (each file "
+      "synced and renamed into place).")
     p(f"\nEvery good code accepted in both: {'yes' if acc else 'NO'}.\n")
 
 

@@ -334,7 +334,7 @@ done
 
 # Sealed against plain records, same users and codes (bench/seal.sh).
 log "sealed against plain records"
-if [ $SMOKE = 1 ]; then n=40 rounds=2; else n=1000 rounds=10; fi
+if [ $SMOKE = 1 ]; then n=40 rounds=2; else n=4000 rounds=20; fi
 sh "$REPO/bench/seal.sh" "$BUILD" "$W" "$C" "$R" "$OUT" $n $rounds
 
 # Memory: one process running 100,000 successful logins (a leak shows as

@@ -124,24 +124,30 @@ static int read_keyring(int dfd, const char *dir, const char *name,
 	else if (sb.st_nlink != 1)
 		twofa_fail(why, ret, 0, "record key has other hard links", dir,
 			   name);
+	else if (sb.st_size > TWOFA_RECORD_KEY_FILE_MAX)
+		ret = twofa_fail(why, TWOFA_ERR_KEY, 0,
+				 "record key file too large", dir, name);
 	else
 		ret = TWOFA_OK;
-	while (ret == TWOFA_OK && got < sizeof(buf)) {
-		ssize_t n = read(fd, buf + got, sizeof(buf) - got);
+	/*
+	 * Exactly the size fstat gave (one read, no EOF probe: this runs at
+	 * every sealed login); a file that is shorter than that changed
+	 * under us and is refused, one that grew is cut off and then fails
+	 * its check line.
+	 */
+	while (ret == TWOFA_OK && got < (size_t)sb.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)sb.st_size - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			ret = twofa_fail(why, TWOFA_ERR_IO, errno,
+		if (n <= 0) {
+			ret = twofa_fail(why, TWOFA_ERR_IO, n < 0 ? errno : 0,
 					 "cannot read record key", dir, name);
-		if (n <= 0)
 			break;
+		}
 		got += (size_t)n;
 	}
 	close(fd);
-	if (ret == TWOFA_OK && got > TWOFA_RECORD_KEY_FILE_MAX)
-		ret = twofa_fail(why, TWOFA_ERR_KEY, 0,
-				 "record key file too large", dir, name);
 	if (ret == TWOFA_OK) {
 		ret = twofa_keyring_parse(buf, got, kr,
 					  why != NULL ? &why->parse : NULL);
