@@ -80,6 +80,7 @@ static int run(struct cli *cli, int argc, char **argv)
 	if (ret != 0)
 		goto out;
 	twofa_policy_default(&pol);
+	twofa_policy_from_conf(&pol, cli->conf); /* as a login would */
 	err = twofa_authenticate(st, user, code, (uint64_t)time(NULL), &pol,
 				 &res, &why);
 	if (err != TWOFA_OK) {
@@ -125,5 +126,8 @@ const struct command command_verify = {
     "standard input) and check it for USER exactly as a login would:\n"
     "an accepted code is used up, a wrong one counts as a failure, and\n"
     "5 failures lock the account for 10 minutes (the module's defaults).\n"
-    "Exit status 0 when accepted, 1 when refused or locked.\n",
+    "Exit status 0 when accepted, 1 when refused or locked; a refusal\n"
+    "says why, as the module's log line does: reason=wrong, replay,\n"
+    "window (the user's code, outside the window: check the clocks),\n"
+    "backup-used or locked.\n",
 };

@@ -87,6 +87,8 @@ int show_enrollment_uri(const struct cli *cli, const struct twofa_record *rec,
 
 	if (uri_out != NULL)
 		*uri_out = NULL;
+	if (issuer == NULL && cli->conf != NULL && cli->conf->issuer[0])
+		issuer = cli->conf->issuer; /* twofa.conf's issuer */
 	if (issuer == NULL) {
 		cli_hostname(host, sizeof(host));
 		issuer = host[0] ? host : NULL;

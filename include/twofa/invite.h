@@ -58,6 +58,14 @@ int twofa_ticket_normalise(const char *typed,
  */
 int twofa_ticket_match(const struct twofa_ticket *t, const char *ticket);
 
+/*
+ * Spend what checking a ticket costs when typed could be one (12 digits,
+ * spaces aside), with a throwaway salt: an enrolled user's or a user
+ * without a record's answer then takes as long as an invited user's, so
+ * the wait does not tell who holds an invitation.
+ */
+void twofa_ticket_burn(const char *typed);
+
 /* Is b the same invitation as a (salt and hash, in constant time)? */
 bool twofa_ticket_same(const struct twofa_ticket *a,
 		       const struct twofa_ticket *b);
