@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -181,6 +182,14 @@ int cli_load_conf(struct cli *cli, struct twofa_conf *conf)
 			      ? conf->store_dir
 			      : conf->ldap_uri;
 	return 0;
+}
+
+void cli_warn_unknown_user(const char *user)
+{
+	if (getpwnam(user) == NULL)
+		cli_error("warning: %s is not a user this system knows "
+			  "(getpwnam); enrolling anyway",
+			  user);
 }
 
 int cli_open_store(const struct cli *cli, bool create, struct twofa_store **st)

@@ -78,6 +78,13 @@ int cli_user_arg(const struct cli *cli, int argc, char **argv,
 		 const char **user);
 
 /*
+ * A warning on stderr when getpwnam does not know user: it is enrolled
+ * all the same (a directory user may be unreachable now, or added later),
+ * but a typo would enroll nobody.
+ */
+void cli_warn_unknown_user(const char *user);
+
+/*
  * Open the store. With create, a missing store directory is made (0700);
  * the core then checks it and every parent like any other store.
  * Returns 0 or an exit status (message printed).

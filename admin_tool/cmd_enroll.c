@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -487,14 +486,7 @@ static int run(struct cli *cli, int argc, char **argv)
 	}
 	ret = cli_check_user(cli, argv[optind]);
 	if (ret == 0) {
-		/*
-		 * Enrolled anyway: a directory user may be unreachable now,
-		 * or be added later; but a typo would enroll nobody.
-		 */
-		if (getpwnam(argv[optind]) == NULL)
-			cli_error("warning: %s is not a user this system knows "
-				  "(getpwnam); enrolling anyway",
-				  argv[optind]);
+		cli_warn_unknown_user(argv[optind]);
 		ret = enroll(cli, argv[optind], &o);
 	}
 	twofa_wipe(o.secret, sizeof(o.secret));

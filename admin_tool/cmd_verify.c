@@ -108,5 +108,8 @@ const struct command command_verify = {
     "an accepted code is used up, a wrong one counts as a failure, and\n"
     "deny failures lock the account for unlock_time (twofa.conf(5);\n"
     "by default 5 failures, 10 minutes).\n"
-    "Exit status 0 when accepted, 1 when refused or locked.\n",
+    "Exit status 0 when accepted, 1 when refused or locked; a refusal\n"
+    "says why, as the module's log line does: reason=wrong, replay,\n"
+    "window (the user's code, outside the window: check the clocks),\n"
+    "backup-used or locked.\n",
 };
