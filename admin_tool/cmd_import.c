@@ -153,6 +153,7 @@ static int import_oath(struct cli *cli, const char *file, bool force)
 			goto out;
 		}
 		done++;
+		cli_warn_unknown_user(e->user);
 		printf("Imported %s: %s, %u digits", e->user,
 		       twofa_otp_type_name(e->rec.type), e->rec.digits);
 		if (e->rec.type == TWOFA_TOTP)
@@ -204,6 +205,7 @@ static int run(struct cli *cli, int argc, char **argv)
 		ret = cli_check_user(cli, argv[optind + 1]);
 		if (ret != 0)
 			return ret;
+		cli_warn_unknown_user(argv[optind + 1]);
 		return import_ga(cli, argv[optind + 1], argv[optind + 2],
 				 force);
 	}

@@ -43,12 +43,7 @@ static int open_user(struct cli *cli, int argc, char **argv,
 	memset(&why, 0, sizeof(why));
 	*st = NULL;
 	*h = NULL;
-	if (optind + 1 != argc)
-		return cli_usage_error(cli, "%s",
-				       optind >= argc ? "missing USER"
-						      : "too many arguments");
-	user = argv[optind];
-	ret = cli_check_user(cli, user);
+	ret = cli_user_arg(cli, argc, argv, &user);
 	if (ret != 0)
 		return ret;
 	ret = cli_open_store(cli, false, st);
