@@ -183,8 +183,10 @@ static int rekey_user(const char *user, void *arg)
 	err = twofa_store_load(ctx->st, user, &h, &why);
 	if (err != TWOFA_OK)
 		goto fail;
-	if (h->rec.sealed.on && strcmp(h->rec.sealed.kid, ctx->kid) == 0) {
-		ctx->current++;
+	/* Already current; or an invitation, which holds no secret yet. */
+	if (h->rec.pending ||
+	    (h->rec.sealed.on && strcmp(h->rec.sealed.kid, ctx->kid) == 0)) {
+		ctx->current += !h->rec.pending;
 		goto out;
 	}
 	snprintf(was, sizeof(was), "%s", h->rec.sealed.on ? h->rec.sealed.kid
