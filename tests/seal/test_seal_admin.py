@@ -246,3 +246,23 @@ def test_rekey_leaves_invitations(env, key):
     assert r.returncode == 0, r.stderr
     assert "1 record re-sealed" in r.stdout
     assert (env.store / pend).read_bytes() == before
+
+
+def test_lost_key_disable_and_unlock_still_work(env, key):
+    """Without its key a sealed record cannot log in, but the admin can
+    still clear its lock and remove it (neither needs the secret)."""
+    u = env.user()
+    enroll(env, u)
+    for _ in range(5):
+        env.login(u, "000000", at=T0)
+    KEY.unlink()
+    r = admin("unlock", u, store=env.store)
+    assert r.returncode == 0, r.stderr
+    assert "5 failures cleared" in r.stdout
+    # What needs the secret still refuses.
+    assert admin("qr", u, "--qr", "none", store=env.store).returncode == 3
+    assert admin("verify", u, store=env.store,
+                 stdin=oathtool(T0) + "\n").returncode == 3
+    r = admin("disable", u, store=env.store)
+    assert r.returncode == 0, r.stderr
+    assert not (env.store / u).exists()
