@@ -266,3 +266,26 @@ def test_lost_key_disable_and_unlock_still_work(env, key):
     r = admin("disable", u, store=env.store)
     assert r.returncode == 0, r.stderr
     assert not (env.store / u).exists()
+
+
+def test_rekey_while_users_log_in(env, key):
+    """rekey takes each record's lock: logins racing it neither fail nor
+    lose their update (a used code stays used after the re-seal)."""
+    import concurrent.futures
+    users = [env.user() for _ in range(60)]
+    for u in users:
+        env.record(u)
+    assert admin("keygen", "--records", "--rotate").returncode == 0
+    new = key_ids()[0]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        rk = pool.submit(admin, "rekey", store=env.store)
+        logins = list(pool.map(
+            lambda u: env.login(u, totp(T0), at=T0).result, users))
+        r = rk.result()
+    assert r.returncode == 0, r.stderr
+    assert logins == ["PAM_SUCCESS"] * len(users), logins
+    r, js = status(env.store)
+    assert all(x["sealed_with"] == new for x in js["users"])
+    for u in users:
+        assert env.login(u, totp(T0), at=T0).result == "PAM_AUTH_ERR", u
+        assert env.dump(u)["next"] == T0 // 30 + 1
