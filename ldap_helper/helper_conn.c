@@ -152,6 +152,34 @@ static int set_options(struct helper *h, LDAP *ld)
 	return 0;
 }
 
+/*
+ * What went wrong on a connection: libldap reports a failed TLS handshake
+ * of ldaps:// as "server down", with the reason only in the diagnostic
+ * message ("certificate verify failed"); the message itself is not passed
+ * on, only which of our static texts fits.
+ */
+static const char *why_down(LDAP *ld, const char *uri, int lrc,
+			    const char *otherwise)
+{
+	char *diag = NULL;
+	const char *what = otherwise;
+
+	if (ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag) ==
+		LDAP_OPT_SUCCESS &&
+	    diag != NULL &&
+	    (strstr(diag, "certificate") != NULL || strstr(diag, "TLS") != NULL))
+		what = "server certificate not verified";
+	else if (lrc == LDAP_CONNECT_ERROR)
+		what = "server certificate not verified";
+	else if (lrc == LDAP_SERVER_DOWN && strncmp(uri, "ldaps://", 8) == 0)
+		/* libldap does not tell these apart on ldaps://. */
+		what = "directory unreachable or TLS handshake failed";
+	else if (lrc == LDAP_SERVER_DOWN || lrc == LDAP_TIMEOUT)
+		what = "directory unreachable";
+	ldap_memfree(diag);
+	return what;
+}
+
 /* One attempt at uri: connect, TLS, bind. */
 static int connect_one(struct helper *h, const char *uri, struct reply *r)
 {
@@ -174,11 +202,8 @@ static int connect_one(struct helper *h, const char *uri, struct reply *r)
 		if (lrc != LDAP_SUCCESS) {
 			ret = helper_fail(
 			    r, TWOFA_ERR_UNAVAILABLE,
-			    lrc == LDAP_CONNECT_ERROR
-				? "server certificate not verified"
-				: (lrc == LDAP_SERVER_DOWN || lrc == LDAP_TIMEOUT
-				       ? "directory unreachable"
-				       : "TLS required for ldap:// (StartTLS failed)"),
+			    why_down(ld, uri, lrc,
+				     "TLS required for ldap:// (StartTLS failed)"),
 			    uri);
 			goto fail;
 		}
@@ -203,11 +228,7 @@ static int connect_one(struct helper *h, const char *uri, struct reply *r)
 	}
 	if (lrc != LDAP_SUCCESS) {
 		ret = helper_fail(r, TWOFA_ERR_UNAVAILABLE,
-				  lrc == LDAP_SERVER_DOWN || lrc == LDAP_TIMEOUT
-				      ? "directory unreachable"
-				      : (lrc == LDAP_CONNECT_ERROR
-					     ? "server certificate not verified"
-					     : "directory refused the bind"),
+				  why_down(ld, uri, lrc, "directory refused the bind"),
 				  uri);
 		goto fail;
 	}

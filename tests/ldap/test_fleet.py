@@ -35,13 +35,9 @@ def race(hosts, user, code, now, n=8):
     import subprocess
     procs = []
     for i in range(n):
-        h = hosts[i % 2]
-        s = h.settings()
-        cmd = [str(__import__("conftest").DRIVE)]
-        for k, v in s.items():
-            cmd += [f"--{k}", v]
         procs.append(subprocess.Popen(
-            cmd + ["auth", user, code, str(now)], stdout=subprocess.PIPE,
+            hosts[i % 2].command("auth", user, code, now),
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, env={"PATH": "/usr/bin:/bin"}))
     out = []
     for p in procs:

@@ -301,6 +301,7 @@ static const char *const whats[] = {
     "ldap_binddn not set (anonymous is refused)",
     "ldap_base not found or not readable",
     "cannot run the LDAP helper",
+    "directory unreachable or TLS handshake failed",
 };
 
 const char *twofa_proto_what(unsigned idx)
