@@ -105,7 +105,8 @@ static int retire(struct cli *cli, const char *kid)
 		return ret;
 	/* Only the key ids are looked at, never a secret. */
 	twofa_store_sealer(ctx.st)->inspect = true;
-	err = twofa_keyfile_retire(key_path(cli), 0, kid, key_in_use, &ctx, &why);
+	err =
+	    twofa_keyfile_retire(key_path(cli), 0, kid, key_in_use, &ctx, &why);
 	twofa_store_close(ctx.st);
 	if (ctx.err != 0)
 		return EXIT_SYSTEM; /* reported: a record could not be read */
@@ -189,9 +190,10 @@ static int rekey_user(const char *user, void *arg)
 		ctx->current += !h->rec.pending;
 		goto out;
 	}
-	snprintf(was, sizeof(was), "%s", h->rec.sealed.on ? h->rec.sealed.kid
-							  : "");
-	/* replace seals with the current key (file: new file, fsync, rename). */
+	snprintf(was, sizeof(was), "%s",
+		 h->rec.sealed.on ? h->rec.sealed.kid : "");
+	/* replace seals with the current key (file: new file, fsync, rename).
+	 */
 	err = twofa_store_replace(h, &h->rec, &why);
 	if (err != TWOFA_OK)
 		goto fail;

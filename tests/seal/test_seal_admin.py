@@ -246,3 +246,46 @@ def test_rekey_leaves_invitations(env, key):
     assert r.returncode == 0, r.stderr
     assert "1 record re-sealed" in r.stdout
     assert (env.store / pend).read_bytes() == before
+
+
+def test_lost_key_disable_and_unlock_still_work(env, key):
+    """Without its key a sealed record cannot log in, but the admin can
+    still clear its lock and remove it (neither needs the secret)."""
+    u = env.user()
+    enroll(env, u)
+    for _ in range(5):
+        env.login(u, "000000", at=T0)
+    KEY.unlink()
+    r = admin("unlock", u, store=env.store)
+    assert r.returncode == 0, r.stderr
+    assert "5 failures cleared" in r.stdout
+    # What needs the secret still refuses.
+    assert admin("qr", u, "--qr", "none", store=env.store).returncode == 3
+    assert admin("verify", u, store=env.store,
+                 stdin=oathtool(T0) + "\n").returncode == 3
+    r = admin("disable", u, store=env.store)
+    assert r.returncode == 0, r.stderr
+    assert not (env.store / u).exists()
+
+
+def test_rekey_while_users_log_in(env, key):
+    """rekey takes each record's lock: logins racing it neither fail nor
+    lose their update (a used code stays used after the re-seal)."""
+    import concurrent.futures
+    users = [env.user() for _ in range(60)]
+    for u in users:
+        env.record(u)
+    assert admin("keygen", "--records", "--rotate").returncode == 0
+    new = key_ids()[0]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        rk = pool.submit(admin, "rekey", store=env.store)
+        logins = list(pool.map(
+            lambda u: env.login(u, totp(T0), at=T0).result, users))
+        r = rk.result()
+    assert r.returncode == 0, r.stderr
+    assert logins == ["PAM_SUCCESS"] * len(users), logins
+    r, js = status(env.store)
+    assert all(x["sealed_with"] == new for x in js["users"])
+    for u in users:
+        assert env.login(u, totp(T0), at=T0).result == "PAM_AUTH_ERR", u
+        assert env.dump(u)["next"] == T0 // 30 + 1
