@@ -59,6 +59,7 @@ all: binaries
 include lib/lib.mk
 include pam_module/module.mk
 include admin_tool/admin.mk
+include ldap_helper/helper.mk
 include tests/tests.mk
 -include tests/*/tests.mk
 -include fuzz/fuzz.mk
@@ -85,7 +86,7 @@ check-deps:
 # The store is created root-only (0700) and never removed by uninstall: it
 # holds the users' enrollments. PAMDIR does not follow PREFIX: libpam loads
 # modules from its own directory only.
-install: all
+install: all install-ldap
 	install -d -m 0755 $(DESTDIR)$(PAMDIR) $(DESTDIR)$(SBINDIR)
 	install -m 0644 $(BUILD)/pam_twofa.so $(DESTDIR)$(PAMDIR)/pam_twofa.so
 	install -m 0755 $(BUILD)/twofa-admin $(DESTDIR)$(SBINDIR)/twofa-admin

@@ -129,26 +129,54 @@ int cli_check_user(const struct cli *cli, const char *user)
 			       user, TWOFA_USER_MAX);
 }
 
+int cli_load_conf(struct cli *cli, struct twofa_conf *conf)
+{
+	const char *path =
+	    cli->conf_opt != NULL ? cli->conf_opt : TWOFA_CONF_DEFAULT;
+	struct twofa_error why;
+	int err;
+
+	memset(&why, 0, sizeof(why));
+	twofa_conf_init(conf);
+	cli->conf = conf;
+	err = twofa_conf_load(path, cli->conf_opt == NULL, conf, &why);
+	if (err != TWOFA_OK) {
+		if (why.parse.what != NULL && why.parse.line > 0)
+			cli_error("%s: %s: line %u: %s", why.path, why.what,
+				  why.parse.line, why.parse.what);
+		else if (why.parse.what != NULL)
+			cli_error("%s: %s: %s", why.path, why.what,
+				  why.parse.what);
+		else if (why.sys_errno != 0)
+			cli_error("%s: %s: %s", why.path[0] ? why.path : path,
+				  why.what ? why.what : twofa_strerror(err),
+				  strerror(why.sys_errno));
+		else
+			cli_error("%s: %s", why.path[0] ? why.path : path,
+				  why.what ? why.what : twofa_strerror(err));
+		return EXIT_SYSTEM;
+	}
+	if (cli->store_opt != NULL &&
+	    (cli->store_opt[0] != '/' ||
+	     twofa_conf_set_store(conf, cli->store_opt) != TWOFA_OK)) {
+		cli_error("--store %s: must be an absolute path",
+			  cli->store_opt);
+		return EXIT_USAGE;
+	}
+	cli->store_path = conf->store_kind == TWOFA_STORE_FILE
+			      ? conf->store_dir
+			      : conf->ldap_uri;
+	return 0;
+}
+
 int cli_open_store(const struct cli *cli, bool create, struct twofa_store **st)
 {
-	struct twofa_conf conf;
 	struct twofa_error why;
 	int ret;
 
 	memset(&why, 0, sizeof(why));
 	*st = NULL;
-	if (cli->store_path[0] != '/') {
-		cli_error("--store %s: must be an absolute path",
-			  cli->store_path);
-		return EXIT_USAGE;
-	}
-	twofa_conf_init(&conf);
-	if (twofa_conf_set_store(&conf, cli->store_path) != TWOFA_OK) {
-		cli_error("--store %s: must be an absolute path",
-			  cli->store_path);
-		return EXIT_USAGE;
-	}
-	ret = twofa_store_open(&conf, create ? TWOFA_STORE_CREATE : 0, st,
+	ret = twofa_store_open(cli->conf, create ? TWOFA_STORE_CREATE : 0, st,
 			       &why);
 	if (ret == TWOFA_OK)
 		return 0;

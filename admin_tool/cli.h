@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "twofa/conf.h"
 #include "twofa/store.h"
 
 /* Exit statuses (twofa-admin(8)). */
@@ -27,8 +28,12 @@ struct command;
 
 /* The invocation, shared by all commands. */
 struct cli {
-	const char *store_path;	   /* --store or the default */
+	const char *store_path;	   /* where the store is, for messages */
 	const struct command *cmd; /* the command being run */
+	const char *store_opt;	   /* --store DIR, or NULL */
+	const char *conf_opt;	   /* --conf FILE, or NULL: the default */
+	/* twofa.conf with --store over it (cli_load_conf). */
+	const struct twofa_conf *conf;
 };
 
 /* "twofa-admin: " + message + newline on stderr. */
@@ -37,7 +42,15 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_error(const struct cli *cli, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* The exit status a core error code maps to. */
+/*
+ * Read twofa.conf (--conf FILE, which must exist, or the default path if
+ * it exists) into *conf, put --store over it and point cli at the result.
+ * Returns 0, or an exit status with the message printed: 3 for a bad
+ * file (SPEC section 6), 2 for a bad --store.
+ */
+int cli_load_conf(struct cli *cli, struct twofa_conf *conf);
+
+/* The exit status a core error code maps to (the one mapping). */
 int cli_exit_for(int err);
 
 /*

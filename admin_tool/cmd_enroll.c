@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,6 +67,7 @@ struct enroll_opts {
 	unsigned digits, period, window, backup;
 	bool window_given, period_given, no_confirm, force;
 	bool secret_given;
+	bool json; /* --json: one JSON object on stdout, nothing else */
 	/* --secret BASE32, copied out of argv (which is then scrubbed) or
 	 * read from standard input for --secret -; wiped after use. */
 	char secret[TWOFA_BASE32_MAX_INPUT + 1];
@@ -85,6 +87,7 @@ enum {
 	OPT_PNG,
 	OPT_NO_CONFIRM,
 	OPT_FORCE,
+	OPT_JSON,
 };
 
 static const struct option enroll_longopts[] = {
@@ -100,6 +103,7 @@ static const struct option enroll_longopts[] = {
     {"png", required_argument, NULL, OPT_PNG},
     {"no-confirm", no_argument, NULL, OPT_NO_CONFIRM},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"json", no_argument, NULL, OPT_JSON},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -201,6 +205,9 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		case OPT_FORCE:
 			o->force = true;
 			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
 		case 'h':
 			return -1;
 		default:
@@ -209,6 +216,10 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 	}
 	if (ret == 0 && o->type == TWOFA_HOTP && o->period_given)
 		ret = cli_usage_error(cli, "--period: only for --type totp");
+	if (ret == 0 && o->json && o->show.qr_given && !o->show.qr_none)
+		ret = cli_usage_error(cli, "--json draws no QR code on the "
+					   "terminal (the URI is in it; "
+					   "--png FILE writes one)");
 	return ret;
 }
 
@@ -257,8 +268,10 @@ static void print_secret(const struct twofa_record *rec)
 	size_t i;
 
 	if (twofa_base32_encode(rec->secret, rec->secret_len, b32,
-				sizeof(b32)) != TWOFA_OK)
-		return;
+				sizeof(b32)) != TWOFA_OK) {
+		cli_error("cannot encode the secret");
+		return; /* the flush check below refuses: nothing shown */
+	}
 	fputs("Secret: ", stdout);
 	for (i = 0; b32[i] != '\0'; i++) {
 		if (i > 0 && i % 4 == 0)
@@ -267,6 +280,44 @@ static void print_secret(const struct twofa_record *rec)
 	}
 	putchar('\n');
 	twofa_wipe(b32, sizeof(b32));
+}
+
+/*
+ * --json: everything the text output shows, as one object (documented in
+ * twofa-admin(8)); the backup codes as 8-digit strings.
+ */
+static int print_json(const char *user, const struct twofa_record *rec,
+		      const char *uri, const char *codes, unsigned count,
+		      const char *png)
+{
+	char b32[TWOFA_BASE32_MAX_INPUT + 1];
+
+	if (twofa_base32_encode(rec->secret, rec->secret_len, b32,
+				sizeof(b32)) != TWOFA_OK) {
+		cli_error("cannot encode the secret");
+		return EXIT_SYSTEM;
+	}
+	fputs("{\"user\":", stdout);
+	show_json_string(user);
+	printf(",\"type\":\"%s\",\"algorithm\":\"%s\",\"digits\":%u",
+	       twofa_otp_type_name(rec->type), twofa_alg_name(rec->alg),
+	       rec->digits);
+	if (rec->type == TWOFA_TOTP)
+		printf(",\"period\":%u", rec->period);
+	else
+		printf(",\"counter\":%llu", (unsigned long long)rec->state.next);
+	printf(",\"window\":%u,\"uri\":", rec->window);
+	show_json_string(uri);
+	printf(",\"secret\":\"%s\",\"backup_codes\":", b32);
+	show_backup_codes_json(codes, count);
+	fputs(",\"png\":", stdout);
+	if (png != NULL)
+		show_json_string(png);
+	else
+		fputs("null", stdout);
+	fputs("}\n", stdout);
+	twofa_wipe(b32, sizeof(b32));
+	return 0;
 }
 
 /*
@@ -307,6 +358,7 @@ static int enroll(struct cli *cli, const char *user, struct enroll_opts *o)
 	struct twofa_record rec;
 	char codes[TWOFA_BACKUP_MAX * (TWOFA_BACKUP_DIGITS + 1)];
 	bool png_made = false;
+	char *uri = NULL;
 	int err, ret;
 
 	memset(&why, 0, sizeof(why));
@@ -341,29 +393,41 @@ static int enroll(struct cli *cli, const char *user, struct enroll_opts *o)
 		goto out;
 	}
 
-	printf("Enrolling %s: %s, %s, %u digits", user,
-	       twofa_otp_type_name(rec.type), twofa_alg_name(rec.alg),
-	       rec.digits);
-	if (rec.type == TWOFA_TOTP)
-		printf(", %u s period\n", rec.period);
-	else
-		printf(", counter %llu\n", (unsigned long long)rec.state.next);
 	/* Set before the file exists: a signal from here on removes it. */
 	if (o->show.png != NULL) {
 		png_pending = o->show.png;
 		catch_fatal_signals();
 	}
-	ret = show_enrollment(cli, &rec, user, &o->show);
+	if (o->json) {
+		ret = show_enrollment_uri(cli, &rec, user, &o->show, &uri);
+	} else {
+		printf("Enrolling %s: %s, %s, %u digits", user,
+		       twofa_otp_type_name(rec.type), twofa_alg_name(rec.alg),
+		       rec.digits);
+		if (rec.type == TWOFA_TOTP)
+			printf(", %u s period\n", rec.period);
+		else
+			printf(", counter %llu\n",
+			       (unsigned long long)rec.state.next);
+		ret = show_enrollment(cli, &rec, user, &o->show);
+	}
 	if (ret != 0) {
 		png_pending = NULL; /* not ours: it was not written */
 		goto out;
 	}
 	png_made = o->show.png != NULL;
-	print_secret(&rec);
-	if (o->backup > 0) {
-		printf("Backup codes (each works once; they are not shown "
-		       "again):\n");
-		show_backup_codes(codes, o->backup);
+	if (o->json) {
+		ret = print_json(user, &rec, uri, codes, o->backup,
+				 o->show.png);
+		if (ret != 0)
+			goto out;
+	} else {
+		print_secret(&rec);
+		if (o->backup > 0) {
+			printf("Backup codes (each works once; they are not "
+			       "shown again):\n");
+			show_backup_codes(codes, o->backup);
+		}
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		/* Nobody saw the secret: enrolling it would lock them out. */
@@ -386,13 +450,17 @@ static int enroll(struct cli *cli, const char *user, struct enroll_opts *o)
 	}
 	png_made = false;
 	png_pending = NULL; /* enrolled: the PNG is the user's now */
-	printf("Enrolled %s in %s.\n", user, cli->store_path);
+	if (o->json) /* stdout holds the one object; a note for people */
+		fprintf(stderr, "Enrolled %s in %s.\n", user, cli->store_path);
+	else
+		printf("Enrolled %s in %s.\n", user, cli->store_path);
 	ret = 0;
 out:
 	if (png_made && ret != 0)
 		unlink(o->show.png); /* its secret was never enrolled */
 	png_pending = NULL;
 	twofa_wipe(codes, sizeof(codes));
+	twofa_free_string(uri);
 	twofa_record_wipe(&rec);
 	twofa_store_close(st);
 	return ret;
@@ -418,8 +486,17 @@ static int run(struct cli *cli, int argc, char **argv)
 						      : "too many arguments");
 	}
 	ret = cli_check_user(cli, argv[optind]);
-	if (ret == 0)
+	if (ret == 0) {
+		/*
+		 * Enrolled anyway: a directory user may be unreachable now,
+		 * or be added later; but a typo would enroll nobody.
+		 */
+		if (getpwnam(argv[optind]) == NULL)
+			cli_error("warning: %s is not a user this system knows "
+				  "(getpwnam); enrolling anyway",
+				  argv[optind]);
 		ret = enroll(cli, argv[optind], &o);
+	}
 	twofa_wipe(o.secret, sizeof(o.secret));
 	return ret;
 }
@@ -430,7 +507,7 @@ const struct command command_enroll = {
     "USER [--type totp|hotp] [--algorithm SHA1|SHA256|SHA512] "
     "[--digits 6|7|8] [--period S] [--window N] [--issuer NAME] "
     "[--backup-codes N] [--secret BASE32|-] [--qr utf8|ansi|ascii|none] "
-    "[--png FILE] [--no-confirm] [--force]",
+    "[--png FILE] [--no-confirm] [--force] [--json]",
     "Create a secret for USER and show it once: the otpauth:// URI, a QR\n"
     "code, the secret in groups of four and the backup codes. Then read\n"
     "a current code from the app (terminal, or one line of standard\n"
@@ -455,5 +532,11 @@ const struct command command_enroll = {
     "                          output is not a terminal)\n"
     "  --png FILE              also write the QR code to a new PNG file\n"
     "  --no-confirm            write the record without a confirmation\n"
-    "  --force                 replace an existing record\n",
+    "  --force                 replace an existing record\n"
+    "  --json                  print one JSON object instead of the text:\n"
+    "                          user, type, algorithm, digits, period\n"
+    "                          (totp) or counter (hotp), window, uri,\n"
+    "                          secret (base32), backup_codes (8-digit\n"
+    "                          strings), png (the file or null); no QR\n"
+    "                          code on the terminal\n",
 };

@@ -20,10 +20,11 @@ static const struct option help_only[] = {
     {NULL, 0, NULL, 0},
 };
 
-enum { OPT_COUNT = 256 };
+enum { OPT_COUNT = 256, OPT_JSON };
 
 static const struct option backup_longopts[] = {
     {"count", required_argument, NULL, OPT_COUNT},
+    {"json", no_argument, NULL, OPT_JSON},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -66,6 +67,7 @@ static int run_backup_codes(struct cli *cli, int argc, char **argv)
 	struct twofa_error why;
 	char codes[TWOFA_BACKUP_MAX * (TWOFA_BACKUP_DIGITS + 1)];
 	unsigned count = TWOFA_BACKUP_DEFAULT;
+	bool json = false;
 	int c, err, ret = 0;
 
 	memset(&why, 0, sizeof(why));
@@ -74,6 +76,10 @@ static int run_backup_codes(struct cli *cli, int argc, char **argv)
 					       backup_longopts)) != -1) {
 		if (c == 'h')
 			return EXIT_DONE;
+		if (c == OPT_JSON) {
+			json = true;
+			continue;
+		}
 		if (c != OPT_COUNT)
 			return EXIT_USAGE;
 		ret = cli_parse_uint(cli, "--count", optarg, 1,
@@ -102,10 +108,18 @@ static int run_backup_codes(struct cli *cli, int argc, char **argv)
 	 * disk, a closed pipe) would replace the user's old codes with none.
 	 * Shown but not written, the old codes still work, and we say so.
 	 */
-	printf("New backup codes for %s (the old ones no longer work; each "
-	       "works once):\n",
-	       h->user);
-	show_backup_codes(codes, count);
+	if (json) {
+		fputs("{\"user\":", stdout);
+		show_json_string(h->user);
+		fputs(",\"backup_codes\":", stdout);
+		show_backup_codes_json(codes, count);
+		fputs("}\n", stdout);
+	} else {
+		printf("New backup codes for %s (the old ones no longer work; "
+		       "each works once):\n",
+		       h->user);
+		show_backup_codes(codes, count);
+	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		cli_error("%s: cannot show the new backup codes on standard "
 			  "output: %s; nothing was changed (the old codes "
@@ -196,9 +210,13 @@ out:
 const struct command command_backup_codes = {
     "backup-codes",
     run_backup_codes,
-    "USER [--count N]",
+    "USER [--count N] [--json]",
     "Replace all of USER's backup codes with N new ones (1..20, default\n"
-    "10) and print them once. The old codes stop working.\n",
+    "10) and print them once. The old codes stop working. They are\n"
+    "printed first and written only when standard output took them.\n\n"
+    "  --count N   how many (10)\n"
+    "  --json      print {\"user\": USER, \"backup_codes\": [\"12345678\",\n"
+    "              ...]} instead of the text\n",
 };
 
 const struct command command_unlock = {

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "show.h"
 #include "twofa/err.h"
 #include "twofa/seal.h"
 #include "twofa/store.h"
@@ -24,27 +25,11 @@ struct status_ctx {
 	struct cli *cli;
 	struct twofa_store *st;
 	bool json;
+	bool table; /* every user: one line each */
 	unsigned shown;
 	int ret; /* worst exit status so far */
 	uint64_t now;
 };
-
-/* A JSON string; user names and paths are escaped byte by byte. */
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
 
 static bool locked_now(const struct twofa_state *s, uint64_t now)
 {
@@ -60,7 +45,7 @@ static void print_pending_json(const char *user,
 	bool locked = locked_now(s, now);
 
 	fputs("{\"user\":", stdout);
-	json_string(user);
+	show_json_string(user);
 	printf(",\"pending\":true,\"expires\":%llu,\"expired\":%s,"
 	       "\"failures\":%u,\"locked\":%s",
 	       (unsigned long long)rec->ticket.expires,
@@ -107,7 +92,7 @@ static void print_json(const char *user, const struct twofa_record *rec,
 	bool locked = locked_now(s, now);
 
 	fputs("{\"user\":", stdout);
-	json_string(user);
+	show_json_string(user);
 	printf(",\"pending\":false,\"type\":\"%s\",\"algorithm\":\"%s\",\"digits\":%u",
 	       twofa_otp_type_name(rec->type), twofa_alg_name(rec->alg),
 	       rec->digits);
@@ -135,7 +120,7 @@ static void print_json(const char *user, const struct twofa_record *rec,
 	printf(",\"created\":%llu,\"sealed_with\":",
 	       (unsigned long long)rec->created);
 	if (rec->sealed.on)
-		json_string(rec->sealed.kid);
+		show_json_string(rec->sealed.kid);
 	else
 		fputs("null", stdout);
 	putchar('}');
@@ -179,6 +164,62 @@ static void print_text(const char *user, const struct twofa_record *rec,
 		printf("  sealed with:   %s\n", rec->sealed.kid);
 	else
 		printf("  sealed with:   - (secret stored plain)\n");
+}
+
+/* The table's header: what status prints for every user, one line each. */
+#define ROW_FORMAT "%-16s %-7s %-6s %6s %7s %8s  %-24s %s\n"
+
+static void print_row_header(void)
+{
+	printf(ROW_FORMAT, "USER", "TYPE", "ALG", "DIGITS", "BACKUP",
+	       "FAILURES", "LOCKED", "LAST SUCCESS");
+}
+
+static void lock_cell(const struct twofa_state *s, uint64_t now, char *buf,
+		      size_t size)
+{
+	char when[64];
+
+	if (!locked_now(s, now)) {
+		snprintf(buf, size, "no");
+	} else if (s->locked_until == TWOFA_LOCKED_FOREVER) {
+		snprintf(buf, size, "until unlock");
+	} else {
+		cli_format_time(s->locked_until, when, sizeof(when));
+		snprintf(buf, size, "%s", when);
+	}
+}
+
+/* One line of the table; a pending user shows when the ticket expires. */
+static void print_row(const char *user, const struct twofa_record *rec,
+		      uint64_t now)
+{
+	const struct twofa_state *s = &rec->state;
+	char digits[16], backup[32], failures[16], locked[64], last[128];
+
+	snprintf(failures, sizeof(failures), "%u", (unsigned)s->failures);
+	lock_cell(s, now, locked, sizeof(locked));
+	if (rec->pending) {
+		char when[64];
+
+		cli_format_time(rec->ticket.expires, when, sizeof(when));
+		snprintf(last, sizeof(last), "invited; ticket %s %s",
+			 now >= rec->ticket.expires ? "expired" : "expires",
+			 when);
+		printf(ROW_FORMAT, user, "pending", "-", "-", "-", failures,
+		       locked, last);
+		return;
+	}
+	snprintf(digits, sizeof(digits), "%u", rec->digits);
+	snprintf(backup, sizeof(backup), "%u/%u",
+		 twofa_record_backup_left(rec), rec->backup_count);
+	if (s->last_success == 0)
+		snprintf(last, sizeof(last), "never");
+	else
+		cli_format_time(s->last_success, last, sizeof(last));
+	printf(ROW_FORMAT, user, twofa_otp_type_name(rec->type),
+	       twofa_alg_name(rec->alg), digits, backup, failures, locked,
+	       last);
 }
 
 /*
@@ -236,6 +277,10 @@ static int show_user(const char *user, void *arg)
 			print_pending_json(user, &h->rec, ctx->now);
 		else
 			print_json(user, &h->rec, ctx->now);
+	} else if (ctx->table) {
+		if (ctx->shown == 0)
+			print_row_header();
+		print_row(user, &h->rec, ctx->now);
 	} else if (h->rec.pending) {
 		print_pending_text(user, &h->rec, ctx->now);
 	} else {
@@ -288,8 +333,10 @@ static int run(struct cli *cli, int argc, char **argv)
 	}
 	if (ctx.json) {
 		fputs("{\"store\":", stdout);
-		json_string(cli->store_path);
+		show_json_string(cli->store_path);
 		fputs(",\"users\":[", stdout);
+	} else {
+		ctx.table = true;
 	}
 	err = twofa_store_list(ctx.st, show_user, &ctx, &why);
 	if (ctx.json)
@@ -308,7 +355,9 @@ const struct command command_status = {
     "status",
     run,
     "[USER] [--json]",
-    "Without USER, every enrolled or invited user; with USER, that one:\n"
+    "Without USER, every enrolled or invited user, one line each (user,\n"
+    "type, algorithm, digits, backup codes left/total, failures, lock, last\n"
+    "success); with USER, that one in full:\n"
     "type, algorithm, digits, period or next counter, window, backup codes\n"
     "left, failures, lock, last success, enrollment time; for a pending\n"
     "invitation (twofa-admin invite) when its ticket expires, failures and\n"
@@ -316,7 +365,8 @@ const struct command command_status = {
     "read is reported on stderr (exit status 3) and the others are still\n"
     "shown; so is a record sealed with a key that the record key file does\n"
     "not hold.\n\n"
-    "  --json   one JSON object per user with the fields user, pending\n"
+    "  --json   one JSON object per user, the same with or without USER,\n"
+    "           with the fields user, pending\n"
     "           (false), type, algorithm, digits, period (totp) or counter\n"
     "           (hotp), window, backup_codes_left, backup_codes_total,\n"
     "           failures, locked, locked_until (Unix time or null),\n"

@@ -221,6 +221,7 @@ static int run_token(struct cli *cli, int argc, char **argv)
 	if (ret != 0)
 		goto out;
 	twofa_policy_default(&pol);
+	twofa_policy_from_conf(&pol, cli->conf); /* as a login would */
 	req.now = (uint64_t)time(NULL);
 	err = twofa_authenticate(st, req.user, code, req.now, &pol, &res, &why);
 	if (err != TWOFA_OK) {

@@ -80,6 +80,7 @@ static int run(struct cli *cli, int argc, char **argv)
 	if (ret != 0)
 		goto out;
 	twofa_policy_default(&pol);
+	twofa_policy_from_conf(&pol, cli->conf); /* as a login would */
 	err = twofa_authenticate(st, user, code, (uint64_t)time(NULL), &pol,
 				 &res, &why);
 	if (err != TWOFA_OK) {

@@ -70,14 +70,25 @@ static bool qr_fits(unsigned cols, unsigned *have)
 int show_enrollment(const struct cli *cli, const struct twofa_record *rec,
 		    const char *user, const struct show_opts *o)
 {
+	return show_enrollment_uri(cli, rec, user, o, NULL);
+}
+
+int show_enrollment_uri(const struct cli *cli, const struct twofa_record *rec,
+			const char *user, const struct show_opts *o,
+			char **uri_out)
+{
 	struct twofa_qr qr = {0, NULL};
 	enum twofa_qr_style style = TWOFA_QR_UTF8;
 	char host[256];
 	const char *issuer = o->issuer;
 	char *uri = NULL, *text = NULL;
-	bool want_qr = pick_style(o, &style);
+	bool want_qr = uri_out == NULL && pick_style(o, &style);
 	int err, ret = EXIT_SYSTEM;
 
+	if (uri_out != NULL)
+		*uri_out = NULL;
+	if (issuer == NULL && cli->conf != NULL && cli->conf->issuer[0])
+		issuer = cli->conf->issuer; /* twofa.conf's issuer */
 	if (issuer == NULL) {
 		cli_hostname(host, sizeof(host));
 		issuer = host[0] ? host : NULL;
@@ -126,6 +137,12 @@ int show_enrollment(const struct cli *cli, const struct twofa_record *rec,
 		if (ret != 0)
 			goto out;
 	}
+	if (uri_out != NULL) {
+		*uri_out = uri; /* the caller shows it */
+		uri = NULL;
+		ret = 0;
+		goto out;
+	}
 	printf("URI: %s\n", uri);
 	if (text != NULL)
 		fputs(text, stdout);
@@ -140,6 +157,33 @@ out:
 	twofa_free_string(uri);
 	twofa_qr_free(&qr);
 	return ret;
+}
+
+void show_json_string(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+void show_backup_codes_json(const char *codes, unsigned count)
+{
+	unsigned i;
+
+	putchar('[');
+	for (i = 0; i < count; i++)
+		printf("%s\"%.8s\"", i > 0 ? "," : "",
+		       codes + (size_t)i * (TWOFA_BACKUP_DIGITS + 1));
+	putchar(']');
 }
 
 void show_backup_codes(const char *codes, unsigned count)

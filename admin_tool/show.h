@@ -33,7 +33,21 @@ int show_parse_issuer(const struct cli *cli, const char *value,
 int show_enrollment(const struct cli *cli, const struct twofa_record *rec,
 		    const char *user, const struct show_opts *o);
 
+/*
+ * The same without printing: the URI is returned in *uri_out (free with
+ * twofa_free_string()) for the caller to show (--json), no QR code is
+ * drawn, the PNG is written if asked.
+ */
+int show_enrollment_uri(const struct cli *cli, const struct twofa_record *rec,
+			const char *user, const struct show_opts *o,
+			char **uri_out);
+
 /* Backup codes as twofa_backup_generate() gives them, shown NNNN NNNN. */
 void show_backup_codes(const char *codes, unsigned count);
+/* The same as a JSON array of 8-digit strings, ["12345678",...]. */
+void show_backup_codes_json(const char *codes, unsigned count);
+
+/* A JSON string on stdout; every byte below 0x20, '"', '\\' escaped. */
+void show_json_string(const char *s);
 
 #endif

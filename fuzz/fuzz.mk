@@ -32,7 +32,8 @@ FUZZ_WRAPPED	:= malloc calloc realloc strdup strndup open openat read \
 		   pread write pwrite fsync fdatasync rename renameat \
 		   renameat2 linkat fstat fstatat fchmod flock fopen fdopen \
 		   twofa_sha256 twofa_hmac_init twofa_hmac_mac \
-		   twofa_pbkdf2_sha256 twofa_random
+		   twofa_pbkdf2_sha256 twofa_random twofa_aead_seal \
+		   twofa_aead_open
 FUZZ_LDFLAGS	:= $(FUZZ_SANITIZE) -fsanitize=fuzzer \
 		   $(addprefix -Wl$(comma)--wrap=,$(FUZZ_WRAPPED))
 

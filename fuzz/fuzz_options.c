@@ -30,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const flag_names[] = {
     "nullok",	       "try_first_pass", "use_first_pass", "forward_pass",
-    "no_backup_codes", "echo",		 "debug",
+    "no_backup_codes", "echo",		 "debug",	   "require_encrypted",
+    "enroll",
 };
 
 /* The value after "name=" when arg is that option, else NULL. */
@@ -69,7 +70,13 @@ static void check_accepted(int argc, char **argv, const struct mod_options *o)
 
 		for (f = 0; f < sizeof(flag_names) / sizeof(*flag_names); f++)
 			known |= strcmp(a, flag_names[f]) == 0;
-		if ((v = value(a, "store")) != NULL)
+		if ((v = value(a, "conf")) != NULL)
+			known = o->conf == v && v[0] == '/';
+		else if ((v = value(a, "enroll_qr")) != NULL)
+			known = strcmp(v, "utf8") == 0 ||
+				strcmp(v, "ascii") == 0 ||
+				strcmp(v, "none") == 0;
+		else if ((v = value(a, "store")) != NULL)
 			known = o->store == v;
 		else if ((v = value(a, "prompt")) != NULL)
 			known = o->prompt == v;

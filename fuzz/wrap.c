@@ -374,6 +374,14 @@ DECLARE(int, twofa_pbkdf2_sha256,
 	(const unsigned char *, size_t, const unsigned char *, size_t, uint32_t,
 	 unsigned char *, size_t))
 DECLARE(int, twofa_random, (void *, size_t))
+DECLARE(int, twofa_aead_seal,
+	(const unsigned char *, const unsigned char *, const unsigned char *,
+	 size_t, const unsigned char *, size_t, unsigned char *,
+	 unsigned char *))
+DECLARE(int, twofa_aead_open,
+	(const unsigned char *, const unsigned char *, const unsigned char *,
+	 size_t, const unsigned char *, size_t, const unsigned char *,
+	 unsigned char *))
 
 int __wrap_twofa_sha256(const void *data, size_t len, unsigned char *out)
 {
@@ -416,6 +424,31 @@ int __wrap_twofa_random(void *buf, size_t len)
 	if (should_fail())
 		return TWOFA_ERR_CRYPTO;
 	return __real_twofa_random(buf, len);
+}
+
+/* The record seal's cipher: a failure must refuse, never half-open. */
+int __wrap_twofa_aead_seal(const unsigned char key[32],
+			   const unsigned char nonce[12],
+			   const unsigned char *ad, size_t adlen,
+			   const unsigned char *pt, size_t ptlen,
+			   unsigned char *ct, unsigned char tag[16])
+{
+	if (should_fail())
+		return TWOFA_ERR_CRYPTO;
+	return __real_twofa_aead_seal(key, nonce, ad, adlen, pt, ptlen, ct,
+				      tag);
+}
+
+int __wrap_twofa_aead_open(const unsigned char key[32],
+			   const unsigned char nonce[12],
+			   const unsigned char *ad, size_t adlen,
+			   const unsigned char *ct, size_t ctlen,
+			   const unsigned char tag[16], unsigned char *pt)
+{
+	if (should_fail())
+		return TWOFA_ERR_CRYPTO;
+	return __real_twofa_aead_open(key, nonce, ad, adlen, ct, ctlen, tag,
+				      pt);
 }
 
 static void *crypto_malloc(size_t n, const char *file, int line)

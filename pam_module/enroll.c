@@ -51,8 +51,9 @@ static void staged_cleanup(pam_handle_t *pamh, void *data, int status)
 	if (s == NULL)
 		return;
 	if (!s->committed)
+		/* Outside any module call libpam adds no "pam_twofa(...)". */
 		pam_syslog(pamh, LOG_NOTICE,
-			   "user=%s service=%s rhost=%s method=enroll "
+			   "pam_twofa: user=%s service=%s rhost=%s method=enroll "
 			   "outcome=incomplete reason=\"enrollment did not "
 			   "complete%s\"",
 			   s->log_user, s->log_service, s->log_rhost,
@@ -61,9 +62,14 @@ static void staged_cleanup(pam_handle_t *pamh, void *data, int status)
 	twofa_freezero(s, sizeof(*s));
 }
 
-/* The host name as the URI's issuer, or none when it is unusable. */
-static const char *issuer_name(char *buf, size_t size)
+/*
+ * The URI's issuer: twofa.conf's issuer, else the host name (as
+ * twofa-admin enroll does), or none when it is unusable.
+ */
+static const char *issuer_name(const struct login *l, char *buf, size_t size)
 {
+	if (l->conf != NULL && l->conf->issuer[0] != '\0')
+		return l->conf->issuer;
 	if (gethostname(buf, size) != 0)
 		return NULL;
 	buf[size - 1] = '\0';
@@ -81,7 +87,7 @@ static int ask_first_code(const struct login *l, const struct twofa_record *rec,
 	int r, ret = PAM_AUTH_ERR;
 
 	*code = NULL;
-	r = twofa_enroll_text(rec, issuer_name(host, sizeof(host)), l->user,
+	r = twofa_enroll_text(rec, issuer_name(l, host, sizeof(host)), l->user,
 			      codes, count,
 			      l->opt->enroll_qr == MOD_ENROLL_QR_NONE ? NULL
 									: &style,
@@ -195,7 +201,8 @@ int mod_enroll_at_login(const struct login *l, struct twofa_store *st,
 	case TWOFA_VERDICT_LOCKED:
 		mod_tell_locked(l, out.locked_until, (uint64_t)t);
 		mod_log_decision(l, LOG_WARNING, "enroll", "locked",
-			     "failures=%u locked_until=%llu", out.failures,
+			     "reason=locked failures=%u locked_until=%llu",
+			     out.failures,
 			     (unsigned long long)out.locked_until);
 		ret = PAM_AUTH_ERR;
 		break;
@@ -203,7 +210,7 @@ int mod_enroll_at_login(const struct login *l, struct twofa_store *st,
 		if (out.just_locked)
 			mod_tell_locked(l, out.locked_until, (uint64_t)t);
 		mod_log_decision(l, out.just_locked ? LOG_WARNING : LOG_NOTICE,
-			     "enroll", "failure", "failures=%u",
+			     "enroll", "failure", "reason=wrong failures=%u",
 			     out.failures);
 		ret = PAM_AUTH_ERR;
 		break;

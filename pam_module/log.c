@@ -102,14 +102,15 @@ void mod_log_error(const struct login *l, const char *method, int err,
 {
 	char path[sizeof(why->path)], ebuf[128];
 	const char *what = why->what != NULL ? why->what : twofa_strerror(err);
+	bool parsed = (err == TWOFA_ERR_MALFORMED || err == TWOFA_ERR_CONFIG) &&
+		      why->parse.what != NULL;
 
 	mod_log_safe(why->path, path, sizeof(path));
-	if (err == TWOFA_ERR_MALFORMED && why->parse.what != NULL &&
-	    why->parse.line == 0)
+	if (parsed && why->parse.line == 0)
 		mod_log_decision(l, LOG_ERR, method, "error",
 			     "reason=\"%s: %s\" path=%s", what, why->parse.what,
 			     path);
-	else if (err == TWOFA_ERR_MALFORMED && why->parse.what != NULL)
+	else if (parsed)
 		mod_log_decision(l, LOG_ERR, method, "error",
 			     "reason=\"%s: line %u: %s\" path=%s", what,
 			     why->parse.line, why->parse.what, path);

@@ -14,6 +14,7 @@
 
 #include <security/pam_modules.h>
 
+#include "twofa/conf.h"
 #include "twofa/err.h"
 #include "twofa/user.h"
 
@@ -23,6 +24,7 @@
 struct login {
 	pam_handle_t *pamh;
 	const struct mod_options *opt;
+	const struct twofa_conf *conf; /* twofa.conf + overrides (conf.c) */
 	const char *user; /* as PAM has it; may be anything */
 	bool silent;
 	char log_user[TWOFA_USER_MAX + 1];
@@ -86,6 +88,13 @@ void mod_token_env_put(const struct login *l, uint64_t now);
  */
 struct twofa_store;
 int mod_open_store(const struct login *l, struct twofa_store **st);
+
+/*
+ * conf.c: twofa.conf (conf= or the default path) into conf, then the
+ * module line's overrides; l->conf points at it. PAM_SUCCESS, or
+ * PAM_SERVICE_ERR (logged) for a bad file, PAM_BUF_ERR.
+ */
+int mod_conf_load(struct login *l, struct twofa_conf *conf);
 
 /* pam_code.c: a core error that stops the login, as a PAM code. */
 int mod_pam_code(int err);

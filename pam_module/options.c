@@ -30,6 +30,7 @@ enum {
 	SEEN_REQUIRE_ENC = 1u << 13,
 	SEEN_ENROLL = 1u << 14,
 	SEEN_ENROLL_QR = 1u << 15,
+	SEEN_CONF = 1u << 16,
 };
 
 struct flag_option {
@@ -118,7 +119,15 @@ static int parse_valued(const char *arg, struct mod_options *opt,
 	const char *v;
 	uint64_t n;
 
-	if ((v = value_of(arg, "store")) != NULL) {
+	if ((v = value_of(arg, "conf")) != NULL) {
+		if (*seen & SEEN_CONF)
+			return fail(err, err_size, "option repeated", arg);
+		*seen |= SEEN_CONF;
+		if (v[0] != '/' || strlen(v) > TWOFA_PATH_MAX)
+			return fail(err, err_size,
+				    "conf= needs an absolute path", arg);
+		opt->conf = v;
+	} else if ((v = value_of(arg, "store")) != NULL) {
 		if (*seen & SEEN_STORE)
 			return fail(err, err_size, "option repeated", arg);
 		*seen |= SEEN_STORE;
@@ -245,5 +254,10 @@ int mod_options_parse(int argc, const char *const *argv,
 			    NULL);
 	if (opt->forward_pass && !(seen & SEEN_PROMPT))
 		opt->prompt = MOD_PROMPT_FORWARD;
+	/* What overrides twofa.conf: only what the module line says. */
+	opt->given = ((seen & SEEN_STORE) ? MOD_GIVEN_STORE : 0) |
+		     ((seen & SEEN_WINDOW) ? MOD_GIVEN_WINDOW : 0) |
+		     ((seen & SEEN_DENY) ? MOD_GIVEN_DENY : 0) |
+		     ((seen & SEEN_UNLOCK) ? MOD_GIVEN_UNLOCK : 0);
 	return 0;
 }

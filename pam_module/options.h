@@ -16,7 +16,15 @@
 #define MOD_PROMPT_MAX     256      /* bytes of prompt= text */
 #define MOD_ENV_NAME_MAX   64	      /* bytes of a token_env= name */
 
+/* The options given on the module line that override twofa.conf. */
+#define MOD_GIVEN_STORE	 (1u << 0)
+#define MOD_GIVEN_WINDOW (1u << 1)
+#define MOD_GIVEN_DENY	 (1u << 2)
+#define MOD_GIVEN_UNLOCK (1u << 3)
+
 struct mod_options {
+	const char *conf;      /* conf=; NULL: TWOFA_CONF_DEFAULT if present */
+	unsigned given;	       /* MOD_GIVEN_*: which override the file */
 	const char *store;     /* points into argv or a constant */
 	const char *prompt;    /* points into argv or a constant */
 	const char *token_env; /* NULL: off */

@@ -112,16 +112,6 @@ static int decide(const struct login *l, struct twofa_store *st,
 				     twofa_reason_name(out.reason),
 				     out.failures,
 				     (unsigned long long)out.locked_until);
-		} else if (out.method == TWOFA_METHOD_TICKET) {
-			mod_log_decision(
-			    l, LOG_NOTICE, method, "failure", "failures=%u%s",
-			    out.failures,
-			    !pol->enroll ? " reason=\"pending enrollment; no "
-					   "enroll option here\""
-			    : out.ticket_expired
-				? " reason=\"invitation expired\""
-				: "");
-			*may_retry = true;
 		} else {
 			mod_log_decision(l, LOG_NOTICE, method, "failure",
 				     "reason=%s failures=%u",
@@ -148,9 +138,7 @@ static int check_enrolled(const struct login *l, struct twofa_store *st)
 	int ret = PAM_AUTH_ERR;
 
 	twofa_policy_default(&pol);
-	pol.window = opt->window;
-	pol.deny = opt->deny;
-	pol.unlock_time = opt->unlock_time;
+	twofa_policy_from_conf(&pol, l->conf);
 	pol.allow_backup = !opt->no_backup_codes;
 	pol.code_suffix = opt->forward_pass;
 	pol.enroll = opt->enroll;
@@ -214,7 +202,7 @@ static int refuse_unenrolled(const struct login *l, struct twofa_store *st,
 		    twofa_backup_normalise(code, backup) == TWOFA_OK)
 			twofa_backup_burn(backup, TWOFA_BACKUP_DEFAULT);
 		if (code != NULL)
-			twofa_decoy_login(st, code, opt->window);
+			twofa_decoy_login(st, code, l->conf->window);
 		if (opt->use_first_pass)
 			goto refuse;
 		twofa_free_string(code);
@@ -233,7 +221,7 @@ static int refuse_unenrolled(const struct login *l, struct twofa_store *st,
 		opt->forward_pass && len >= 8 ? code + len - 8 : code,
 		backup) == TWOFA_OK)
 		twofa_backup_burn(backup, TWOFA_BACKUP_DEFAULT);
-	twofa_decoy_login(st, code, opt->window);
+	twofa_decoy_login(st, code, l->conf->window);
 	mod_forward_rest(l, code,
 		     len >= TWOFA_DIGITS_MIN ? len - TWOFA_DIGITS_MIN : 0);
 refuse:
@@ -248,19 +236,12 @@ out:
 
 int mod_open_store(const struct login *l, struct twofa_store **st)
 {
-	struct twofa_conf conf;
 	struct twofa_error why;
 	int r;
 
 	*st = NULL;
 	memset(&why, 0, sizeof(why));
-	twofa_conf_init(&conf);
-	if (twofa_conf_set_store(&conf, l->opt->store) != TWOFA_OK) {
-		mod_log_decision(l, LOG_ERR, "none", "error",
-				 "reason=\"bad store\"");
-		return PAM_SERVICE_ERR;
-	}
-	r = twofa_store_open(&conf, 0, st, &why);
+	r = twofa_store_open(l->conf, 0, st, &why);
 	if (r != TWOFA_OK) {
 		mod_log_error(l, "none", r, &why);
 		return mod_pam_code(r);
@@ -274,6 +255,7 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 				   const char **argv)
 {
 	struct mod_options opt;
+	struct twofa_conf conf;
 	struct twofa_error why;
 	struct twofa_store *st = NULL;
 	struct login l;
@@ -295,20 +277,29 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		ret = PAM_SERVICE_ERR;
 		goto out;
 	}
+	ret = mod_conf_load(&l, &conf);
+	if (ret != PAM_SUCCESS)
+		goto out;
+	ret = PAM_AUTH_ERR;
 	if (opt.debug) {
-		char store[256];
+		char store[256], conf_path[256];
 
-		mod_log_safe(opt.store, store, sizeof(store));
+		mod_log_safe(conf.store_kind == TWOFA_STORE_LDAP ? "ldap"
+								 : conf.store_dir,
+			     store, sizeof(store));
+		mod_log_safe(opt.conf != NULL ? opt.conf : TWOFA_CONF_DEFAULT,
+			     conf_path, sizeof(conf_path));
 		pam_syslog(pamh, LOG_DEBUG,
 			   "options: store=%s window=%d deny=%u "
 			   "unlock_time=%llu nullok=%d try_first_pass=%d "
 			   "use_first_pass=%d forward_pass=%d "
-			   "no_backup_codes=%d echo=%d token_env=%s",
-			   store, opt.window, opt.deny,
-			   (unsigned long long)opt.unlock_time, opt.nullok,
+			   "no_backup_codes=%d echo=%d token_env=%s conf=%s",
+			   store, conf.window, conf.deny,
+			   (unsigned long long)conf.unlock_time, opt.nullok,
 			   opt.try_first_pass, opt.use_first_pass,
 			   opt.forward_pass, opt.no_backup_codes, opt.echo,
-			   opt.token_env != NULL ? opt.token_env : "-");
+			   opt.token_env != NULL ? opt.token_env : "-",
+			   conf_path);
 	}
 
 	r = pam_get_user(pamh, &user, NULL);
@@ -366,6 +357,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
 				const char **argv)
 {
 	struct mod_options opt;
+	struct twofa_conf conf;
 	struct login l;
 	const void *user = NULL;
 	char err[160];
@@ -385,10 +377,12 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
 	}
 	if (pam_get_item(pamh, PAM_USER, &user) == PAM_SUCCESS && user != NULL)
 		mod_login_set_user(&l, user);
-	ret = mod_enroll_commit(&l);
+	ret = mod_conf_load(&l, &conf);
+	if (ret == PAM_SUCCESS)
+		ret = mod_enroll_commit(&l);
 	/* Belt and braces, as for authentication. */
 	return ret == PAM_SUCCESS || ret == PAM_BUF_ERR ||
-		       ret == PAM_PERM_DENIED
+		       ret == PAM_PERM_DENIED || ret == PAM_SERVICE_ERR
 		   ? ret
 		   : PAM_AUTHINFO_UNAVAIL;
 }

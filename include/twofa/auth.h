@@ -78,8 +78,14 @@ enum twofa_reason {
 				      (clock or counter drift) */
 	TWOFA_REASON_BACKUP_USED, /* a backup code that was used up */
 	TWOFA_REASON_LOCKED,	   /* locked: the code was not looked at */
+	TWOFA_REASON_EXPIRED,	   /* an invitation's ticket past its expiry */
+	TWOFA_REASON_PENDING,	   /* an invited user, on a service without
+				      enroll: every answer is refused */
 };
-/* "wrong", "replay", "window", "backup-used", "locked"; "none". */
+/*
+ * "wrong", "replay", "window", "backup-used", "locked", "expired",
+ * "pending"; "none".
+ */
 const char *twofa_reason_name(enum twofa_reason r);
 
 /*

@@ -86,10 +86,10 @@ void twofa_conf_init(struct twofa_conf *conf);
  * path the administrator names is not).
  *
  * Strict: an unknown or repeated key, a value out of range or of the wrong
- * form, a line without '=', a NUL byte: TWOFA_ERR_CONFIG with
- * why->parse.line and why->parse.what. An unsafe file: TWOFA_ERR_UNSAFE;
- * unreadable: TWOFA_ERR_IO. Nothing of the file is used unless all of it
- * is good.
+ * form, a line without '=', a NUL byte (why->parse.line and
+ * why->parse.what say which), an unsafe file or directory, an unreadable
+ * one: all TWOFA_ERR_CONFIG (TWOFA_ERR_NOMEM aside), why saying what and
+ * where. Nothing of the file is used unless all of it is good.
  */
 int twofa_conf_load(const char *path, bool missing_ok, struct twofa_conf *conf,
 		    struct twofa_error *why);

@@ -30,7 +30,7 @@
  */
 #define TWOFA_TICKET_ITERATIONS	    100000
 #define TWOFA_TICKET_ITERATIONS_MIN 10000
-#define TWOFA_TICKET_ITERATIONS_MAX 10000000
+#define TWOFA_TICKET_ITERATIONS_MAX 1000000
 
 #define TWOFA_INVITE_TTL_DEFAULT (72 * 3600)
 #define TWOFA_INVITE_TTL_MAX	 (90 * 24 * 3600)
@@ -57,6 +57,14 @@ int twofa_ticket_normalise(const char *typed,
  * at here (twofa_ticket_decide does).
  */
 int twofa_ticket_match(const struct twofa_ticket *t, const char *ticket);
+
+/*
+ * Spend what checking a ticket costs when typed could be one (12 digits,
+ * spaces aside), with a throwaway salt: an enrolled user's or a user
+ * without a record's answer then takes as long as an invited user's, so
+ * the wait does not tell who holds an invitation.
+ */
+void twofa_ticket_burn(const char *typed);
 
 /* Is b the same invitation as a (salt and hash, in constant time)? */
 bool twofa_ticket_same(const struct twofa_ticket *a,

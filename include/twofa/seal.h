@@ -46,6 +46,12 @@ int twofa_keyring_format(const struct twofa_keyring *kr, char **out,
 			 size_t *outlen);
 /* Put a fresh random key in front (it becomes current). */
 int twofa_keyring_add(struct twofa_keyring *kr);
+/*
+ * A key's id: the first 8 bytes, in hex, of the SHA-256 of "pam_twofa
+ * record key id\n" and the key.
+ */
+int twofa_keyring_key_id(const unsigned char key[TWOFA_RECORD_KEY_LEN],
+			 char kid[TWOFA_SEAL_KID_LEN + 1]);
 /* The key with this id, or NULL. */
 const unsigned char *twofa_keyring_find(const struct twofa_keyring *kr,
 					const char *kid);

@@ -99,6 +99,7 @@ struct twofa_store_ops {
 
 /* The backends this build has (lib/store/store.c holds the table). */
 extern const struct twofa_store_ops twofa_store_file_ops;
+extern const struct twofa_store_ops twofa_store_ldap_ops; /* lib/store/ldap/ */
 
 /*
  * Open the store conf names (conf->store_kind and its parameters).

@@ -9,6 +9,7 @@
 #include "twofa/auth.h"
 #include "twofa/backup.h"
 #include "twofa/err.h"
+#include "twofa/invite.h"
 #include "twofa/mem.h"
 #include "twofa/otp.h"
 
@@ -94,6 +95,10 @@ const char *twofa_reason_name(enum twofa_reason r)
 		return "backup-used";
 	case TWOFA_REASON_LOCKED:
 		return "locked";
+	case TWOFA_REASON_EXPIRED:
+		return "expired";
+	case TWOFA_REASON_PENDING:
+		return "pending";
 	default:
 		return "none";
 	}
@@ -243,6 +248,11 @@ void twofa_decide(const struct twofa_record *rec, const char *code,
 		next->failures = 0;
 		next->last_success = now;
 	} else {
+		/*
+		 * A 12-digit answer costs an invited user a ticket hash
+		 * (lib/invite): the same here, so the wait tells nothing.
+		 */
+		twofa_ticket_burn(code);
 		out->reason =
 		    otp_reason(rec, window, code + otp_off, now);
 		if (out->reason == TWOFA_REASON_WRONG &&

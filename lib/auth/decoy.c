@@ -6,6 +6,7 @@
  */
 #include "twofa/auth.h"
 #include "twofa/err.h"
+#include "twofa/invite.h"
 #include "twofa/mem.h"
 #include "twofa/record.h"
 #include "twofa/store.h"
@@ -25,5 +26,6 @@ void twofa_decoy_login(struct twofa_store *st, const char *code, int window)
 		twofa_code_find(&rec, window < 0 ? rec.window : (unsigned)window,
 				code != NULL ? code : "", DECOY_NOW, &matched);
 	twofa_record_wipe(&rec);
+	twofa_ticket_burn(code); /* what an invited user's answer costs */
 	twofa_store_decoy(st, code, window);
 }

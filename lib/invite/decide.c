@@ -36,6 +36,7 @@ int twofa_ticket_decide(const struct twofa_record *rec, const char *typed,
 		goto out;
 	if (locked(s, now)) {
 		out->verdict = TWOFA_VERDICT_LOCKED;
+		out->reason = TWOFA_REASON_LOCKED;
 		out->failures = s->failures;
 		out->locked_until = s->locked_until;
 		ret = TWOFA_OK;
@@ -63,6 +64,10 @@ int twofa_ticket_decide(const struct twofa_record *rec, const char *typed,
 		out->ticket = rec->ticket;
 		s->failures = 0;
 	} else {
+		/* Without enroll nothing about the ticket is told, not even here. */
+		out->reason = !pol->enroll	   ? TWOFA_REASON_PENDING
+			      : out->ticket_expired ? TWOFA_REASON_EXPIRED
+						    : TWOFA_REASON_WRONG;
 		if (s->failures < UINT32_MAX)
 			s->failures++;
 		if (pol->deny != 0 && s->failures >= pol->deny) {

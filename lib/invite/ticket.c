@@ -118,6 +118,22 @@ int twofa_ticket_match(const struct twofa_ticket *t, const char *ticket)
 	return ret;
 }
 
+void twofa_ticket_burn(const char *typed)
+{
+	struct twofa_ticket t;
+	unsigned char h[TWOFA_TICKET_HASH_LEN];
+	char ticket[TWOFA_TICKET_DIGITS + 1];
+
+	if (typed == NULL || twofa_ticket_normalise(typed, ticket) != TWOFA_OK)
+		return;
+	memset(&t, 0, sizeof(t));
+	t.iterations = TWOFA_TICKET_ITERATIONS;
+	if (twofa_random(t.salt, sizeof(t.salt)) == TWOFA_OK)
+		(void)ticket_hash(ticket, &t, h);
+	twofa_wipe(h, sizeof(h));
+	twofa_wipe(ticket, sizeof(ticket));
+}
+
 bool twofa_ticket_same(const struct twofa_ticket *a,
 		       const struct twofa_ticket *b)
 {

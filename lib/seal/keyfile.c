@@ -36,8 +36,8 @@ static void hex_encode(const unsigned char *in, size_t len, char *out)
 }
 
 /* The id names the key without revealing it: a truncated labelled hash. */
-static int key_id(const unsigned char key[TWOFA_RECORD_KEY_LEN],
-		  char kid[TWOFA_SEAL_KID_LEN + 1])
+int twofa_keyring_key_id(const unsigned char key[TWOFA_RECORD_KEY_LEN],
+			 char kid[TWOFA_SEAL_KID_LEN + 1])
 {
 	unsigned char buf[sizeof(KID_LABEL) - 1 + TWOFA_RECORD_KEY_LEN];
 	unsigned char md[TWOFA_SHA256_LEN];
@@ -139,7 +139,7 @@ int twofa_keyring_parse(const char *text, size_t len, struct twofa_keyring *kr,
 			ret = fail(why, line, "bad record key line");
 			goto out;
 		}
-		ret = key_id(kr->keys[kr->count].key, kid);
+		ret = twofa_keyring_key_id(kr->keys[kr->count].key, kid);
 		if (ret != TWOFA_OK)
 			goto out;
 		if (memcmp(l + 4, kid, TWOFA_SEAL_KID_LEN) != 0) {
@@ -216,7 +216,7 @@ int twofa_keyring_add(struct twofa_keyring *kr)
 		return TWOFA_ERR_INVALID;
 	ret = twofa_random(key, sizeof(key));
 	if (ret == TWOFA_OK)
-		ret = key_id(key, kid);
+		ret = twofa_keyring_key_id(key, kid);
 	/* 64-bit ids: a collision is as likely as guessing the key. */
 	if (ret == TWOFA_OK && twofa_keyring_find(kr, kid) != NULL)
 		ret = TWOFA_ERR_CRYPTO;

@@ -45,15 +45,18 @@ static int split_path(const char *path, char dir[4096], const char **name,
 	return TWOFA_OK;
 }
 
-/* The key's directory: reached safely, and itself root's alone to change. */
-static int open_dir(const char *dir, uid_t owner, int *dfd,
-		    struct twofa_error *why)
+/*
+ * The key's directory: reached safely, and itself root's alone to change;
+ * created with create_mode when missing (not 0; its parent must exist).
+ */
+static int open_dir(const char *dir, uid_t owner, mode_t create_mode,
+		    int *dfd, struct twofa_error *why)
 {
 	struct stat sb;
 	int fd = -1, ret;
 
 	*dfd = -1;
-	ret = twofa_dir_open(dir, owner, 0, &fd, why);
+	ret = twofa_dir_open(dir, owner, create_mode, &fd, why);
 	if (ret != TWOFA_OK)
 		return ret;
 	if (fstat(fd, &sb) != 0)
@@ -168,7 +171,7 @@ int twofa_keyring_load(const char *path, uid_t owner, bool optional,
 	ret = split_path(path, dir, &name, why);
 	if (ret != TWOFA_OK)
 		return ret;
-	ret = open_dir(dir, owner, &dfd, why);
+	ret = open_dir(dir, owner, 0, &dfd, why);
 	if (ret != TWOFA_OK) {
 		if (ret == TWOFA_ERR_IO && why != NULL &&
 		    why->sys_errno == ENOENT)
@@ -302,7 +305,8 @@ static int change_keyfile(const char *path, uid_t owner, enum change what,
 	ret = split_path(path, dir, &name, why);
 	if (ret != TWOFA_OK)
 		return ret;
-	ret = open_dir(dir, owner, &dfd, why);
+	/* As keygen does for the signing key: /etc/twofa may not exist yet. */
+	ret = open_dir(dir, owner, what == CREATE ? 0755 : 0, &dfd, why);
 	if (ret != TWOFA_OK)
 		return ret;
 	if (flock(dfd, LOCK_EX) != 0) {

@@ -19,6 +19,7 @@
  */
 static const struct twofa_store_ops *const backends[] = {
     &twofa_store_file_ops,
+    &twofa_store_ldap_ops,
 };
 
 struct twofa_store {

@@ -13,7 +13,9 @@ COMMANDS = ["enroll", "qr", "verify", "backup-codes", "status", "unlock",
 
 
 def one_line(err):
-    lines = [l for l in err.split("\n") if l.strip()]
+    # A warning (enroll: a name NSS does not know) is not the error line.
+    lines = [l for l in err.split("\n") if l.strip() and
+             not l.startswith("twofa-admin: warning: ")]
     assert lines and lines[0].startswith("twofa-admin: "), err
     return lines[0]
 
@@ -215,7 +217,8 @@ def test_unwritable_stdout(admin):
                            stderr=subprocess.PIPE, text=True)
         assert r.returncode == 3
         assert "nothing was written" in one_line(r.stderr)
-        assert r.stderr.count("\n") == 1
+        assert len([l for l in r.stderr.splitlines()
+                    if not l.startswith("twofa-admin: warning: ")]) == 1
         assert not os.path.exists(admin.record("alice"))
         r = subprocess.run([ADMIN, "--store", admin.store, "status"],
                            stdout=full, stderr=subprocess.PIPE, text=True)

@@ -89,6 +89,10 @@ remove_test_users() {
 		userdel -r -f "$u" >/dev/null 2>&1 || note "userdel $u failed"
 		rm -f "/run/sudo/ts/$u" "/var/lib/sudo/lectured/$u"
 	done
+	# The exemption recipe's group (run.sh), once its members are gone.
+	if getent group twofa-e2e-exempt >/dev/null; then
+		groupdel twofa-e2e-exempt >/dev/null 2>&1 || note "groupdel twofa-e2e-exempt failed"
+	fi
 }
 
 # Put everything back. Safe to run twice and after a run that was killed.

@@ -80,7 +80,8 @@ PAMFILES="/etc/pam.d/sudo /etc/pam.d/su /etc/pam.d/common-auth \
 	/etc/pam.d/common-session /etc/pam.d/common-session-noninteractive"
 for p in $PAMFILES /var/lib/pam /etc/sudoers.d/twofa-e2e /etc/twofa \
 	/var/lib/twofa /etc/pam.d/sshd-twofa-test /etc/pam.d/sshd-twofa-pk \
-	/etc/pam.d/sshd-twofa-fp /run/motd.dynamic; do
+	/etc/pam.d/sshd-twofa-fp /etc/pam.d/sshd-twofa-ex /etc/pam.d/sshd-twofa-net \
+	/etc/pam.d/sshd-twofa-mi /etc/pam.d/sshd-twofa-mo /run/motd.dynamic; do
 	save_path "$p"
 done
 # sshd's privilege separation directory: made if missing (and removed at
@@ -129,11 +130,12 @@ enroll() { # USER [hotp]: an enrollment confirmed with a current code
 	BACKUP[$u]=$(printf '%s\n' "$out" | grep -oE '\b[0-9]{4} ?[0-9]{4}\b' | head -n 1)
 	[ -n "${BACKUP[$u]}" ] || die "no backup code in: $out"
 }
-for u in twofa-e2e-ssh twofa-e2e-pk twofa-e2e-fp twofa-e2e-sudo twofa-e2e-su twofa-e2e-plain; do
+for u in twofa-e2e-ssh twofa-e2e-pk twofa-e2e-fp twofa-e2e-sudo twofa-e2e-su twofa-e2e-plain \
+	twofa-e2e-ex twofa-e2e-net twofa-e2e-ma; do
 	PASSWORD[$u]=$(random_password)
 	add_user "$u" "${PASSWORD[$u]}"
 done
-for u in twofa-e2e-ssh twofa-e2e-pk twofa-e2e-fp twofa-e2e-sudo; do
+for u in twofa-e2e-ssh twofa-e2e-pk twofa-e2e-fp twofa-e2e-sudo twofa-e2e-net twofa-e2e-ma; do
 	enroll "$u"
 done
 enroll twofa-e2e-su hotp
@@ -190,20 +192,21 @@ expect_out() {
 [ -d /run/sshd ] || mkdir -m 0755 /run/sshd
 ssh-keygen -q -t ed25519 -N '' -C e2e-host -f "$W/hostkey" || die "ssh-keygen failed"
 
-free_port() {
+free_port() { # [LO HI]: a free loopback port in LO..HI (20000-29999)
 	local p
-	for p in $(shuf -i 20000-29999 -n 20); do
+	for p in $(shuf -i "${1:-20000}-${2:-29999}" -n 20); do
 		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
 	done
 	die "no free port"
 }
 
-# start_sshd NAME METHODS PUBKEY PAM-STACK: sshd named sshd-twofa-NAME, so
-# its PAM service is /etc/pam.d/sshd-twofa-NAME; sets PORT[NAME].
+# start_sshd NAME METHODS PUBKEY PAM-STACK [MATCH-BLOCK [PORT-LO PORT-HI]]:
+# sshd named sshd-twofa-NAME, so its PAM service is
+# /etc/pam.d/sshd-twofa-NAME; MATCH-BLOCK ends its config; sets PORT[NAME].
 declare -A PORT
 start_sshd() {
 	local name=$1 methods=$2 pubkey=$3 stack=$4 port svc=sshd-twofa-$1
-	port=$(free_port)
+	port=$(free_port "${6:-20000}" "${7:-29999}")
 	printf '%s\n' "# pam_twofa e2e test service (removed by the test)" "$stack" >"/etc/pam.d/$svc"
 	ln -sf /usr/sbin/sshd "$W/$svc"
 	cat >"$W/$svc.conf" <<-EOF
@@ -225,6 +228,7 @@ start_sshd() {
 		MaxAuthTries 6
 		LogLevel VERBOSE
 	EOF
+	[ -z "${5:-}" ] || printf '%s\n' "$5" >>"$W/$svc.conf"
 	"$W/$svc" -t -f "$W/$svc.conf" || die "sshd rejects its config"
 	"$W/$svc" -D -f "$W/$svc.conf" -E "$W/$svc.log" 9>&- &
 	echo $! >"$W/$svc.pid"
@@ -367,6 +371,73 @@ ssh_fp "${PASSWORD[$u]}" "$CODE" fp-right
 expect_in "ssh forward_pass: password and code in one answer -> the command runs" E2E-FP-OK \
 	"password=0 code=0 combined=1"
 
+# --- exemptions by recipe (README "Exemptions") --------------------------------
+# Issue 13's sshd instances listen on its own port range, 33000-33999.
+
+echo "--- exemption: a group that needs no code (pam_succeed_if ingroup)"
+groupadd twofa-e2e-exempt || die "groupadd twofa-e2e-exempt failed"
+usermod -aG twofa-e2e-exempt twofa-e2e-ex || die "usermod failed"
+start_sshd ex keyboard-interactive no "auth     required  pam_unix.so
+auth     [success=1 default=ignore] pam_succeed_if.so quiet user ingroup twofa-e2e-exempt
+auth     required  pam_twofa.so
+account  required  pam_unix.so
+session  required  pam_unix.so" "" 33000 33999
+ssh_kbd() { # NAME USER PASSWORD CODE LOG: password (+ code) through keyboard-interactive
+	drive "$5" "$3" "$4" ssh "${SSH_OPTS[@]}" -o PreferredAuthentications=keyboard-interactive \
+		-o PubkeyAuthentication=no -p "${PORT[$1]}" -l "$2" 127.0.0.1 'echo E2E-EX-OK'
+}
+u=twofa-e2e-ex
+ssh_kbd ex $u "${PASSWORD[$u]}" "" ex-member
+expect_in "exempt group: a member (no record, no nullok) logs in with the password alone" \
+	E2E-EX-OK "password=1 code=0"
+u=twofa-e2e-net
+totp_code $u "${SECRET[$u]}"
+ssh_kbd ex $u "${PASSWORD[$u]}" "$CODE" ex-other
+expect_in "exempt group: anyone else is asked for the code" E2E-EX-OK "password=1 code=1"
+
+echo "--- exemption: trusted networks (pam_access, numeric CIDR)"
+# nodns where the installed Linux-PAM has it (1.5.3+), as the README says.
+NODNS=""
+pam_access_so=$(dirname "$(readlink -f "$PAMDIR/pam_unix.so")")/pam_access.so
+grep -aq nodns "$pam_access_so" && NODNS=nodns
+start_sshd net keyboard-interactive no "auth     required  pam_unix.so
+auth     [success=1 default=ignore] pam_access.so accessfile=$W/access-twofa.conf $NODNS
+auth     required  pam_twofa.so
+account  required  pam_unix.so
+session  required  pam_unix.so" "" 33000 33999
+printf '%s\n' "+:ALL:127.0.0.0/8" "-:ALL:ALL" >"$W/access-twofa.conf"
+ssh_kbd net $u "${PASSWORD[$u]}" "" net-trusted
+expect_in "trusted network: from 127.0.0.0/8 the password alone (pam_access${NODNS:+ nodns})" \
+	E2E-EX-OK "password=1 code=0"
+printf '%s\n' "+:ALL:192.0.2.0/24" "-:ALL:ALL" >"$W/access-twofa.conf"
+totp_code $u "${SECRET[$u]}"
+ssh_kbd net $u "${PASSWORD[$u]}" "$CODE" net-other
+expect_in "trusted network: from elsewhere the code is asked" E2E-EX-OK "password=1 code=1"
+ssh_kbd net $u "${PASSWORD[$u]}" "$(wrong_code "${SECRET[$u]}")" net-wrong
+expect_out "trusted network: from elsewhere a wrong code is refused" E2E-EX-OK "password=1 code=1"
+
+echo "--- exemption: sshd Match Address (a key alone from listed networks)"
+u=twofa-e2e-ma
+install -d -m 0700 -o $u -g $u "/home/$u/.ssh"
+install -m 0600 -o $u -g $u "$W/userkey.pub" "/home/$u/.ssh/authorized_keys"
+for net in mi:127.0.0.0/8 mo:192.0.2.0/24; do
+	start_sshd "${net%%:*}" publickey,keyboard-interactive yes "auth     required  pam_twofa.so
+account  required  pam_unix.so
+session  required  pam_unix.so" "Match Address ${net#*:}
+	AuthenticationMethods publickey" 33000 33999
+done
+ssh_ma() { # NAME CODE LOG
+	drive "$3" "" "$2" ssh "${SSH_OPTS[@]}" -o PreferredAuthentications=publickey,keyboard-interactive \
+		-o IdentitiesOnly=yes -i "$W/userkey" -p "${PORT[$1]}" -l $u 127.0.0.1 'echo E2E-EX-OK'
+}
+ssh_ma mi "" ma-in
+expect_in "Match Address: from a listed network a key alone logs in" E2E-EX-OK "password=0 code=0"
+totp_code $u "${SECRET[$u]}"
+ssh_ma mo "$CODE" ma-out
+expect_in "Match Address: from elsewhere key + code" E2E-EX-OK "password=0 code=1"
+ssh_ma mo "$(wrong_code "${SECRET[$u]}")" ma-out-wrong
+expect_out "Match Address: from elsewhere key + wrong code is refused" E2E-EX-OK "password=0 code=1"
+
 # --- sudo --------------------------------------------------------------------
 
 echo "--- sudo: /etc/pam.d/sudo with pam_twofa after common-auth"
@@ -397,6 +468,41 @@ sudo_run "${PASSWORD[$u]}" "$(totp_last_code $u "${SECRET[$u]}")" sudo-replay
 expect_out "sudo: replayed code -> refused" root "password=1 code=1"
 logged "log: sudo success" "user=twofa-e2e-sudo service=sudo rhost=[^ ]* method=totp outcome=success"
 logged "log: sudo failure" "user=twofa-e2e-sudo service=sudo rhost=[^ ]* method=[a-z]+ outcome=failure"
+
+echo "--- sudo: what a sudo user sees (PAM_SILENT: no message from pam_twofa)"
+# Two failures so far (wrong, replay); three more lock (deny=5, 600 s).
+for _ in 1 2 3; do
+	echo "$(wrong_code "${SECRET[$u]}")" | twofa-admin verify $u >/dev/null 2>&1
+done
+check "sudo: the user is locked now" sh -c "twofa-admin status $u --json | grep -q '\"locked\":true'"
+sudo_run "${PASSWORD[$u]}" "${BACKUP[$u]}" sudo-locked
+expect_out "sudo: locked -> refused, even with a valid backup code" root "password=1 code=1"
+check "sudo: the locked user reads sudo's own words" has "incorrect password attempt|Sorry, try again"
+if has "locked|[Vv]erification codes"; then
+	fail "sudo: the locked user is not told it is locked (PAM_SILENT)" "$(tail -n 5 <<<"$OUT")"
+else
+	pass "sudo: the locked user is not told it is locked (PAM_SILENT), as the README says"
+fi
+logged "log: sudo locked attempt" "user=$u service=sudo rhost=[^ ]* method=[a-z]+ outcome=locked reason=locked"
+check "twofa-admin unlock (sudo user)" sh -c "twofa-admin unlock $u >/dev/null"
+sudo_run "${PASSWORD[$u]}" "${BACKUP[$u]}" sudo-backup
+expect_in "sudo: backup code -> the command runs" root "password=1 code=1"
+if has "Backup code accepted"; then
+	fail "sudo: no \"Backup code accepted; N left\" (PAM_SILENT)" "$(tail -n 5 <<<"$OUT")"
+else
+	pass "sudo: no \"Backup code accepted; N left\" (PAM_SILENT), as the README says"
+fi
+logged "log: sudo backup code, with what is left" \
+	"user=$u service=sudo rhost=[^ ]* method=backup outcome=success backup_left=2"
+# Defaults !pam_silent: only sudo 1.9.16 and later know it (README).
+printf 'Defaults !pam_silent\n' >"$W/sudoers.silent"
+sudo_v=$(sudo -V | sed -n 's/^Sudo version \([0-9.]*\).*/\1/p' | head -n 1)
+if printf '%s\n' 1.9.16 "$sudo_v" | sort -V -C; then
+	check "sudo $sudo_v: visudo accepts Defaults !pam_silent" visudo -cqf "$W/sudoers.silent"
+else
+	check "sudo $sudo_v (< 1.9.16): visudo refuses Defaults !pam_silent, as the README says" \
+		sh -c "! visudo -cqf '$W/sudoers.silent' 2>/dev/null"
+fi
 
 # --- su, through the pam-auth-update profile ---------------------------------
 

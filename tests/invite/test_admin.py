@@ -85,9 +85,11 @@ def test_enrolled_user_refused_unless_force(env):
 
 def test_status_disable_and_refusals_on_a_pending_user(env):
     env.invite("erin")
-    r = env.admin("status")
-    assert "erin" in r.stdout and "pending:" in r.stdout
+    r = env.admin("status")  # the table: one line per user
+    assert "erin" in r.stdout and " pending " in r.stdout
     assert "expires" in r.stdout
+    r = env.admin("status", "erin")  # one user in full
+    assert "pending:" in r.stdout and "expires" in r.stdout
     j = json.loads(env.admin("status", "--json").stdout)
     (u,) = j["users"]
     assert u["user"] == "erin" and u["pending"] is True

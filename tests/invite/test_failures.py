@@ -55,7 +55,7 @@ def test_expired_ticket_is_a_counted_failure(env):
     assert env.status(user)["failures"] == 1
     assert env.status(user)["expired"] is False  # the real clock
     assert any("method=ticket outcome=failure" in l
-               and "invitation expired" in l for l in lines_for(user))
+               and "reason=expired" in l for l in lines_for(user))
 
 
 def test_status_shows_expired(env):

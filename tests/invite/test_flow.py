@@ -136,7 +136,7 @@ def test_without_enroll_a_ticket_does_nothing(env):
     st = env.status(user)
     assert st["pending"] is True and st["failures"] == 1
     assert any("method=ticket outcome=failure" in l
-               and "no enroll option" in l for l in lines_for(user))
+               and "reason=pending" in l for l in lines_for(user))
 
 
 def test_nullok_does_not_apply_to_a_pending_user(env):
@@ -205,7 +205,7 @@ def test_wrong_first_code_is_a_failure_and_keeps_the_ticket(env):
     assert r["auth"] == "PAM_AUTH_ERR" and r["acct"] is None, r
     st = env.status(user)
     assert st["pending"] is True and st["failures"] == 1
-    assert any("method=enroll outcome=failure failures=1" in l
+    assert any("method=enroll outcome=failure reason=wrong failures=1" in l
                for l in lines_for(user))
     r = env.login(user, "=" + ticket, "@code")
     assert r["acct"] == "PAM_SUCCESS", r
@@ -242,3 +242,39 @@ def test_reinvite_between_auth_and_account_refuses_the_commit(env):
     assert env.status(user)["pending"] is True
     assert any("invitation replaced during the login" in l
                for l in lines_for(user))
+
+
+def test_issuer_and_store_from_twofa_conf(env):
+    """The URI's issuer is twofa.conf's (conf=FILE); the account phase
+    reads the same file, so both find the store it names."""
+    user = env.user()
+    ticket = env.invite(user)
+    conf = env.base / "twofa.conf"
+    conf.write_text(f"store = {env.store}\nissuer = Example Corp\n")
+    os.chmod(conf, 0o644)
+    lines = [f"auth required {env_module()} conf={conf} enroll",
+             f"account required {env_module()} conf={conf}"]
+    (env.conf / "withconf").write_text("\n".join(lines) + "\n")
+    r = env.login(user, "=" + ticket, "@code", service="withconf")
+    assert (r["auth"], r["acct"]) == ("PAM_SUCCESS", "PAM_SUCCESS"), r
+    uri = re.search(r"otpauth://\S+", prompts(r)[1]).group(0)
+    assert uri.startswith(f"otpauth://totp/Example%20Corp:{user}?")
+    assert "&issuer=Example%20Corp&" in uri
+
+
+def test_account_line_with_another_store_refuses_the_commit(env):
+    user = env.user()
+    ticket = env.invite(user)
+    other = env.base / "other"
+    other.mkdir(mode=0o700)
+    lines = [f"auth required {env_module()} store={env.store} enroll",
+             f"account required {env_module()} store={other}"]
+    (env.conf / "mixed").write_text("\n".join(lines) + "\n")
+    r = env.login(user, "=" + ticket, "@code", service="mixed")
+    assert (r["auth"], r["acct"]) == ("PAM_SUCCESS", "PAM_AUTHINFO_UNAVAIL")
+    assert env.status(user)["pending"] is True
+
+
+def env_module():
+    from conftest import MODULE
+    return MODULE

@@ -17,3 +17,103 @@ def fleet():
         yield f
     finally:
         f.close()
+
+
+import hashlib  # noqa: E402
+import hmac  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import struct  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = Path(os.environ.get("BUILD", ROOT / "build")).resolve()
+DRIVE = BUILD / "tests" / "ldap" / "fleet-drive"
+SECRET_HEX = "3132333435363738393031323334353637383930"
+
+
+def hotp(counter, key_hex=SECRET_HEX, digits=6):
+    """RFC 4226 with Python's hmac: independent of the code under test."""
+    mac = hmac.new(bytes.fromhex(key_hex), struct.pack(">Q", counter),
+                   hashlib.sha1).digest()
+    off = mac[-1] & 0x0F
+    v = struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF
+    return str(v % 10 ** digits).zfill(digits)
+
+
+def totp(t, key_hex=SECRET_HEX, period=30):
+    return hotp(t // period, key_hex)
+
+
+class Host:
+    """One machine of the fleet: its own service DN, password file and
+    directory URI (host A talks to the provider, host B to the
+    consumer), as its twofa.conf would name them."""
+
+    def __init__(self, fleet, secrets_dir, name, server, uri=None,
+                 timeout=2):
+        self.fleet, self.name, self.server = fleet, name, server
+        self.uri = uri or server.uri
+        self.binddn = f"cn={name},{slapd.SERVICES}"
+        self.pwfile = Path(secrets_dir) / f"{name}.pw"
+        self.pwfile.write_text(f"pw-{name}\n")
+        os.chmod(self.pwfile, 0o600)
+        self.cacert = fleet.ca.cacert
+        self.timeout = timeout
+
+    def settings(self):
+        return {"uri": self.uri, "base": slapd.BASE, "binddn": self.binddn,
+                "pwfile": str(self.pwfile), "cacert": str(self.cacert),
+                "timeout": str(self.timeout)}
+
+    def command(self, *args, **over):
+        """fleet-drive's argv for this host's settings (over: changed)."""
+        s = self.settings()
+        s.update(over)
+        cmd = [str(DRIVE)]
+        for k, v in s.items():
+            cmd += [f"--{k}", v]
+        return cmd + [str(a) for a in args]
+
+    def drive(self, *args, env=None, cwd=None, timeout=60, **over):
+        cmd = self.command(*args, **over)
+        return subprocess.run(cmd, capture_output=True, text=True,
+                              env=env if env is not None else
+                              {"PATH": "/usr/bin:/bin"}, cwd=cwd,
+                              timeout=timeout)
+
+    def dump(self, user):
+        p = self.drive("dump", user)
+        assert p.returncode == 0, p.stderr
+        return dict(l.split("=", 1) for l in p.stdout.split())
+
+    def auth(self, user, code, now, **kw):
+        p = self.drive("auth", user, code, now, **kw)
+        return p
+
+
+@pytest.fixture(scope="module")
+def secrets_dir():
+    d = tempfile.mkdtemp(prefix="twofa-12.", dir="/run")
+    os.chmod(d, 0o700)
+    try:
+        yield Path(d)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def hosts(fleet, secrets_dir):
+    """Host A on the provider, host B on the chaining consumer."""
+    return (Host(fleet, secrets_dir, "host-a", fleet.provider),
+            Host(fleet, secrets_dir, "host-b", fleet.consumer))
+
+
+_users = iter(range(10 ** 6))
+
+
+@pytest.fixture
+def user(request):
+    """A fresh user name per test."""
+    return f"u{os.getpid() % 1000}x{next(_users)}"

@@ -4,11 +4,26 @@
 # 127.0.0.1 ports 32000-32999, a test CA from openssl. slapd is installed
 # with slapd/no_configuration preseeded (tools/preseed/slapd.debconf), so
 # the package makes no system database.
+#
+# The module runs the LDAP helper from its installed path only, so the
+# check installs the freshly built twofa-ldap there first (under the lock
+# the other system-changing tests take).
 CHECK_TARGETS	+= check-ldap
-BUILD_PACKAGES	+= libldap-dev
-TEST_PACKAGES	+= slapd ldap-utils openssl python3-pytest oathtool
+TEST_PACKAGES	+= slapd ldap-utils openssl python3-pytest oathtool \
+		   util-linux libpam-modules
+FLEET_DRIVE	:= $(BUILD)/tests/ldap/fleet-drive
+
+$(FLEET_DRIVE): $(BUILD)/tests/ldap/fleet-drive.o $(LIBTWOFA)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBNETTLE) $(LIBCRYPTO)
 
 .PHONY: check-ldap
-check-ldap:
+# The whole run holds the lock: a package test elsewhere that installs or
+# purges libpam-twofa replaces or removes the helper under our feet.
+check-ldap: $(MODULE_SO) $(BUILD)/twofa-admin $(FLEET_DRIVE) $(LDAP_HELPER) \
+		test-tools
+	flock /run/lock/twofa-e2e.lock sh -c ' \
+	install -d -m 0755 $(LIBEXECDIR) && \
+	install -m 0755 $(LDAP_HELPER) $(LIBEXECDIR)/.twofa-ldap.new && \
+	mv -f $(LIBEXECDIR)/.twofa-ldap.new $(LIBEXECDIR)/twofa-ldap && \
 	env BUILD=$(abspath $(BUILD)) PYTHONDONTWRITEBYTECODE=1 \
-		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/ldap
+		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/ldap'

@@ -60,6 +60,19 @@ def test_rotate_adds_current_key(key):
     assert ids[0] in r.stdout
 
 
+def test_keygen_makes_the_directory(nokey):
+    os.rmdir("/etc/twofa")
+    try:
+        r = admin("keygen", "--records")
+        assert r.returncode == 0, r.stderr
+        st = os.stat("/etc/twofa")
+        assert st.st_uid == 0 and not st.st_mode & 0o022
+        assert os.stat(KEY).st_mode & 0o777 == 0o600
+    finally:
+        if not os.path.isdir("/etc/twofa"):
+            os.mkdir("/etc/twofa", 0o755)
+
+
 def test_rotate_without_file(nokey):
     r = admin("keygen", "--records", "--rotate")
     assert r.returncode == 3

@@ -196,6 +196,7 @@ static void test_decide(void **state)
 			 TWOFA_OK);
 	assert_int_equal(out.verdict, TWOFA_VERDICT_REJECTED);
 	assert_int_equal(out.method, TWOFA_METHOD_TICKET);
+	assert_int_equal(out.reason, TWOFA_REASON_PENDING);
 	assert_int_equal(rec.state.failures, 1);
 
 	pol.enroll = true;
@@ -209,6 +210,7 @@ static void test_decide(void **state)
 	    twofa_ticket_decide(&rec, shown, NOW + 3600, &pol, &rec.state, &out), TWOFA_OK);
 	assert_int_equal(out.verdict, TWOFA_VERDICT_REJECTED);
 	assert_true(out.ticket_expired);
+	assert_int_equal(out.reason, TWOFA_REASON_EXPIRED);
 	assert_int_equal(rec.state.failures, 1);
 
 	/* Wrong answers lock like wrong codes; then nothing is checked. */
