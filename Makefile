@@ -98,7 +98,8 @@ install: all install-ldap
 
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_twofa.so $(DESTDIR)$(SBINDIR)/twofa-admin
-	rm -f $(DESTDIR)$(MANDIR)/man5/twofa.5 $(DESTDIR)$(MANDIR)/man8/pam_twofa.8 \
+	rm -f $(DESTDIR)$(MANDIR)/man5/twofa.5 $(DESTDIR)$(MANDIR)/man5/twofa.conf.5 \
+	      $(DESTDIR)$(MANDIR)/man8/pam_twofa.8 \
 	      $(DESTDIR)$(MANDIR)/man8/twofa-admin.8
 
 format:

@@ -1,5 +1,6 @@
-# Packages: `make deb` builds libpam-twofa_<version>_<arch>.deb with
-# dpkg-buildpackage, `make rpm` builds the RPM from packaging/rpm/ with
+# Packages: `make deb` builds libpam-twofa_<version>_<arch>.deb and the
+# source package (libpam-twofa_<version>.dsc and .tar.xz, in $(BUILD)/deb;
+# debian/rules runs the unit tests) with dpkg-buildpackage, `make rpm` builds the RPM from packaging/rpm/ with
 # rpmbuild (Debian's `rpm` package can do it), `make lint-deb` runs lintian.
 # Both build from a copy of the source tree under $(BUILD), so the working
 # tree stays clean. Results land in $(BUILD)/. `make check-packaging` (part
@@ -23,7 +24,7 @@ PKG_SRC_EXCLUDES := --exclude=./.git --exclude='./$(BUILD)' --exclude='./build*'
 		    --exclude=./fuzz/artifacts --exclude=__pycache__
 
 # The .deb is rebuilt when anything that goes into it changed.
-PKG_INPUTS	:= $(shell find Makefile lib include pam_module admin_tool man \
+PKG_INPUTS	:= $(shell find Makefile LICENSE lib include pam_module admin_tool man \
 			packaging tools README.md -type f 2>/dev/null)
 
 .PHONY: deb rpm lint-deb packaging-versions check-packaging
@@ -42,23 +43,28 @@ packaging-versions:
 deb: $(DEB_FILE)
 
 $(DEB_FILE): $(PKG_INPUTS)
-	sh tools/install-deps.sh $(sort $(BUILD_PACKAGES) debhelper dpkg-dev fakeroot)
+	sh tools/install-deps.sh $(sort $(BUILD_PACKAGES) debhelper dpkg-dev fakeroot libcmocka-dev)
 	$(MAKE) --no-print-directory packaging-versions
 	rm -rf $(DEB_WORK)
 	mkdir -p $(DEB_TREE)
 	tar -cf - $(PKG_SRC_EXCLUDES) . | tar -xf - -C $(DEB_TREE)
 	rm -rf $(DEB_TREE)/debian
 	cp -a packaging/debian $(DEB_TREE)/debian
-	cd $(DEB_TREE) && dpkg-buildpackage -b -us -uc -j2
+	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -j2
 	cp $(DEB_WORK)/libpam-twofa_$(VERSION)_$(DEB_ARCH).deb $(DEB_FILE)
 	@echo "built $(DEB_FILE)"
 
-# Warnings fail too; each accepted one is overridden with its reason in
-# packaging/debian/libpam-twofa.lintian-overrides.
+# The .changes names the binary and the source package (.dsc, .tar.xz):
+# lintian checks both with --pedantic, and any tag fails, down to info and
+# pedantic ones; each accepted one is overridden with its reason in
+# packaging/debian/libpam-twofa.lintian-overrides (binary) or
+# packaging/debian/source/lintian-overrides (source).
 lint-deb: $(DEB_FILE)
 	sh tools/install-deps.sh lintian
-	lintian --fail-on error,warning --info \
+	lintian --pedantic --display-info --fail-on error,warning,info,pedantic \
 		$(DEB_WORK)/libpam-twofa_$(VERSION)_$(DEB_ARCH).changes
+	@test -f $(DEB_WORK)/libpam-twofa_$(VERSION).dsc
+	@echo "lintian --pedantic: binary and source package clean"
 
 # rpmbuild on Debian has no RPM database of build dependencies, hence
 # --nodeps; on Fedora or RHEL, run `rpmbuild -ta` on the tarball instead.

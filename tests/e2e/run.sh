@@ -573,6 +573,16 @@ if grep -q pam_twofa /etc/pam.d/common-auth; then
 else
 	pass "removal takes the enabled profile out of common-auth first"
 fi
+# The lines added by hand (sudo, the sshd services) are still there: prerm
+# names each file, and not common-auth (the profile went first).
+if grep -q 'WARNING: these PAM files still use pam_twofa.so' "$W/purge.log" &&
+	grep -qx '    /etc/pam.d/sudo' "$W/purge.log" &&
+	grep -qx '    /etc/pam.d/sshd-twofa-test' "$W/purge.log" &&
+	! grep -q '/etc/pam.d/common-auth' "$W/purge.log"; then
+	pass "removal warns, naming the PAM files that still use pam_twofa.so"
+else
+	fail "removal warns, naming the PAM files that still use pam_twofa.so" "$(cat "$W/purge.log")"
+fi
 for p in "$PAMDIR/pam_twofa.so" /usr/sbin/twofa-admin /var/lib/twofa /etc/twofa/jwt.key; do
 	check "purge removes $p" test ! -e "$p"
 done

@@ -26,10 +26,23 @@ import shutil  # noqa: E402
 import struct  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
+import time  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("BUILD", ROOT / "build")).resolve()
 DRIVE = BUILD / "tests" / "ldap" / "fleet-drive"
+MODULE = BUILD / "pam_twofa.so"
+ADMIN = BUILD / "twofa-admin"
+PAMRUN = BUILD / "tests" / "tools" / "pamrun"
+
+
+def _faketime():
+    import glob
+    found = glob.glob("/usr/lib/*/faketime/libfaketime.so.1")
+    return found[0] if found else None
+
+
+FAKETIME_LIB = _faketime()
 SECRET_HEX = "3132333435363738393031323334353637383930"
 
 
@@ -61,6 +74,67 @@ class Host:
         os.chmod(self.pwfile, 0o600)
         self.cacert = fleet.ca.cacert
         self.timeout = timeout
+        self.dir = Path(secrets_dir)
+        self.conf = self.write_conf()
+
+    def write_conf(self, name=None, **over):
+        """This host's /etc/twofa/twofa.conf (a private copy); over
+        changes keys (value None: left out)."""
+        keys = {"store": "ldap", "ldap_uri": self.uri,
+                "ldap_base": slapd.BASE, "ldap_binddn": self.binddn,
+                "ldap_bindpw_file": str(self.pwfile),
+                "ldap_tls_cacert": str(self.cacert),
+                "ldap_timeout": str(self.timeout)}
+        keys.update(over)
+        path = self.dir / (name or f"{self.name}.conf")
+        path.write_text("".join(f"{k} = {v}\n" for k, v in keys.items()
+                                if v is not None))
+        os.chmod(path, 0o600)
+        return path
+
+    def service(self, confdir, options="", conf=None, then=()):
+        """A PAM service named after the host: pam_twofa.so with its
+        conf=FILE, then the lines in then."""
+        (Path(confdir) / self.name).write_text("\n".join(
+            [f"auth required {MODULE} conf={conf or self.conf} {options}",
+             *then]) + "\n")
+        return self.name
+
+    def login_cmd(self, confdir, user, *answers, at=None, parallel=None,
+                  env=None):
+        """pamrun's argv and environment for a login on this host."""
+        cmd = [str(PAMRUN), "-c", str(confdir), "-s", self.name, "-u", user]
+        if parallel:
+            cmd += ["-p", str(parallel)]
+        cmd += list(answers)
+        penv = dict(env if env is not None else {"PATH": "/usr/bin:/bin"})
+        if at is not None:
+            penv.update({"LD_PRELOAD": FAKETIME_LIB,
+                         "FAKETIME": "@" + time.strftime(
+                             "%Y-%m-%d %H:%M:%S", time.gmtime(at)),
+                         "TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+                         "NO_FAKE_STAT": "1"})
+        return cmd, penv
+
+    def login(self, confdir, user, *answers, at=None, parallel=None,
+              env=None, cwd=None, timeout=60):
+        """A login through the real libpam (tests/tools/pamrun)."""
+        cmd, penv = self.login_cmd(confdir, user, *answers, at=at,
+                                   parallel=parallel, env=env)
+        start = time.monotonic()
+        p = subprocess.run(cmd, capture_output=True, text=True, env=penv,
+                           cwd=cwd, timeout=timeout)
+        p.seconds = time.monotonic() - start
+        p.result = ([l.split(": ", 1)[1] for l in p.stdout.splitlines()
+                     if l.startswith("result: ")] or [None])[-1]
+        return p
+
+    def admin(self, *args, input=None, env=None):
+        """twofa-admin --conf this host's file."""
+        return subprocess.run([str(ADMIN), "--conf", str(self.conf),
+                               *map(str, args)], input=input,
+                              capture_output=True, text=True,
+                              env=env or {"PATH": "/usr/bin:/bin"})
 
     def settings(self):
         return {"uri": self.uri, "base": slapd.BASE, "binddn": self.binddn,
@@ -117,3 +191,12 @@ _users = iter(range(10 ** 6))
 def user(request):
     """A fresh user name per test."""
     return f"u{os.getpid() % 1000}x{next(_users)}"
+
+
+@pytest.fixture(scope="module")
+def pamdir(secrets_dir):
+    """A private PAM configuration directory (pam_start_confdir)."""
+    d = secrets_dir / "pam.d"
+    d.mkdir(exist_ok=True)
+    (d / "other").write_text("auth required pam_deny.so\n")
+    return d
