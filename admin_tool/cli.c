@@ -1,7 +1,9 @@
 /* Shared helpers of the twofa-admin commands. */
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 
 #include "commands.h"
 #include "twofa/err.h"
+#include "twofa/auth.h"
 #include "twofa/conf.h"
 #include "twofa/fs.h"
 #include "twofa/mem.h"
@@ -129,6 +132,18 @@ int cli_check_user(const struct cli *cli, const char *user)
 			       user, TWOFA_USER_MAX);
 }
 
+int cli_user_arg(const struct cli *cli, int argc, char **argv,
+		 const char **user)
+{
+	*user = NULL;
+	if (optind + 1 != argc)
+		return cli_usage_error(cli, "%s",
+				       optind >= argc ? "missing USER"
+						      : "too many arguments");
+	*user = argv[optind];
+	return cli_check_user(cli, *user);
+}
+
 int cli_load_conf(struct cli *cli, struct twofa_conf *conf)
 {
 	const char *path =
@@ -167,6 +182,14 @@ int cli_load_conf(struct cli *cli, struct twofa_conf *conf)
 			      ? conf->store_dir
 			      : conf->ldap_uri;
 	return 0;
+}
+
+void cli_warn_unknown_user(const char *user)
+{
+	if (getpwnam(user) == NULL)
+		cli_error("warning: %s is not a user this system knows "
+			  "(getpwnam); enrolling anyway",
+			  user);
 }
 
 int cli_open_store(const struct cli *cli, bool create, struct twofa_store **st)
@@ -345,7 +368,7 @@ int cli_read_file(const char *path, size_t max, char **out, size_t *len)
 {
 	/* Anyone's file (an import source), but a regular one. */
 	static const struct twofa_file_msgs msgs =
-	    TWOFA_FILE_MSGS("file", "-", "the limit");
+	    TWOFA_FILE_MSGS("file", "has a forbidden mode", "the limit");
 	const struct twofa_file_rules rules = {&msgs, (uid_t)-1, 0, false,
 					       max};
 	struct twofa_error why;
@@ -364,6 +387,29 @@ int cli_read_file(const char *path, size_t max, char **out, size_t *len)
 	else
 		cli_error("%s: %s", path, why.what);
 	return EXIT_SYSTEM;
+}
+
+int cli_check_code(const struct cli *cli, struct twofa_store *st,
+		   const char *user, uint64_t now, struct twofa_outcome *res)
+{
+	struct twofa_policy pol;
+	struct twofa_error why;
+	char code[CLI_CODE_MAX + 1];
+	int err, ret;
+
+	memset(&why, 0, sizeof(why));
+	memset(res, 0, sizeof(*res));
+	ret = cli_read_code("Verification code: ", false, code, sizeof(code));
+	if (ret != 0)
+		goto out;
+	twofa_policy_default(&pol);
+	twofa_policy_from_conf(&pol, cli->conf);
+	err = twofa_authenticate(st, user, code, now, &pol, res, &why);
+	if (err != TWOFA_OK)
+		ret = cli_store_fail(cli, err, user, &why);
+out:
+	twofa_wipe(code, sizeof(code));
+	return ret;
 }
 
 void cli_format_time(uint64_t t, char *buf, size_t size)

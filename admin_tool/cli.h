@@ -71,6 +71,20 @@ int cli_parse_uint(const struct cli *cli, const char *option, const char *value,
 int cli_check_user(const struct cli *cli, const char *user);
 
 /*
+ * The one USER argument left after the options (argv[optind]), checked
+ * with cli_check_user. Returns 0 or EXIT_USAGE (message printed).
+ */
+int cli_user_arg(const struct cli *cli, int argc, char **argv,
+		 const char **user);
+
+/*
+ * A warning on stderr when getpwnam does not know user: it is enrolled
+ * all the same (a directory user may be unreachable now, or added later),
+ * but a typo would enroll nobody.
+ */
+void cli_warn_unknown_user(const char *user);
+
+/*
  * Open the store. With create, a missing store directory is made (0700);
  * the core then checks it and every parent like any other store.
  * Returns 0 or an exit status (message printed).
@@ -94,6 +108,16 @@ int cli_read_text(const char *prompt, const char *what, bool echo, char *buf,
  * twofa_freezero(*out, *len + 1). Returns 0 or an exit status.
  */
 int cli_read_file(const char *path, size_t max, char **out, size_t *len);
+
+struct twofa_outcome;
+/*
+ * Read one code (cli_read_code) and check it for user at now exactly as
+ * a login would, with the configuration's policy: the code is used up or
+ * the failure counted. 0 with *res filled (whatever the verdict), or an
+ * exit status with the message printed.
+ */
+int cli_check_code(const struct cli *cli, struct twofa_store *st,
+		   const char *user, uint64_t now, struct twofa_outcome *res);
 
 /* Local time for humans: "2026-11-22 05:00:00 UTC". */
 void cli_format_time(uint64_t t, char *buf, size_t size);

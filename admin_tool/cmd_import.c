@@ -153,6 +153,7 @@ static int import_oath(struct cli *cli, const char *file, bool force)
 			goto out;
 		}
 		done++;
+		cli_warn_unknown_user(e->user);
 		printf("Imported %s: %s, %u digits", e->user,
 		       twofa_otp_type_name(e->rec.type), e->rec.digits);
 		if (e->rec.type == TWOFA_TOTP)
@@ -193,7 +194,8 @@ static int run(struct cli *cli, int argc, char **argv)
 	n = argc - optind;
 	if (n < 1)
 		return cli_usage_error(cli, "missing SOURCE "
-					    "(google-authenticator or oath)");
+					    "(google-authenticator, oath or "
+					    "store)");
 	kind = argv[optind];
 	if (strcmp(kind, "google-authenticator") == 0) {
 		if (n != 3)
@@ -203,6 +205,7 @@ static int run(struct cli *cli, int argc, char **argv)
 		ret = cli_check_user(cli, argv[optind + 1]);
 		if (ret != 0)
 			return ret;
+		cli_warn_unknown_user(argv[optind + 1]);
 		return import_ga(cli, argv[optind + 1], argv[optind + 2],
 				 force);
 	}
@@ -212,16 +215,22 @@ static int run(struct cli *cli, int argc, char **argv)
 					       "import oath needs one FILE");
 		return import_oath(cli, argv[optind + 1], force);
 	}
+	if (strcmp(kind, "store") == 0) {
+		if (n != 2)
+			return cli_usage_error(cli,
+					       "import store needs one DIR");
+		return import_store(cli, argv[optind + 1], force);
+	}
 	return cli_usage_error(cli,
 			       "unknown source '%s' (want "
-			       "google-authenticator or oath)",
+			       "google-authenticator, oath or store)",
 			       kind);
 }
 
 const struct command command_import = {
     "import",
     run,
-    "google-authenticator USER FILE | oath FILE  [--force]",
+    "google-authenticator USER FILE | oath FILE | store DIR  [--force]",
     "Adopt existing enrollments so users keep their apps and tokens.\n\n"
     "  google-authenticator USER FILE\n"
     "      FILE is USER's ~/.google_authenticator: the secret (at least\n"
@@ -234,7 +243,12 @@ const struct command command_import = {
     "      FILE is a pam_oath usersfile: one record for every user in it\n"
     "      (HOTP, HOTP/E, HOTP/T30, HOTP/T60, with /6, /7 or /8 digits;\n"
     "      hex secret; counter). A PIN in the password field is not\n"
-    "      carried over.\n\n"
+    "      carried over.\n"
+    "  store DIR\n"
+    "      DIR is a file store (another host's /var/lib/twofa): every\n"
+    "      record in it is copied into the configured store (e.g. the\n"
+    "      directory, store = ldap), keeping replay guard, backup codes,\n"
+    "      failures and lock. Each is read under its lock.\n\n"
     "The whole file is checked before anything is written; a line that\n"
     "is not understood refuses the import (exit status 1).\n\n"
     "  --force   replace existing records (otherwise an enrolled user\n"

@@ -70,12 +70,7 @@ static int run(struct cli *cli, int argc, char **argv)
 	}
 	if (ret != 0)
 		return ret;
-	if (optind + 1 != argc)
-		return cli_usage_error(cli, "%s",
-				       optind >= argc ? "missing USER"
-						      : "too many arguments");
-	user = argv[optind];
-	ret = cli_check_user(cli, user);
+	ret = cli_user_arg(cli, argc, argv, &user);
 	if (ret != 0)
 		return ret;
 	ret = cli_open_store(cli, true, &st);

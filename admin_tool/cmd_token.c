@@ -174,15 +174,13 @@ static int run_token(struct cli *cli, int argc, char **argv)
 	struct twofa_store *st = NULL;
 	struct twofa_error why;
 	struct twofa_key *key = NULL;
-	struct twofa_policy pol;
 	struct twofa_outcome res;
-	char code[CLI_CODE_MAX + 1], *tok = NULL;
+	char *tok = NULL;
 	unsigned ttl = TWOFA_TOKEN_TTL_DEFAULT;
 	int c, err, ret = 0;
 
 	memset(&why, 0, sizeof(why));
 	memset(&req, 0, sizeof(req));
-	memset(code, 0, sizeof(code));
 	while (ret == 0 && (c = command_getopt(cli, argc, argv, "h",
 					       token_longopts)) != -1) {
 		if (c == 'h')
@@ -217,17 +215,10 @@ static int run_token(struct cli *cli, int argc, char **argv)
 	ret = cli_open_store(cli, false, &st);
 	if (ret != 0)
 		goto out;
-	ret = cli_read_code("Verification code: ", false, code, sizeof(code));
+	req.now = (uint64_t)time(NULL);
+	ret = cli_check_code(cli, st, req.user, req.now, &res);
 	if (ret != 0)
 		goto out;
-	twofa_policy_default(&pol);
-	twofa_policy_from_conf(&pol, cli->conf); /* as a login would */
-	req.now = (uint64_t)time(NULL);
-	err = twofa_authenticate(st, req.user, code, req.now, &pol, &res, &why);
-	if (err != TWOFA_OK) {
-		ret = cli_store_fail(cli, err, req.user, &why);
-		goto out;
-	}
 	if (res.verdict == TWOFA_VERDICT_LOCKED) {
 		cli_error("%s is locked; no token", req.user);
 		ret = EXIT_REFUSED;
@@ -253,7 +244,6 @@ static int run_token(struct cli *cli, int argc, char **argv)
 	}
 	ret = EXIT_DONE;
 out:
-	twofa_wipe(code, sizeof(code));
 	free(tok);
 	twofa_key_free(key);
 	twofa_store_close(st);

@@ -53,40 +53,22 @@ static void print_locked(const char *user, uint64_t until)
 static int run(struct cli *cli, int argc, char **argv)
 {
 	struct twofa_store *st = NULL;
-	struct twofa_error why;
-	struct twofa_policy pol;
 	struct twofa_outcome res;
-	char code[CLI_CODE_MAX + 1];
 	const char *user;
-	int c, err, ret;
+	int c, ret;
 
-	memset(&why, 0, sizeof(why));
-	memset(code, 0, sizeof(code));
 	while ((c = command_getopt(cli, argc, argv, "h", verify_longopts)) !=
 	       -1)
 		return c == 'h' ? EXIT_DONE : EXIT_USAGE;
-	if (optind + 1 != argc)
-		return cli_usage_error(cli, "%s",
-				       optind >= argc ? "missing USER"
-						      : "too many arguments");
-	user = argv[optind];
-	ret = cli_check_user(cli, user);
+	ret = cli_user_arg(cli, argc, argv, &user);
 	if (ret != 0)
 		return ret;
 	ret = cli_open_store(cli, false, &st);
 	if (ret != 0)
 		goto out;
-	ret = cli_read_code("Verification code: ", false, code, sizeof(code));
+	ret = cli_check_code(cli, st, user, (uint64_t)time(NULL), &res);
 	if (ret != 0)
 		goto out;
-	twofa_policy_default(&pol);
-	twofa_policy_from_conf(&pol, cli->conf); /* as a login would */
-	err = twofa_authenticate(st, user, code, (uint64_t)time(NULL), &pol,
-				 &res, &why);
-	if (err != TWOFA_OK) {
-		ret = cli_store_fail(cli, err, user, &why);
-		goto out;
-	}
 	switch (res.verdict) {
 	case TWOFA_VERDICT_ACCEPTED:
 		if (res.method == TWOFA_METHOD_BACKUP)
@@ -113,7 +95,6 @@ static int run(struct cli *cli, int argc, char **argv)
 		break;
 	}
 out:
-	twofa_wipe(code, sizeof(code));
 	twofa_store_close(st);
 	return ret;
 }
@@ -125,6 +106,10 @@ const struct command command_verify = {
     "Read one code (from the terminal without echo, or one line of\n"
     "standard input) and check it for USER exactly as a login would:\n"
     "an accepted code is used up, a wrong one counts as a failure, and\n"
-    "5 failures lock the account for 10 minutes (the module's defaults).\n"
-    "Exit status 0 when accepted, 1 when refused or locked.\n",
+    "deny failures lock the account for unlock_time (twofa.conf(5);\n"
+    "by default 5 failures, 10 minutes).\n"
+    "Exit status 0 when accepted, 1 when refused or locked; a refusal\n"
+    "says why, as the module's log line does: reason=wrong, replay,\n"
+    "window (the user's code, outside the window: check the clocks),\n"
+    "backup-used or locked.\n",
 };

@@ -35,6 +35,9 @@ void command_help(const struct command *cmd);
 int command_getopt(struct cli *cli, int argc, char **argv,
 		   const char *shortopts, const void *longopts);
 
+/* import store DIR (cmd_import_store.c), reached through import. */
+int import_store(struct cli *cli, const char *dir, bool force);
+
 extern const struct command command_enroll;
 extern const struct command command_qr;
 extern const struct command command_verify;

@@ -33,14 +33,20 @@ struct twofa_file_msgs {
 	const char *owner, *mode, *links, *size;
 };
 
-/* The messages for a file called noun ("record"), mode wanted, cap text. */
-#define TWOFA_FILE_MSGS(noun, want, cap)                                       \
+/*
+ * The messages for a file called noun ("record"): mode_what says what is
+ * wrong with its mode ("has group or other permissions (want 0600)"),
+ * cap its size limit ("64 KiB"). Every kind of file that is not a regular
+ * one says so, and which kind it is.
+ */
+#define TWOFA_FILE_MSGS(noun, mode_what, cap)                                  \
 	{                                                                      \
-		noun " is a symbolic link", noun " is a directory",            \
-		    noun " is a FIFO", noun " is a device",                    \
+		noun " is a symbolic link",                                    \
+		    noun " is a directory, not a regular file",                \
+		    noun " is a FIFO, not a regular file",                     \
+		    noun " is a device, not a regular file",                   \
 		    noun " is not a regular file", noun " not owned by root",  \
-		    noun " has group or other permissions (want " want ")",    \
-		    noun " has more than one hard link",                       \
+		    noun " " mode_what, noun " has more than one hard link",   \
 		    noun " larger than " cap                                   \
 	}
 
@@ -90,6 +96,14 @@ void twofa_file_free(char *buf, size_t len);
 int twofa_file_load(int dirfd, const char *dir, const char *name,
 		    const struct twofa_file_rules *r, char **buf, size_t *len,
 		    struct twofa_error *why);
+
+/*
+ * Split an absolute path into its directory (dir, "/" for a file in the
+ * root) and its last component (*name, pointing into path), which must
+ * name a file (not empty, "." or ".."). TWOFA_ERR_INVALID otherwise.
+ */
+int twofa_path_split(const char *path, char dir[4096], const char **name,
+		     struct twofa_error *why);
 
 /* Longest temporary name twofa_file_stage() makes, NUL included. */
 #define TWOFA_TMP_NAME_MAX 64

@@ -22,4 +22,13 @@
 int twofa_dir_open(const char *path, uid_t owner, mode_t create_mode,
 		   int *dirfd, struct twofa_error *why);
 
+/*
+ * twofa_dir_open, and the last directory held to the parents' rule too:
+ * owned by root or owner, not writable by group or others, so nobody
+ * else can swap a file in it (the directory of a key or configuration
+ * file).
+ */
+int twofa_dir_open_safe(const char *path, uid_t owner, mode_t create_mode,
+			int *dirfd, struct twofa_error *why);
+
 #endif

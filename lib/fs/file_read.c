@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -169,4 +170,28 @@ int twofa_file_load(int dirfd, const char *dir, const char *name,
 		twofa_fail(why, ret, errno, "cannot read", dir, name);
 	close(fd);
 	return ret;
+}
+
+int twofa_path_split(const char *path, char dir[4096], const char **name,
+		     struct twofa_error *why)
+{
+	const char *slash;
+	size_t n;
+
+	if (path == NULL || path[0] != '/' || strlen(path) >= 4096)
+		return twofa_fail(why, TWOFA_ERR_INVALID, 0,
+				  "path must be absolute",
+				  path != NULL ? path : "(null)", NULL);
+	slash = strrchr(path, '/');
+	*name = slash + 1;
+	if (**name == '\0' || strcmp(*name, ".") == 0 ||
+	    strcmp(*name, "..") == 0)
+		return twofa_fail(why, TWOFA_ERR_INVALID, 0,
+				  "path names no file", path, NULL);
+	n = (size_t)(slash - path);
+	if (n == 0)
+		n = 1; /* "/file" */
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return TWOFA_OK;
 }

@@ -113,3 +113,34 @@ out:
 		close(fd);
 	return ret;
 }
+
+int twofa_dir_open_safe(const char *path, uid_t owner, mode_t create_mode,
+			int *dirfd, struct twofa_error *why)
+{
+	const char *problem;
+	struct stat sb;
+	int fd = -1, ret;
+
+	ret = twofa_dir_open(path, owner, create_mode, &fd, why);
+	if (ret != TWOFA_OK)
+		return ret;
+	if (fstat(fd, &sb) != 0) {
+		ret = twofa_fail(why, TWOFA_ERR_IO, errno, "cannot stat", path,
+				 NULL);
+		close(fd);
+		return ret;
+	}
+	problem = parent_problem(&sb, owner);
+	if (problem != NULL) {
+		close(fd);
+		return twofa_fail(why, TWOFA_ERR_UNSAFE, 0,
+				  strcmp(problem, "not a directory") == 0
+				      ? problem
+				  : sb.st_mode & (S_IWGRP | S_IWOTH)
+				      ? "directory writable by group or others"
+				      : "directory not owned by root",
+				  path, NULL);
+	}
+	*dirfd = fd;
+	return TWOFA_OK;
+}

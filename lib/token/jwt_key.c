@@ -215,37 +215,12 @@ int twofa_key_generate(enum twofa_key_alg alg, unsigned bits,
 static int open_key_dir(const char *dir, uid_t owner, bool create, int *dfd,
 			struct twofa_error *why)
 {
-	struct stat sb;
-	int fd = -1, ret;
+	int ret = twofa_dir_open_safe(dir, owner, create ? 0755 : 0, dfd, why);
 
-	*dfd = -1;
-	ret = twofa_dir_open(dir, owner, create ? 0755 : 0, &fd, why);
-	if (ret != TWOFA_OK) {
-		/* A missing key directory is a missing key. */
-		if (ret == TWOFA_ERR_IO && why != NULL &&
-		    why->sys_errno == ENOENT)
-			ret = TWOFA_ERR_KEY;
-		return ret;
-	}
-	if (fstat(fd, &sb) != 0) {
-		ret = twofa_fail(why, TWOFA_ERR_IO, errno, "cannot stat", dir,
-				 NULL);
-		close(fd);
-		return ret;
-	}
-	if (sb.st_uid != 0 && sb.st_uid != owner) {
-		close(fd);
-		return twofa_fail(why, TWOFA_ERR_UNSAFE, 0,
-				  "directory not owned by root", dir, NULL);
-	}
-	if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
-		close(fd);
-		return twofa_fail(why, TWOFA_ERR_UNSAFE, 0,
-				  "directory writable by group or others", dir,
-				  NULL);
-	}
-	*dfd = fd;
-	return TWOFA_OK;
+	/* A missing key directory is a missing key. */
+	if (ret == TWOFA_ERR_IO && why != NULL && why->sys_errno == ENOENT)
+		ret = TWOFA_ERR_KEY;
+	return ret;
 }
 
 /* Never prompt for a passphrase (we may be inside sshd): refuse it. */
@@ -259,17 +234,8 @@ static int no_passphrase(char *buf, int size, int rwflag, void *u)
 }
 
 /* What jwt.key must be (twofa-admin(8) keygen): root's, 0600. */
-static const struct twofa_file_msgs key_msgs = {
-    .symlink = "key is a symbolic link",
-    .directory = "key is not a regular file",
-    .fifo = "key is not a regular file",
-    .device = "key is not a regular file",
-    .other = "key is not a regular file",
-    .owner = "key not owned by root",
-    .mode = "key has group or other permissions (want 0600)",
-    .links = "key has more than one hard link",
-    .size = "key file larger than 16 KiB",
-};
+static const struct twofa_file_msgs key_msgs = TWOFA_FILE_MSGS(
+    "key", "has group or other permissions (want 0600)", "16 KiB");
 
 int twofa_key_load(const char *dir, uid_t owner, struct twofa_key **out,
 		   struct twofa_error *why)

@@ -95,3 +95,20 @@ def test_unknown_name_warns_and_enrolls(admin):
     assert os.path.exists(admin.record("no-such-user-13"))
     r = admin.run("enroll", "root", "--no-confirm", "--secret", SECRET)
     assert r.returncode == 0 and "warning" not in r.stderr
+
+
+def test_import_of_an_unknown_name_warns_too(admin):
+    ga = os.path.join(admin.root, "ga")
+    with open(ga, "w") as f:
+        f.write(SECRET + "\n\" TOTP_AUTH\n")
+    r = admin.run("import", "google-authenticator", "no-such-user-13b", ga)
+    assert r.returncode == 0, r.stderr
+    assert "warning: no-such-user-13b is not a user" in r.stderr
+    oath = os.path.join(admin.root, "oath")
+    with open(oath, "w") as f:
+        f.write("HOTP/T30 no-such-user-13c - %s\nHOTP/T30 root - %s\n"
+                % ("31" * 20, "32" * 20))
+    r = admin.run("import", "oath", oath)
+    assert r.returncode == 0, r.stderr
+    assert "warning: no-such-user-13c is not a user" in r.stderr
+    assert "warning: root" not in r.stderr

@@ -135,7 +135,8 @@ def test_utf8_size(admin):
     """As small as reliable scanning allows: error correction L (as
     google-authenticator) and a 2-module quiet zone. For a usual URI
     (issuer of 16 characters, 160-bit secret, every parameter) that is
-    version 6: 45 columns by 23 lines; before: 53 x 27."""
+    version 6: 45 columns by 23 lines; before (level M, 4-module quiet
+    zone, version 7): 57 x 29."""
     _, text = enroll(admin, "utf8")
     rows = cells(text)
     assert len({len(r) for r in rows}) == 1

@@ -129,9 +129,9 @@ class Host:
                      if l.startswith("result: ")] or [None])[-1]
         return p
 
-    def admin(self, *args, input=None, env=None):
-        """twofa-admin --conf this host's file."""
-        return subprocess.run([str(ADMIN), "--conf", str(self.conf),
+    def admin(self, *args, input=None, env=None, conf=None):
+        """twofa-admin --conf this host's file (or conf)."""
+        return subprocess.run([str(ADMIN), "--conf", str(conf or self.conf),
                                *map(str, args)], input=input,
                               capture_output=True, text=True,
                               env=env or {"PATH": "/usr/bin:/bin"})

@@ -103,29 +103,37 @@ static int file_load(void *priv, struct twofa_loaded *l,
 	return TWOFA_OK;
 }
 
-/* The lock makes this impossible; checked so the contract holds. */
-static int check_version(const struct twofa_loaded *l,
-			 const struct twofa_handle *h, struct twofa_error *why)
+/*
+ * l's locked handle if the stored version is still l's (the lock makes
+ * anything else impossible; checked so the contract holds), else NULL
+ * and *ret TWOFA_ERR_CONFLICT.
+ */
+static struct twofa_handle *unchanged(struct twofa_loaded *l, int *ret,
+				      struct twofa_error *why)
 {
+	struct twofa_handle *h = l->priv;
+
+	*ret = TWOFA_OK;
 	if (l->version == h->rec.state.seq)
-		return TWOFA_OK;
-	return twofa_fail(why, TWOFA_ERR_CONFLICT, 0,
+		return h;
+	*ret = twofa_fail(why, TWOFA_ERR_CONFLICT, 0,
 			  "record changed since it was loaded",
 			  twofa_fstore_path(h->store), h->user);
+	return NULL;
 }
 
 static int file_cas_state(void *priv, struct twofa_loaded *l,
 			  const struct twofa_state *next,
 			  struct twofa_error *why)
 {
-	struct twofa_handle *h = l->priv;
-	uint64_t seq = h->rec.state.seq;
+	struct twofa_handle *h;
+	uint64_t seq;
 	int ret;
 
 	(void)priv;
-	ret = check_version(l, h, why);
-	if (ret != TWOFA_OK)
+	if ((h = unchanged(l, &ret, why)) == NULL)
 		return ret;
+	seq = h->rec.state.seq;
 	h->rec.state = *next;
 	h->rec.state.seq = seq; /* the commit numbers the new slot */
 	ret = twofa_handle_commit_state(h, why);
@@ -143,12 +151,11 @@ static int file_cas_state(void *priv, struct twofa_loaded *l,
 static int file_replace(void *priv, struct twofa_loaded *l,
 			const struct twofa_record *rec, struct twofa_error *why)
 {
-	struct twofa_handle *h = l->priv;
+	struct twofa_handle *h;
 	int ret;
 
 	(void)priv;
-	ret = check_version(l, h, why);
-	if (ret != TWOFA_OK)
+	if ((h = unchanged(l, &ret, why)) == NULL)
 		return ret;
 	h->rec = *rec;
 	h->rec.state.seq = l->version;
@@ -166,12 +173,11 @@ static int file_replace(void *priv, struct twofa_loaded *l,
 static int file_remove(void *priv, struct twofa_loaded *l,
 		       struct twofa_error *why)
 {
-	struct twofa_handle *h = l->priv;
+	struct twofa_handle *h;
 	int ret;
 
 	(void)priv;
-	ret = check_version(l, h, why);
-	if (ret != TWOFA_OK)
+	if ((h = unchanged(l, &ret, why)) == NULL)
 		return ret;
 	return twofa_handle_remove(h, why);
 }

@@ -24,7 +24,8 @@
 
 /* What a record (and the decoy) must be: twofa(5), SPEC section 2. */
 static const struct twofa_file_msgs record_msgs =
-    TWOFA_FILE_MSGS("record", "0600", "64 KiB");
+    TWOFA_FILE_MSGS("record", "has group or other permissions (want 0600)",
+		    "64 KiB");
 
 void twofa_record_rules(const struct twofa_fstore *st,
 			struct twofa_file_rules *r)

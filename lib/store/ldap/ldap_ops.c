@@ -145,7 +145,7 @@ static int call(struct ldap_backend *b, struct twofa_msg *req,
 			snprintf(path, sizeof(path), "%s", b->where);
 		twofa_fail(why, rc, 0, twofa_proto_what((unsigned)what), path,
 			   NULL);
-		why->parse.what = why->what;
+		why->parse.what = NULL;
 	}
 	return rc;
 }
