@@ -82,5 +82,6 @@ int helper_create(struct helper *h, const char *user,
 		  const struct twofa_record *rec, int force, struct reply *r);
 int helper_exists(struct helper *h, const char *user, struct reply *r);
 int helper_list(struct helper *h, struct twofa_msg *rep, struct reply *r);
+int helper_decoy(struct helper *h, struct reply *r);
 
 #endif

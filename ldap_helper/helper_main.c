@@ -107,7 +107,7 @@ static int dispatch(struct helper *h, const struct twofa_msg *req,
 	if (strcmp(op, "list") == 0)
 		return helper_list(h, rep, r);
 	if (strcmp(op, "decoy") == 0)
-		return helper_fail(r, TWOFA_OK, NULL, NULL);
+		return helper_decoy(h, r);
 	if (twofa_msg_get_str(req, "user", user, sizeof(user)) < 0 ||
 	    !twofa_user_valid(user))
 		return helper_fail(r, TWOFA_ERR_BAD_USER, "LDAP helper failed",

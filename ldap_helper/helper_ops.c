@@ -385,3 +385,59 @@ int helper_exists(struct helper *h, const char *user, struct reply *r)
 		ldap_msgfree(res);
 	return ret;
 }
+
+/*
+ * The directory's part of a decoy login (a user without an entry): the
+ * reads and the durable write a failed login of an enrolled user costs,
+ * on an entry that holds no secret, cn=.twofa-decoy (no user can have the
+ * name: it starts with a dot). The write is an increment, which never
+ * conflicts; the entry is made by the first decoy.
+ */
+int helper_decoy(struct helper *h, struct reply *r)
+{
+	static char seq[] = "twofaSeq", one[] = "1";
+	struct berval bv = {1, one}, *bvs[] = {&bv, NULL};
+	LDAPMod inc = {LDAP_MOD_INCREMENT | LDAP_MOD_BVALUES, seq,
+		       {.modv_bvals = bvs}};
+	LDAPMod *mods[] = {&inc, NULL};
+	char dn[TWOFA_LDAP_ENTRY_DN_SIZE];
+	struct twofa_ldap_avs avs;
+	struct mods *m;
+	int lrc, ret, n;
+
+	if ((ret = helper_connect(h, r)) < 0)
+		return ret;
+	n = snprintf(dn, sizeof(dn), "cn=.twofa-decoy,%s", h->set.base);
+	if (n < 0 || (size_t)n >= sizeof(dn))
+		return helper_fail(r, TWOFA_ERR_TOO_BIG, NULL, NULL);
+	ret = current_seq(h, dn, &(uint64_t){0}, r);
+	if (ret == TWOFA_OK || ret == TWOFA_ERR_NO_RECORD /* not there yet */) {
+		lrc = ldap_modify_ext_s(h->ld, dn, mods, NULL, NULL);
+		if (lrc == LDAP_SUCCESS)
+			return helper_fail(r, TWOFA_OK, NULL, NULL);
+		if (lrc != LDAP_NO_SUCH_OBJECT)
+			return helper_ldap_error(h, lrc, dn, r);
+	} else
+		return ret;
+	memset(&avs, 0, sizeof(avs));
+	if (twofa_ldap_avs_add(&avs, TWOFA_LDAP_ATTR, "objectClass", "device",
+			       6) < 0 ||
+	    twofa_ldap_avs_add(&avs, TWOFA_LDAP_ATTR, "objectClass",
+			       "twofaState", 10) < 0 ||
+	    twofa_ldap_avs_add(&avs, TWOFA_LDAP_ATTR, "cn", ".twofa-decoy",
+			       12) < 0 ||
+	    twofa_ldap_avs_add(&avs, TWOFA_LDAP_ATTR, "twofaSeq", "1", 1) < 0 ||
+	    twofa_ldap_avs_add(&avs, TWOFA_LDAP_ATTR, "twofaLockedUntil", "0",
+			       1) < 0 ||
+	    (m = malloc(sizeof(*m))) == NULL) {
+		twofa_ldap_avs_free(&avs);
+		return helper_fail(r, TWOFA_ERR_NOMEM, NULL, NULL);
+	}
+	mods_build(&avs, m);
+	lrc = ldap_add_ext_s(h->ld, dn, m->mp, NULL, NULL);
+	free(m);
+	twofa_ldap_avs_free(&avs);
+	if (lrc != LDAP_SUCCESS && lrc != LDAP_ALREADY_EXISTS)
+		return helper_ldap_error(h, lrc, dn, r);
+	return helper_fail(r, TWOFA_OK, NULL, NULL);
+}
