@@ -120,9 +120,7 @@ static int dispatch(struct helper *h, const struct twofa_msg *req,
 		goto out;
 	}
 	if (strcmp(op, "load") == 0)
-		ret = helper_load(h, user,
-				  twofa_msg_get(req, "fresh", &v, &vl) == 0, rep,
-				  r);
+		ret = helper_load(h, user, rep, r);
 	else if (strcmp(op, "exists") == 0)
 		ret = helper_exists(h, user, r);
 	else if (strcmp(op, "create") == 0) {

@@ -121,16 +121,21 @@ static int user_dn(struct helper *h, const char *user, char *dn, size_t n,
 }
 
 /*
- * The entry of user as a record. fresh: with the Don't Use Copy control
- * (RFC 6171, critical), so a consumer hands the read to the provider
- * instead of answering from a copy that may lag.
+ * Every read of a user's entry carries the Don't Use Copy control (RFC
+ * 6171, critical): a consumer hands it to the provider instead of
+ * answering from a copy that may lag behind the last change. A decision
+ * (a login, an unlock, nullok's "no record") is then never made on old
+ * state; the change needs the provider anyway. Listing reads the copy.
  */
-static int load_record(struct helper *h, const char *user, int fresh,
+static char dont_use_copy_oid[] = LDAP_CONTROL_DONTUSECOPY;
+static LDAPControl dont_use_copy = {dont_use_copy_oid, {0, NULL}, 1};
+static LDAPControl *fresh_read[] = {&dont_use_copy, NULL};
+
+/* The entry of user as a record. */
+static int load_record(struct helper *h, const char *user,
 		       struct twofa_record *rec, struct reply *r)
 {
-	static char dont_use_copy[] = LDAP_CONTROL_DONTUSECOPY;
-	LDAPControl duc = {dont_use_copy, {0, NULL}, 1};
-	LDAPControl *ctrls[2] = {fresh ? &duc : NULL, NULL};
+	LDAPControl **ctrls = fresh_read;
 	char dn[TWOFA_LDAP_ENTRY_DN_SIZE];
 	struct timeval tv = {.tv_sec = h->set.timeout};
 	struct twofa_ldap_avs avs;
@@ -170,8 +175,8 @@ out:
 	return ret;
 }
 
-int helper_load(struct helper *h, const char *user, int fresh,
-		struct twofa_msg *rep, struct reply *r)
+int helper_load(struct helper *h, const char *user, struct twofa_msg *rep,
+		struct reply *r)
 {
 	struct twofa_record *rec = malloc(sizeof(*rec));
 	char *text = NULL;
@@ -180,7 +185,7 @@ int helper_load(struct helper *h, const char *user, int fresh,
 
 	if (rec == NULL)
 		return helper_fail(r, TWOFA_ERR_NOMEM, NULL, NULL);
-	ret = load_record(h, user, fresh, rec, r);
+	ret = load_record(h, user, rec, r);
 	if (ret == TWOFA_OK && (ret = twofa_record_format(rec, &text, &len)) ==
 				   TWOFA_OK)
 		ret = twofa_msg_put(rep, "rec", text, len);
@@ -287,7 +292,7 @@ static int current_seq(struct helper *h, const char *dn, uint64_t *seq,
 
 	*seq = 0;
 	lrc = ldap_search_ext_s(h->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
-				attrs, 0, NULL, NULL, &tv, 2, &res);
+				attrs, 0, fresh_read, NULL, &tv, 2, &res);
 	if (lrc != LDAP_SUCCESS) {
 		ret = helper_ldap_error(h, lrc, dn, r);
 		goto out;
@@ -376,7 +381,7 @@ int helper_exists(struct helper *h, const char *user, struct reply *r)
 	if ((ret = user_dn(h, user, dn, sizeof(dn), r)) < 0)
 		return ret;
 	lrc = ldap_search_ext_s(h->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
-				attrs, 0, NULL, NULL, &tv, 2, &res);
+				attrs, 0, fresh_read, NULL, &tv, 2, &res);
 	if (lrc != LDAP_SUCCESS)
 		ret = helper_ldap_error(h, lrc, dn, r);
 	else if (ldap_first_entry(h->ld, res) == NULL)
