@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "enroll_out.h"
 #include "show.h"
 #include "twofa/backup.h"
 #include "twofa/base32.h"
@@ -261,64 +262,6 @@ static int make_secret(struct cli *cli, struct enroll_opts *o,
 	return 0;
 }
 
-static void print_secret(const struct twofa_record *rec)
-{
-	char b32[TWOFA_BASE32_MAX_INPUT + 1];
-	size_t i;
-
-	if (twofa_base32_encode(rec->secret, rec->secret_len, b32,
-				sizeof(b32)) != TWOFA_OK) {
-		cli_error("cannot encode the secret");
-		return; /* the flush check below refuses: nothing shown */
-	}
-	fputs("Secret: ", stdout);
-	for (i = 0; b32[i] != '\0'; i++) {
-		if (i > 0 && i % 4 == 0)
-			putchar(' ');
-		putchar(b32[i]);
-	}
-	putchar('\n');
-	twofa_wipe(b32, sizeof(b32));
-}
-
-/*
- * --json: everything the text output shows, as one object (documented in
- * twofa-admin(8)); the backup codes as 8-digit strings.
- */
-static int print_json(const char *user, const struct twofa_record *rec,
-		      const char *uri, const char *codes, unsigned count,
-		      const char *png)
-{
-	char b32[TWOFA_BASE32_MAX_INPUT + 1];
-
-	if (twofa_base32_encode(rec->secret, rec->secret_len, b32,
-				sizeof(b32)) != TWOFA_OK) {
-		cli_error("cannot encode the secret");
-		return EXIT_SYSTEM;
-	}
-	fputs("{\"user\":", stdout);
-	show_json_string(user);
-	printf(",\"type\":\"%s\",\"algorithm\":\"%s\",\"digits\":%u",
-	       twofa_otp_type_name(rec->type), twofa_alg_name(rec->alg),
-	       rec->digits);
-	if (rec->type == TWOFA_TOTP)
-		printf(",\"period\":%u", rec->period);
-	else
-		printf(",\"counter\":%llu", (unsigned long long)rec->state.next);
-	printf(",\"window\":%u,\"uri\":", rec->window);
-	show_json_string(uri);
-	printf(",\"secret\":\"%s\",\"backup_codes\":", b32);
-	show_backup_codes_json(codes, count);
-	fputs(",\"png\":", stdout);
-	if (png != NULL)
-		show_json_string(png);
-	else
-		fputs("null", stdout);
-	fputs("}\n", stdout);
-	twofa_wipe(b32, sizeof(b32));
-	return 0;
-}
-
 /*
  * Check the confirmation code against the new secret, as a login would
  * (TOTP: the window around now; HOTP: the next counters), and move the
@@ -416,12 +359,14 @@ static int enroll(struct cli *cli, const char *user, struct enroll_opts *o)
 	}
 	png_made = o->show.png != NULL;
 	if (o->json) {
-		ret = print_json(user, &rec, uri, codes, o->backup,
-				 o->show.png);
+		ret = enroll_print_json(user, &rec, uri, codes, o->backup,
+				       o->show.png);
 		if (ret != 0)
 			goto out;
 	} else {
-		print_secret(&rec);
+		ret = enroll_print_secret(&rec);
+		if (ret != 0)
+			goto out;
 		if (o->backup > 0) {
 			printf("Backup codes (each works once; they are not "
 			       "shown again):\n");

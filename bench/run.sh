@@ -332,6 +332,11 @@ for size in $SIZES; do
 	prev=$size
 done
 
+# Sealed against plain records, same users and codes (bench/seal.sh).
+log "sealed against plain records"
+if [ $SMOKE = 1 ]; then n=40 rounds=2; else n=4000 rounds=20; fi
+sh "$REPO/bench/seal.sh" "$BUILD" "$W" "$C" "$R" "$OUT" $n $rounds
+
 # Memory: one process running 100,000 successful logins (a leak shows as
 # growth between the first 10,000 and the end). google-authenticator runs
 # 20,000 (a minute and a half less), pam_oath none: a login against a

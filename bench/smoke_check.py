@@ -46,6 +46,20 @@ def main():
         if r["service"] == "twofa":
             need(int(r["log_lines"]) == n,
                  f"{tag}: {r['log_lines']} log lines for {n} logins")
+    # Sealed against plain (bench/seal.sh): every copy sealed or plain
+    # as meant, every good code accepted by both.
+    setup = [r for r in rows if r.get("phase") == "seal_setup"]
+    need(len(setup) == 1, "no sealed-records setup")
+    for r in setup:
+        need(r["sealed"] == r["users"] and r["plain"] == r["users"],
+             f"sealed copy {r['sealed']}, plain copy {r['plain']} of "
+             f"{r['users']} records")
+    seal = [r for r in rows if r.get("phase") == "seal"]
+    need({r["kind"] for r in seal} == {"plain", "sealed"},
+         "no sealed against plain series")
+    for r in seal:
+        need(int(r["logins"]) > 0 and r["accepted"] == r["logins"],
+             f"seal {r['kind']}: {r['accepted']} of {r['logins']} accepted")
     sc = [r for r in rows if r.get("phase") == "syscalls"
           and r.get("service") == "twofa"]
     need(len(sc) == 1, "no strace summary of our module")

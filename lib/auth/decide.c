@@ -170,9 +170,12 @@ static enum twofa_reason otp_reason(const struct twofa_record *rec,
 		in_hi = step + window;
 		lo = in_lo > TWOFA_REASON_SPAN ? in_lo - TWOFA_REASON_SPAN : 0;
 	}
-	hi = in_hi + TWOFA_REASON_SPAN;
-	if (in_hi > TWOFA_COUNTER_LAST || hi > TWOFA_COUNTER_LAST)
-		hi = TWOFA_COUNTER_LAST;
+	/* Saturating: near 2^64 the range ends at the last counter. */
+	if (in_hi < in_lo || in_hi > TWOFA_COUNTER_LAST)
+		in_hi = TWOFA_COUNTER_LAST;
+	hi = in_hi > TWOFA_COUNTER_LAST - TWOFA_REASON_SPAN
+		 ? TWOFA_COUNTER_LAST
+		 : in_hi + TWOFA_REASON_SPAN;
 	if (lo > hi || twofa_otp_find(rec->secret, rec->secret_len, rec->alg,
 				      rec->digits, code, lo, hi,
 				      &m) != TWOFA_OK)
