@@ -13,6 +13,7 @@
 #include "twofa/backup.h"
 #include "twofa/err.h"
 #include "twofa/mem.h"
+#include "twofa/seal.h"
 #include "twofa/store.h"
 
 static const struct option help_only[] = {
@@ -31,9 +32,11 @@ static const struct option backup_longopts[] = {
 
 /*
  * The USER argument after the options, checked; the store opened and
- * user's record locked. Returns 0 or an exit status.
+ * user's record locked. Returns 0 or an exit status. no_secret: the
+ * command needs only the state, so a sealed record is not opened
+ * (disable and unlock still work for a record whose record key is lost).
  */
-static int open_user(struct cli *cli, int argc, char **argv,
+static int open_user(struct cli *cli, int argc, char **argv, bool no_secret,
 		     struct twofa_store **st, struct twofa_loaded **h)
 {
 	struct twofa_error why;
@@ -49,6 +52,7 @@ static int open_user(struct cli *cli, int argc, char **argv,
 	ret = cli_open_store(cli, false, st);
 	if (ret != 0)
 		return ret;
+	twofa_store_sealer(*st)->inspect = no_secret;
 	err = twofa_store_load(*st, user, h, &why);
 	if (err != TWOFA_OK)
 		return cli_store_fail(cli, err, user, &why);
@@ -81,7 +85,7 @@ static int run_backup_codes(struct cli *cli, int argc, char **argv)
 				     TWOFA_BACKUP_MAX, &count);
 	}
 	if (ret == 0)
-		ret = open_user(cli, argc, argv, &st, &h);
+		ret = open_user(cli, argc, argv, false, &st, &h);
 	if (ret != 0)
 		goto out;
 	if (h->rec.pending) {
@@ -151,7 +155,7 @@ static int run_unlock(struct cli *cli, int argc, char **argv)
 	memset(&why, 0, sizeof(why));
 	while ((c = command_getopt(cli, argc, argv, "h", help_only)) != -1)
 		return c == 'h' ? EXIT_DONE : EXIT_USAGE;
-	ret = open_user(cli, argc, argv, &st, &h);
+	ret = open_user(cli, argc, argv, true, &st, &h);
 	if (ret != 0)
 		goto out;
 	failures = h->rec.state.failures;
@@ -185,7 +189,7 @@ static int run_disable(struct cli *cli, int argc, char **argv)
 	memset(&why, 0, sizeof(why));
 	while ((c = command_getopt(cli, argc, argv, "h", help_only)) != -1)
 		return c == 'h' ? EXIT_DONE : EXIT_USAGE;
-	ret = open_user(cli, argc, argv, &st, &h);
+	ret = open_user(cli, argc, argv, true, &st, &h);
 	if (ret != 0)
 		goto out;
 	err = twofa_store_remove(h, &why);

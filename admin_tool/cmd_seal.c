@@ -19,20 +19,14 @@
 	"Back this file up apart from the store (%s): whoever has both can "   \
 	"read every secret, and losing it loses every sealed enrollment.\n"
 
-/*
- * The record key file: the default path (twofa.conf's record_key, once
- * twofa-admin reads the file, is what stores opened by cli_open_store
- * use as well).
- */
-static const char *key_path(void)
+/* The record key file: record_key in twofa.conf, else the default. */
+static const char *key_path(const struct cli *cli)
 {
-	static struct twofa_conf conf;
-
-	twofa_conf_init(&conf);
-	return conf.record_key;
+	return cli->conf->record_key;
 }
 
-static int key_fail(int err, const struct twofa_error *why)
+static int key_fail(const struct cli *cli, int err,
+		    const struct twofa_error *why)
 {
 	if (why->what != NULL && why->sys_errno != 0)
 		cli_error("%s: %s: %s", why->path, why->what,
@@ -40,7 +34,7 @@ static int key_fail(int err, const struct twofa_error *why)
 	else if (why->what != NULL)
 		cli_error("%s: %s", why->path, why->what);
 	else
-		cli_error("%s: %s", key_path(), twofa_strerror(err));
+		cli_error("%s: %s", key_path(cli), twofa_strerror(err));
 	return cli_exit_for(err);
 }
 
@@ -111,20 +105,21 @@ static int retire(struct cli *cli, const char *kid)
 		return ret;
 	/* Only the key ids are looked at, never a secret. */
 	twofa_store_sealer(ctx.st)->inspect = true;
-	err = twofa_keyfile_retire(key_path(), 0, kid, key_in_use, &ctx, &why);
+	err =
+	    twofa_keyfile_retire(key_path(cli), 0, kid, key_in_use, &ctx, &why);
 	twofa_store_close(ctx.st);
 	if (ctx.err != 0)
 		return EXIT_SYSTEM; /* reported: a record could not be read */
 	if (err == TWOFA_ERR_EXISTS && ctx.used > 0) {
 		cli_error("%s: key %s still seals %u record%s; run twofa-admin "
 			  "rekey first",
-			  key_path(), kid, ctx.used,
+			  key_path(cli), kid, ctx.used,
 			  ctx.used == 1 ? "" : "s");
 		return EXIT_REFUSED;
 	}
 	if (err != TWOFA_OK)
-		return key_fail(err, &why);
-	printf("removed key %s from %s\n", kid, key_path());
+		return key_fail(cli, err, &why);
+	printf("removed key %s from %s\n", kid, key_path(cli));
 	return EXIT_DONE;
 }
 
@@ -138,32 +133,32 @@ int keygen_records(struct cli *cli, bool rotate, const char *retire_kid)
 	if (retire_kid != NULL)
 		return retire(cli, retire_kid);
 	if (rotate)
-		err = twofa_keyfile_rotate(key_path(), 0, kid, &why);
+		err = twofa_keyfile_rotate(key_path(cli), 0, kid, &why);
 	else
-		err = twofa_keyfile_create(key_path(), 0, kid, &why);
+		err = twofa_keyfile_create(key_path(cli), 0, kid, &why);
 	if (err == TWOFA_ERR_EXISTS && !rotate) {
 		cli_error("%s exists and is never overwritten; --rotate adds a "
 			  "new current key to it",
-			  key_path());
+			  key_path(cli));
 		return EXIT_REFUSED;
 	}
 	if (err != TWOFA_OK) {
 		if (rotate && err == TWOFA_ERR_KEY && why.sys_errno != 0)
 			cli_error("%s: no record key file (create one with "
 				  "twofa-admin keygen --records)",
-				  key_path());
+				  key_path(cli));
 		else
-			return key_fail(err, &why);
+			return key_fail(cli, err, &why);
 		return cli_exit_for(err);
 	}
 	if (rotate)
 		printf("added key %s to %s; it is now current (twofa-admin "
 		       "rekey moves records to it)\n",
-		       kid, key_path());
+		       kid, key_path(cli));
 	else
 		printf("wrote %s (key %s); new records are sealed with it, "
 		       "twofa-admin rekey seals existing ones\n",
-		       key_path(), kid);
+		       key_path(cli), kid);
 	printf(LOSS_WARNING, cli->store_path);
 	return EXIT_DONE;
 }
@@ -189,13 +184,16 @@ static int rekey_user(const char *user, void *arg)
 	err = twofa_store_load(ctx->st, user, &h, &why);
 	if (err != TWOFA_OK)
 		goto fail;
-	if (h->rec.sealed.on && strcmp(h->rec.sealed.kid, ctx->kid) == 0) {
-		ctx->current++;
+	/* Already current; or an invitation, which holds no secret yet. */
+	if (h->rec.pending ||
+	    (h->rec.sealed.on && strcmp(h->rec.sealed.kid, ctx->kid) == 0)) {
+		ctx->current += !h->rec.pending;
 		goto out;
 	}
-	snprintf(was, sizeof(was), "%s", h->rec.sealed.on ? h->rec.sealed.kid
-							  : "");
-	/* replace seals with the current key (file: new file, fsync, rename). */
+	snprintf(was, sizeof(was), "%s",
+		 h->rec.sealed.on ? h->rec.sealed.kid : "");
+	/* replace seals with the current key (file: new file, fsync, rename).
+	 */
 	err = twofa_store_replace(h, &h->rec, &why);
 	if (err != TWOFA_OK)
 		goto fail;
@@ -237,7 +235,7 @@ static int run_rekey(struct cli *cli, int argc, char **argv)
 	err = twofa_sealer_keyring(twofa_store_sealer(ctx.st), &kr, &why);
 	if (err != TWOFA_OK || kr == NULL) {
 		if (err != TWOFA_OK)
-			ret = key_fail(err, &why);
+			ret = key_fail(cli, err, &why);
 		else
 			cli_error("%s: no record key file (create one with "
 				  "twofa-admin keygen --records)",

@@ -114,8 +114,8 @@ static void fuzz_record(const char *user, const uint8_t *data, size_t size,
 
 	/* The same with failures: refuse, or exactly the clean result. */
 	wrap_start(seed, (unsigned)(seed % 6) + 1, 4);
-	fret = twofa_record_parse((const char *)data, size, &faulty, &off,
-				  &cur, NULL);
+	fret = twofa_record_parse((const char *)data, size, &faulty, &off, &cur,
+				  NULL);
 	if (fret == TWOFA_OK)
 		fret = twofa_seal_open(&faulty, user, &kr);
 	wrap_stop();
@@ -132,8 +132,8 @@ static void fuzz_record(const char *user, const uint8_t *data, size_t size,
 		fret = twofa_seal_secret(&resealed, user, &kr);
 		wrap_stop();
 		if (fret != TWOFA_OK)
-			INVARIANT(memcmp(&resealed, &opened,
-					 sizeof(opened)) == 0);
+			INVARIANT(memcmp(&resealed, &opened, sizeof(opened)) ==
+				  0);
 		else
 			INVARIANT(twofa_seal_open(&resealed, user, &kr) ==
 				  TWOFA_OK);

@@ -247,7 +247,8 @@ int mod_open_store(const struct login *l, struct twofa_store **st)
 		return mod_pam_code(r);
 	}
 	/* Sealed records open at load (the store reads the key then). */
-	twofa_store_sealer(*st)->require = l->opt->require_encrypted;
+	twofa_store_sealer(*st)->require =
+	    l->opt->require_encrypted || l->conf->require_encrypted;
 	return PAM_SUCCESS;
 }
 

@@ -65,6 +65,8 @@ struct twofa_conf {
 	/* Sealed secrets (SPEC section 8). */
 	char record_key[TWOFA_PATH_MAX + 1];
 	bool record_key_set; /* given in the file (else the default path) */
+	/* The module refuses records whose secret is not sealed. */
+	bool require_encrypted;
 
 	/* Policy, as the module options of the same names. */
 	int window; /* -1: the record's value */

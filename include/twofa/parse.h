@@ -8,6 +8,9 @@
 /* Unsigned decimal, no sign or leading zero, at most max. */
 int twofa_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out);
 
+/* in[len] as 2 * len lower-case hex digits and a NUL into out. */
+void twofa_hex_encode(const unsigned char *in, size_t len, char *out);
+
 /* Exactly 2 * len lower-case hex digits into out[len]. */
 int twofa_parse_hex(const char *s, size_t n, unsigned char *out, size_t len);
 

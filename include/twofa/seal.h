@@ -20,8 +20,8 @@
 #include "twofa/err.h"
 #include "twofa/record.h"
 
-#define TWOFA_RECORD_KEY_LEN	 32 /* AES-256 */
-#define TWOFA_RECORD_KEYS_MAX	 32 /* keys in one file */
+#define TWOFA_RECORD_KEY_LEN	  32 /* AES-256 */
+#define TWOFA_RECORD_KEYS_MAX	  32 /* keys in one file */
 #define TWOFA_RECORD_KEY_FILE_MAX 8192
 
 struct twofa_keyring {
@@ -119,7 +119,8 @@ int twofa_seal_open(struct twofa_record *rec, const char *user,
  */
 #define TWOFA_SEALED_TEXT_MAX                                                  \
 	(TWOFA_SEAL_KID_LEN + 3 +                                              \
-	 2 * (TWOFA_SEAL_NONCE_LEN + TWOFA_SECRET_MAX + TWOFA_SEAL_TAG_LEN) + 1)
+	 2 * (TWOFA_SEAL_NONCE_LEN + TWOFA_SECRET_MAX + TWOFA_SEAL_TAG_LEN) +  \
+	 1)
 int twofa_sealed_text_format(const struct twofa_sealed *s,
 			     char out[TWOFA_SEALED_TEXT_MAX]);
 int twofa_sealed_text_parse(const char *s, size_t n, struct twofa_sealed *out);
@@ -153,9 +154,8 @@ void twofa_sealer_clear(struct twofa_sealer *s);
  * sealed"). why names the
  * record (dir/user) or the key file.
  */
-int twofa_sealer_open(struct twofa_sealer *s, const char *dir,
-		      const char *user, struct twofa_record *rec,
-		      struct twofa_error *why);
+int twofa_sealer_open(struct twofa_sealer *s, const char *dir, const char *user,
+		      struct twofa_record *rec, struct twofa_error *why);
 
 /*
  * Before a write of the whole record: seal with the current key when the

@@ -20,7 +20,7 @@
 #define LINE_MAX_LEN 4096 /* bytes of one line */
 #define LDAP_URIS_MAX 8   /* URIs in ldap_uri */
 
-enum kind { K_STORE, K_PATH, K_URIS, K_DN, K_UINT, K_INT, K_ISSUER };
+enum kind { K_STORE, K_PATH, K_URIS, K_DN, K_UINT, K_INT, K_ISSUER, K_BOOL };
 
 struct key {
 	const char *name;
@@ -46,6 +46,7 @@ static const struct key keys[] = {
     TEXT("ldap_tls_cacert", K_PATH, ldap_tls_cacert),
     NUM("ldap_timeout", K_UINT, ldap_timeout, 1, TWOFA_LDAP_TIMEOUT_MAX),
     TEXT("record_key", K_PATH, record_key),
+    NUM("require_encrypted", K_BOOL, require_encrypted, 0, 1),
     NUM("deny", K_UINT, deny, 0, TWOFA_DENY_MAX),
     NUM("unlock_time", K_UINT, unlock_time, 0, TWOFA_UNLOCK_MAX),
     NUM("window", K_INT, window, 0, TWOFA_WINDOW_MAX),
@@ -154,6 +155,15 @@ static int set_value(struct twofa_conf *c, const struct key *k, const char *v,
 			*(uint64_t *)(void *)field = num;
 		else
 			*(unsigned *)(void *)field = (unsigned)num;
+		return TWOFA_OK;
+	case K_BOOL:
+		/* Only the two words: "1", "true" or "on" are typos here. */
+		if (n == 3 && memcmp(v, "yes", 3) == 0)
+			*(bool *)(void *)field = true;
+		else if (n == 2 && memcmp(v, "no", 2) == 0)
+			*(bool *)(void *)field = false;
+		else
+			return fail(why, line, "want yes or no");
 		return TWOFA_OK;
 	case K_STORE:
 		if (n == 4 && memcmp(v, "ldap", 4) == 0) {

@@ -53,6 +53,17 @@ int twofa_parse_hex(const char *s, size_t n, unsigned char *out, size_t len)
 	return TWOFA_OK;
 }
 
+void twofa_hex_encode(const unsigned char *in, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
 static int is_sep(char c, const char *seps)
 {
 	return c != '\0' && strchr(seps, c) != NULL;

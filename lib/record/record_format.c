@@ -12,24 +12,13 @@
 #include "twofa/err.h"
 #include "twofa/invite.h"
 #include "twofa/mem.h"
+#include "twofa/parse.h"
 #include "twofa/record.h"
 #include "twofa/seal.h"
 #include "twofa/slot.h"
 
 #define MAGIC	 "twofa-record"
 #define KDF_NAME "pbkdf2-sha256"
-
-static void hex_encode(const unsigned char *in, size_t len, char *out)
-{
-	static const char hexd[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = hexd[in[i] >> 4];
-		out[2 * i + 1] = hexd[in[i] & 15];
-	}
-	out[2 * len] = '\0';
-}
 
 /*
  * The configuration lines after the version line, in file order; the
@@ -64,16 +53,17 @@ static int format_config(const struct twofa_record *rec,
 	if (n < 0 || (size_t)n >= cap - pos)
 		goto out;
 	pos += (size_t)n;
-	n = snprintf(buf + pos, cap - pos,
-		     "created %llu\nbackup-kdf " KDF_NAME " %u\n",
-		     (unsigned long long)rec->created,
-		     (unsigned)rec->backup_iterations);
+	n = snprintf(
+	    buf + pos, cap - pos, "created %llu\nbackup-kdf " KDF_NAME " %u\n",
+	    (unsigned long long)rec->created, (unsigned)rec->backup_iterations);
 	if (n < 0 || (size_t)n >= cap - pos)
 		goto out;
 	pos += (size_t)n;
 	for (unsigned i = 0; i < rec->backup_count; i++) {
-		hex_encode(rec->backup_salt[i], TWOFA_BACKUP_SALT_LEN, salt);
-		hex_encode(rec->backup_hash[i], TWOFA_BACKUP_HASH_LEN, hash);
+		twofa_hex_encode(rec->backup_salt[i], TWOFA_BACKUP_SALT_LEN,
+				 salt);
+		twofa_hex_encode(rec->backup_hash[i], TWOFA_BACKUP_HASH_LEN,
+				 hash);
 		n = snprintf(buf + pos, cap - pos, "backup %s %s\n", salt,
 			     hash);
 		if (n < 0 || (size_t)n >= cap - pos)
@@ -88,12 +78,11 @@ out:
 }
 
 int twofa_record_slot_format(const struct twofa_record *rec,
-			      const struct twofa_state *st, unsigned slot,
-			      char line[TWOFA_SLOT_LEN])
+			     const struct twofa_state *st, unsigned slot,
+			     char line[TWOFA_SLOT_LEN])
 {
-	return twofa_slot_format_bound(st, slot,
-				       rec->sealed.on ? rec->sealed.tag : NULL,
-				       line);
+	return twofa_slot_format_bound(
+	    st, slot, rec->sealed.on ? rec->sealed.tag : NULL, line);
 }
 
 int twofa_record_config_text(const struct twofa_record *rec, char *buf,

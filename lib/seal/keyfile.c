@@ -19,21 +19,10 @@
 #include "twofa/parse.h"
 #include "twofa/seal.h"
 
-#define KEYFILE_MAGIC "twofa-record-key 1\n"
-#define KID_LABEL     "pam_twofa record key id\n"
-#define KEY_LINE_LEN  (4 + TWOFA_SEAL_KID_LEN + 1 + 2 * TWOFA_RECORD_KEY_LEN + 1)
+#define KEYFILE_MAGIC  "twofa-record-key 1\n"
+#define KID_LABEL      "pam_twofa record key id\n"
+#define KEY_LINE_LEN   (4 + TWOFA_SEAL_KID_LEN + 1 + 2 * TWOFA_RECORD_KEY_LEN + 1)
 #define CHECK_LINE_LEN (6 + 2 * TWOFA_SHA256_LEN + 1)
-
-static void hex_encode(const unsigned char *in, size_t len, char *out)
-{
-	static const char hexd[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = hexd[in[i] >> 4];
-		out[2 * i + 1] = hexd[in[i] & 15];
-	}
-	out[2 * len] = '\0';
-}
 
 /* The id names the key without revealing it: a truncated labelled hash. */
 int twofa_keyring_key_id(const unsigned char key[TWOFA_RECORD_KEY_LEN],
@@ -49,7 +38,7 @@ int twofa_keyring_key_id(const unsigned char key[TWOFA_RECORD_KEY_LEN],
 	twofa_wipe(buf, sizeof(buf));
 	if (ret != TWOFA_OK)
 		return TWOFA_ERR_CRYPTO;
-	hex_encode(md, TWOFA_SEAL_KID_LEN / 2, kid);
+	twofa_hex_encode(md, TWOFA_SEAL_KID_LEN / 2, kid);
 	return TWOFA_OK;
 }
 
@@ -132,10 +121,9 @@ int twofa_keyring_parse(const char *text, size_t len, struct twofa_keyring *kr,
 		if (memcmp(l, "key ", 4) != 0 ||
 		    l[4 + TWOFA_SEAL_KID_LEN] != ' ' ||
 		    l[KEY_LINE_LEN - 1] != '\n' ||
-		    twofa_parse_hex(l + 5 + TWOFA_SEAL_KID_LEN,
-				    2 * TWOFA_RECORD_KEY_LEN,
-				    kr->keys[kr->count].key,
-				    TWOFA_RECORD_KEY_LEN) != 0) {
+		    twofa_parse_hex(
+			l + 5 + TWOFA_SEAL_KID_LEN, 2 * TWOFA_RECORD_KEY_LEN,
+			kr->keys[kr->count].key, TWOFA_RECORD_KEY_LEN) != 0) {
 			ret = fail(why, line, "bad record key line");
 			goto out;
 		}
@@ -143,7 +131,8 @@ int twofa_keyring_parse(const char *text, size_t len, struct twofa_keyring *kr,
 		if (ret != TWOFA_OK)
 			goto out;
 		if (memcmp(l + 4, kid, TWOFA_SEAL_KID_LEN) != 0) {
-			ret = fail(why, line, "record key id does not match key");
+			ret =
+			    fail(why, line, "record key id does not match key");
 			goto out;
 		}
 		if (twofa_keyring_find(kr, kid) != NULL) {
@@ -186,7 +175,7 @@ int twofa_keyring_format(const struct twofa_keyring *kr, char **out,
 	memcpy(buf, KEYFILE_MAGIC, magic);
 	pos = magic;
 	for (unsigned i = 0; i < kr->count; i++) {
-		hex_encode(kr->keys[i].key, TWOFA_RECORD_KEY_LEN, hex);
+		twofa_hex_encode(kr->keys[i].key, TWOFA_RECORD_KEY_LEN, hex);
 		snprintf(buf + pos, cap - pos, "key %s %s\n", kr->keys[i].kid,
 			 hex);
 		pos += KEY_LINE_LEN;
@@ -194,7 +183,7 @@ int twofa_keyring_format(const struct twofa_keyring *kr, char **out,
 	ret = twofa_sha256(buf, pos, md);
 	if (ret != TWOFA_OK)
 		goto out;
-	hex_encode(md, sizeof(md), hex);
+	twofa_hex_encode(md, sizeof(md), hex);
 	snprintf(buf + pos, cap - pos, "check %s\n", hex);
 	pos += CHECK_LINE_LEN;
 	*out = buf;

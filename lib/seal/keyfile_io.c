@@ -28,13 +28,12 @@ static const struct twofa_file_msgs keyfile_msgs = TWOFA_FILE_MSGS(
  * Read and parse dir/name below dfd. TWOFA_ERR_NO_RECORD (why->sys_errno
  * ENOENT) when it does not exist.
  */
-static int read_keyring(int dfd, const char *dir, const char *name,
-			uid_t owner, struct twofa_keyring *kr,
-			struct twofa_error *why)
+static int read_keyring(int dfd, const char *dir, const char *name, uid_t owner,
+			struct twofa_keyring *kr, struct twofa_error *why)
 {
-	const struct twofa_file_rules rules = {
-	    &keyfile_msgs, owner, S_IRWXG | S_IRWXO, true,
-	    TWOFA_RECORD_KEY_FILE_MAX};
+	const struct twofa_file_rules rules = {&keyfile_msgs, owner,
+					       S_IRWXG | S_IRWXO, true,
+					       TWOFA_RECORD_KEY_FILE_MAX};
 	char *buf = NULL;
 	size_t got = 0;
 	int ret;
@@ -49,8 +48,8 @@ static int read_keyring(int dfd, const char *dir, const char *name,
 				  "record key file too large", dir, name);
 	if (ret != TWOFA_OK)
 		return ret;
-	ret = twofa_keyring_parse(buf, got, kr,
-				  why != NULL ? &why->parse : NULL);
+	ret =
+	    twofa_keyring_parse(buf, got, kr, why != NULL ? &why->parse : NULL);
 	if (ret == TWOFA_ERR_KEY)
 		twofa_fail(why, ret, 0,
 			   why != NULL && why->parse.what != NULL
@@ -203,9 +202,9 @@ static int change_keyfile(const char *path, uid_t owner, enum change what,
 				break;
 		}
 		if (i == kr->count) {
-			ret = twofa_fail(why, TWOFA_ERR_NO_RECORD, 0,
-					 "no record key with this id", dir,
-					 name);
+			ret =
+			    twofa_fail(why, TWOFA_ERR_NO_RECORD, 0,
+				       "no record key with this id", dir, name);
 			goto out;
 		}
 		if (i == 0) {
@@ -272,6 +271,5 @@ int twofa_keyfile_retire(const char *path, uid_t owner, const char *kid,
 {
 	if (kid == NULL || in_use == NULL)
 		return TWOFA_ERR_INVALID;
-	return change_keyfile(path, owner, RETIRE, kid, in_use, arg, NULL,
-			      why);
+	return change_keyfile(path, owner, RETIRE, kid, in_use, arg, NULL, why);
 }

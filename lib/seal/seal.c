@@ -18,7 +18,7 @@
 
 #define AD_MAGIC "twofa-seal 1\n"
 /* Magic, user, key, length lines, and the configuration (record.c). */
-#define AD_MAX	 (TWOFA_RECORD_CONFIG_TEXT_MAX + 512)
+#define AD_MAX (TWOFA_RECORD_CONFIG_TEXT_MAX + 512)
 
 /*
  * The additional data: a fixed text built from the values, so both
@@ -32,8 +32,9 @@ static int build_ad(const struct twofa_record *rec, const char *user,
 
 	if (user == NULL || strlen(user) > 256)
 		return TWOFA_ERR_BAD_USER;
-	pos = (size_t)snprintf(ad, AD_MAX, AD_MAGIC "user %s\nkey %s\n"
-			       "secret-length %zu\n",
+	pos = (size_t)snprintf(ad, AD_MAX,
+			       AD_MAGIC "user %s\nkey %s\n"
+					"secret-length %zu\n",
 			       user, kid, secret_len);
 	ret = twofa_record_config_text(rec, ad + pos, AD_MAX - pos, &n);
 	if (ret != TWOFA_OK)
@@ -51,7 +52,8 @@ int twofa_seal_secret(struct twofa_record *rec, const char *user,
 	int ret;
 
 	memset(&s, 0, sizeof(s));
-	if (kr == NULL || kr->count == 0 || rec->secret_len < TWOFA_SECRET_MIN ||
+	if (kr == NULL || kr->count == 0 ||
+	    rec->secret_len < TWOFA_SECRET_MIN ||
 	    rec->secret_len > TWOFA_SECRET_MAX)
 		return TWOFA_ERR_INVALID;
 	memcpy(s.kid, kr->keys[0].kid, sizeof(s.kid));
@@ -61,9 +63,9 @@ int twofa_seal_secret(struct twofa_record *rec, const char *user,
 	ret = twofa_random(s.nonce, sizeof(s.nonce));
 	if (ret != TWOFA_OK)
 		goto out;
-	ret = twofa_aead_seal(kr->keys[0].key, s.nonce,
-			      (const unsigned char *)ad, adlen, rec->secret,
-			      rec->secret_len, s.ct, s.tag);
+	ret =
+	    twofa_aead_seal(kr->keys[0].key, s.nonce, (const unsigned char *)ad,
+			    adlen, rec->secret, rec->secret_len, s.ct, s.tag);
 	if (ret != TWOFA_OK) {
 		ret = TWOFA_ERR_CRYPTO;
 		goto out;
@@ -108,16 +110,6 @@ int twofa_seal_open(struct twofa_record *rec, const char *user,
 	return ret;
 }
 
-static void hex_put(const unsigned char *in, size_t len, char *out)
-{
-	static const char hexd[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = hexd[in[i] >> 4];
-		out[2 * i + 1] = hexd[in[i] & 15];
-	}
-}
-
 int twofa_sealed_text_format(const struct twofa_sealed *s,
 			     char out[TWOFA_SEALED_TEXT_MAX])
 {
@@ -129,13 +121,13 @@ int twofa_sealed_text_format(const struct twofa_sealed *s,
 	memcpy(out, s->kid, TWOFA_SEAL_KID_LEN);
 	pos = TWOFA_SEAL_KID_LEN;
 	out[pos++] = ' ';
-	hex_put(s->nonce, sizeof(s->nonce), out + pos);
+	twofa_hex_encode(s->nonce, sizeof(s->nonce), out + pos);
 	pos += 2 * sizeof(s->nonce);
 	out[pos++] = ' ';
-	hex_put(s->ct, s->ct_len, out + pos);
+	twofa_hex_encode(s->ct, s->ct_len, out + pos);
 	pos += 2 * s->ct_len;
 	out[pos++] = ' ';
-	hex_put(s->tag, sizeof(s->tag), out + pos);
+	twofa_hex_encode(s->tag, sizeof(s->tag), out + pos);
 	pos += 2 * sizeof(s->tag);
 	out[pos] = '\0';
 	return TWOFA_OK;

@@ -55,9 +55,8 @@ int twofa_sealer_keyring(struct twofa_sealer *s,
 	return TWOFA_OK;
 }
 
-int twofa_sealer_open(struct twofa_sealer *s, const char *dir,
-		      const char *user, struct twofa_record *rec,
-		      struct twofa_error *why)
+int twofa_sealer_open(struct twofa_sealer *s, const char *dir, const char *user,
+		      struct twofa_record *rec, struct twofa_error *why)
 {
 	const struct twofa_keyring *kr = NULL;
 	int ret;
@@ -100,8 +99,7 @@ int twofa_sealer_open(struct twofa_sealer *s, const char *dir,
 			   "renamed or copied)",
 			   dir, user);
 	else if (ret != TWOFA_OK)
-		twofa_fail(why, ret, 0, "cannot open sealed secret", dir,
-			   user);
+		twofa_fail(why, ret, 0, "cannot open sealed secret", dir, user);
 	return ret;
 }
 

@@ -54,7 +54,8 @@ ASAN_LOGS	:= $(abspath $(ASAN_BUILD))/sanitizer-logs
 # Which check targets to repeat under the sanitizers (those that exist).
 # (Not check-token: its tests preload nss_wrapper, which dlopens libc with
 # RTLD_DEEPBIND, which the sanitizer runtime cannot work with.)
-ASAN_CHECKS	?= check-unit check-module check-admin check-hardening-asan
+ASAN_CHECKS	?= check-unit check-module check-admin check-seal \
+		   check-hardening-asan
 ASAN_ENV	:= ASAN_OPTIONS=log_path=$(ASAN_LOGS)/asan:detect_leaks=1:$\
 		   verify_asan_link_order=0:abort_on_error=0:exitcode=86 \
 		   UBSAN_OPTIONS=log_path=$(ASAN_LOGS)/ubsan:print_stacktrace=1:$\

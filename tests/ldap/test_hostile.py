@@ -114,3 +114,20 @@ def test_hostile_environment_does_not_break_a_good_setup(fleet, hosts,
                    env=env, cwd=cwd).returncode == 0
     p = a.drive("auth", user, totp(T0), T0, env=env, cwd=cwd)
     assert "verdict=accepted" in p.stdout, p.stderr
+
+
+def test_module_under_hostile_caller(fleet, hosts, hostile, pamdir, user):
+    """The same through pam_twofa.so and libpam: the PAM application
+    runs with the hostile environment, HOME and working directory."""
+    env, cwd = hostile
+    a, b = hosts
+    assert a.drive("create", user,
+                   "3132333435363738393031323334353637383930").returncode == 0
+    wrong = a.write_conf("wrong-ca.conf",
+                         ldap_tls_cacert=str(fleet.ca.wrong_cacert))
+    a.service(pamdir, conf=wrong)
+    p = a.login(pamdir, user, totp(T0), at=T0, env=env, cwd=cwd)
+    assert p.result == "PAM_AUTHINFO_UNAVAIL", (p.stdout, p.stderr)
+    a.service(pamdir)
+    p = a.login(pamdir, user, totp(T0), at=T0, env=env, cwd=cwd)
+    assert p.result == "PAM_SUCCESS", (p.stdout, p.stderr)

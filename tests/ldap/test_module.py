@@ -113,3 +113,64 @@ def test_directory_down_is_authinfo_unavail_even_with_nullok(
     assert p.result == "PAM_SUCCESS", (p.stdout, p.stderr)
     p = a.login(pamdir, user, totp(T0), at=T0)
     assert p.result == "PAM_SUCCESS"
+
+
+def test_slapo_otp_interop(fleet, hosts, pamdir, user):
+    """The entry is also an oath-ldap token that slapd's own otp overlay
+    reads: a code accepted through an LDAP bind (password + code) is
+    refused by pam_twofa afterwards, and a code pam_twofa accepted is
+    refused by the overlay."""
+    a, b = hosts
+    a.service(pamdir)
+    enroll(fleet, a, user)
+    person = f"uid={user},{slapd.PEOPLE}"
+    fleet.provider.ldap("ldapadd", input=f"""dn: {person}
+objectClass: inetOrgPerson
+objectClass: oathTOTPUser
+uid: {user}
+cn: {user}
+sn: {user}
+userPassword: secret-{user}
+oathTOTPToken: cn={user},{slapd.BASE}
+""")
+
+    def bind(code):
+        return subprocess.run(
+            ["ldapwhoami", "-x", "-H", fleet.provider.ldapi, "-D", person,
+             "-w", f"secret-{user}{code}"], capture_output=True, text=True,
+            env=fleet.provider.client_env()).returncode
+
+    # The overlay judges with the real clock.
+    import time
+    t = int(time.time())
+    if t % 30 > 25:
+        time.sleep(30 - t % 30 + 0.5)
+        t = int(time.time())
+    assert bind(totp(t)) == 0
+    assert bind(totp(t)) == 49  # the overlay's own replay guard
+    e = fleet.provider.search(f"cn={user},{slapd.BASE}",
+                              "oathTOTPLastTimeStep")
+    assert e["oathTOTPLastTimeStep"] == [str(t // 30)]
+    p = a.login(pamdir, user, totp(t), at=t)
+    assert p.result == "PAM_AUTH_ERR", p.stdout
+    # The other way: pam_twofa accepts the next step, the overlay then
+    # refuses it.
+    p = a.login(pamdir, user, totp(t + 30), at=t + 1)
+    assert p.result == "PAM_SUCCESS", (p.stdout, p.stderr)
+    assert bind(totp(t + 30)) == 49
+
+
+def test_libldap_only_in_the_helper():
+    """The design (README, "Where libldap runs"): neither the module nor
+    twofa-admin maps libldap; only the helper does."""
+    from conftest import ADMIN, MODULE
+
+    def needed(path):
+        out = subprocess.run(["readelf", "-d", str(path)], check=True,
+                             capture_output=True, text=True).stdout
+        return [l for l in out.splitlines() if "NEEDED" in l]
+
+    for path in (MODULE, ADMIN):
+        assert not [l for l in needed(path) if "ldap" in l or "lber" in l]
+    assert [l for l in needed("/usr/libexec/pam_twofa/twofa-ldap")
+            if "libldap" in l]

@@ -27,3 +27,20 @@ check-ldap: $(MODULE_SO) $(BUILD)/twofa-admin $(FLEET_DRIVE) $(LDAP_HELPER) \
 	mv -f $(LIBEXECDIR)/.twofa-ldap.new $(LIBEXECDIR)/twofa-ldap && \
 	env BUILD=$(abspath $(BUILD)) PYTHONDONTWRITEBYTECODE=1 \
 		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/ldap'
+
+# make bench-fleet: fleet logins against the file store and
+# google-authenticator, throughput with 2 and 8 concurrent logins over two
+# hosts, exactly-once counted (bench/fleet.py; report in bench/FLEET.md).
+# make bench runs it too. --smoke variant: BENCH_FLEET_ARGS=--smoke.
+.PHONY: bench-fleet
+bench-fleet: all bench-bins test-tools
+	sh tools/install-deps.sh $(sort $(BUILD_PACKAGES) $(BENCH_PACKAGES) \
+		slapd ldap-utils)
+	flock /run/lock/twofa-e2e.lock sh -c ' \
+	install -d -m 0755 $(LIBEXECDIR) && \
+	install -m 0755 $(LDAP_HELPER) $(LIBEXECDIR)/.twofa-ldap.new && \
+	mv -f $(LIBEXECDIR)/.twofa-ldap.new $(LIBEXECDIR)/twofa-ldap && \
+	SYSLOG_SINK=$(abspath $(BUILD))/tests/tools/syslog-sink \
+	tests/tools/with-syslog $(abspath $(BUILD))/bench/fleet-syslog.log -- \
+		/usr/bin/python3 bench/fleet.py $(abspath $(BUILD)) \
+		$(BENCH_FLEET_ARGS)'

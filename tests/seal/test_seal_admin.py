@@ -200,3 +200,92 @@ def test_rekey_without_key(env, nokey):
 @pytest.mark.parametrize("bad", ["--rotate", "--retire=abc"])
 def test_rotate_retire_need_records(nokey, bad):
     assert admin("keygen", bad).returncode == 2
+
+
+def test_import_writes_sealed(env, key, tmp_path):
+    """An imported google-authenticator file becomes a sealed record,
+    its scratch code works, and its secret is in the record in no form."""
+    src = env.base / "ga"
+    src.write_text(B32 + "\n\" TOTP_AUTH\n\" WINDOW_SIZE 3\n12345678\n")
+    os.chmod(src, 0o600)
+    u = env.user()
+    r = admin("import", "google-authenticator", u, src, store=env.store)
+    assert r.returncode == 0, r.stderr
+    text = (env.store / u).read_text()
+    assert text.startswith("twofa-record 2\n")
+    assert B32 not in text and B32.lower() not in text
+    r, js = status(env.store, u)
+    assert js["sealed_with"] == key
+    assert env.login(u, "1234 5678", at=T0).result == "PAM_SUCCESS"
+    assert env.login(u, oathtool(T0), at=T0).result == "PAM_SUCCESS"
+
+
+def test_qr_opens_sealed(env, key):
+    """qr shows the secret again: it comes out of the seal intact."""
+    u = env.user()
+    enroll(env, u)
+    r = admin("qr", u, "--qr", "none", store=env.store)
+    assert r.returncode == 0, r.stderr
+    assert f"secret={B32}" in r.stdout
+    # And a sealed record that does not open shows nothing of it.
+    p = env.store / u
+    p.write_text(p.read_text().replace("window 1", "window 2"))
+    r = admin("qr", u, "--qr", "none", store=env.store)
+    assert r.returncode == 3 and "otpauth" not in r.stdout
+    assert "does not open" in r.stderr
+
+
+def test_rekey_leaves_invitations(env, key):
+    """A pending enrollment holds no secret: rekey leaves it as it is."""
+    u, pend = env.user(), env.user()
+    enroll(env, u)
+    assert admin("invite", pend, store=env.store).returncode == 0
+    before = (env.store / pend).read_bytes()
+    assert admin("keygen", "--records", "--rotate").returncode == 0
+    r = admin("rekey", store=env.store)
+    assert r.returncode == 0, r.stderr
+    assert "1 record re-sealed" in r.stdout
+    assert (env.store / pend).read_bytes() == before
+
+
+def test_lost_key_disable_and_unlock_still_work(env, key):
+    """Without its key a sealed record cannot log in, but the admin can
+    still clear its lock and remove it (neither needs the secret)."""
+    u = env.user()
+    enroll(env, u)
+    for _ in range(5):
+        env.login(u, "000000", at=T0)
+    KEY.unlink()
+    r = admin("unlock", u, store=env.store)
+    assert r.returncode == 0, r.stderr
+    assert "5 failures cleared" in r.stdout
+    # What needs the secret still refuses.
+    assert admin("qr", u, "--qr", "none", store=env.store).returncode == 3
+    assert admin("verify", u, store=env.store,
+                 stdin=oathtool(T0) + "\n").returncode == 3
+    r = admin("disable", u, store=env.store)
+    assert r.returncode == 0, r.stderr
+    assert not (env.store / u).exists()
+
+
+def test_rekey_while_users_log_in(env, key):
+    """rekey takes each record's lock: logins racing it neither fail nor
+    lose their update (a used code stays used after the re-seal)."""
+    import concurrent.futures
+    users = [env.user() for _ in range(60)]
+    for u in users:
+        env.record(u)
+    assert admin("keygen", "--records", "--rotate").returncode == 0
+    new = key_ids()[0]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        rk = pool.submit(admin, "rekey", store=env.store)
+        logins = list(pool.map(
+            lambda u: env.login(u, totp(T0), at=T0).result, users))
+        r = rk.result()
+    assert r.returncode == 0, r.stderr
+    assert logins == ["PAM_SUCCESS"] * len(users), logins
+    r, js = status(env.store)
+    assert all(x["sealed_with"] == new for x in js["users"])
+    for u in users:
+        assert env.login(u, totp(T0), at=T0).result == "PAM_AUTH_ERR", u
+        assert env.dump(u)["next"] == T0 // 30 + 1

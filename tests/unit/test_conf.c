@@ -70,6 +70,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.ldap_timeout, 5);
 	assert_string_equal(c.record_key, "/etc/twofa/record.key");
 	assert_false(c.record_key_set);
+	assert_false(c.require_encrypted);
 	assert_string_equal(c.issuer, "");
 }
 
@@ -89,6 +90,7 @@ static void test_every_key(void **state)
 	    "ldap_tls_cacert = /etc/ssl/certs/site-ca.pem\n"
 	    "ldap_timeout = 3\n"
 	    "record_key = /etc/twofa/keys/record.key\n"
+	    "require_encrypted = yes\n"
 	    "deny = 0\n"
 	    "unlock_time = 0\n"
 	    "window = 2\n"
@@ -107,6 +109,7 @@ static void test_every_key(void **state)
 	assert_int_equal(c.ldap_timeout, 3);
 	assert_string_equal(c.record_key, "/etc/twofa/keys/record.key");
 	assert_true(c.record_key_set);
+	assert_true(c.require_encrypted);
 	assert_int_equal(c.deny, 0);
 	assert_int_equal(c.unlock_time, 0);
 	assert_int_equal(c.window, 2);
@@ -119,6 +122,14 @@ static void test_every_key(void **state)
 	assert_int_equal(c.store_kind, TWOFA_STORE_FILE);
 	assert_string_equal(c.store_dir, "/srv/twofa");
 	assert_int_equal(c.deny, 5);
+	/* require_encrypted takes yes or no, nothing else. */
+	assert_int_equal(load_text(fx, "require_encrypted = no\n", 23, 0600, &c,
+				   &why),
+			 0);
+	assert_false(c.require_encrypted);
+	assert_int_equal(load_text(fx, "require_encrypted = on\n", 23, 0600, &c,
+				   &why),
+			 TWOFA_ERR_CONFIG);
 	/* Empty and comment-only files are fine. */
 	assert_int_equal(load_text(fx, "", 0, 0600, &c, &why), 0);
 	assert_int_equal(load_text(fx, "# nothing\n   \n", 14, 0600, &c, &why),

@@ -140,17 +140,40 @@ static void test_seal_binding(void **state)
 	for (i = 0; i < 11; i++) {
 		r = rec;
 		switch (i) {
-		case 0: r.type = TWOFA_HOTP; r.period = 0; break;
-		case 1: r.alg = TWOFA_ALG_SHA256; break;
-		case 2: r.digits = 8; break;
-		case 3: r.period = 60; break;
-		case 4: r.window = 2; break;
-		case 5: r.created++; break;
-		case 6: r.backup_iterations++; break;
-		case 7: r.backup_hash[1][0] ^= 1; break;
-		case 8: r.backup_salt[3][15] ^= 1; break;
-		case 9: r.backup_count = 3; break;
-		case 10: r.sealed.tag[0] ^= 1; break;
+		case 0:
+			r.type = TWOFA_HOTP;
+			r.period = 0;
+			break;
+		case 1:
+			r.alg = TWOFA_ALG_SHA256;
+			break;
+		case 2:
+			r.digits = 8;
+			break;
+		case 3:
+			r.period = 60;
+			break;
+		case 4:
+			r.window = 2;
+			break;
+		case 5:
+			r.created++;
+			break;
+		case 6:
+			r.backup_iterations++;
+			break;
+		case 7:
+			r.backup_hash[1][0] ^= 1;
+			break;
+		case 8:
+			r.backup_salt[3][15] ^= 1;
+			break;
+		case 9:
+			r.backup_count = 3;
+			break;
+		case 10:
+			r.sealed.tag[0] ^= 1;
+			break;
 		}
 		assert_int_equal(twofa_seal_open(&r, "alice", &kr),
 				 TWOFA_ERR_SEALED);
@@ -182,7 +205,8 @@ static void test_sealed_text(void **state)
 	    "gezdgnbvgy3tqojqgezdgnbvgy3tqojq",
 	    "3132333435363738393031323334353637383930", /* hex */
 	    "12345678901234567890",			/* raw */
-	    "GEZDGNBV", "3132333435",
+	    "GEZDGNBV",
+	    "3132333435",
 	};
 	struct twofa_keyring kr;
 	struct twofa_record rec, back;
