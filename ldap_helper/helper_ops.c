@@ -113,7 +113,7 @@ static int entry_values(LDAP *ld, LDAPMessage *e, struct twofa_ldap_avs *out)
 static int user_dn(struct helper *h, const char *user, char *dn, size_t n,
 		   struct reply *r)
 {
-	int ret = twofa_ldap_entry_dn(user, h->base, dn, n);
+	int ret = twofa_ldap_entry_dn(user, h->set.base, dn, n);
 
 	if (ret < 0)
 		return helper_fail(r, ret, "directory error", user);
@@ -132,7 +132,7 @@ static int load_record(struct helper *h, const char *user, int fresh,
 	LDAPControl duc = {dont_use_copy, {0, NULL}, 1};
 	LDAPControl *ctrls[2] = {fresh ? &duc : NULL, NULL};
 	char dn[TWOFA_LDAP_ENTRY_DN_SIZE];
-	struct timeval tv = {.tv_sec = h->timeout};
+	struct timeval tv = {.tv_sec = h->set.timeout};
 	struct twofa_ldap_avs avs;
 	struct twofa_parse_error pe = {0, NULL};
 	LDAPMessage *res = NULL, *e;
@@ -240,7 +240,7 @@ int helper_replace(struct helper *h, const char *user,
 	struct twofa_ldap_avs avs;
 	int ret;
 
-	if ((ret = twofa_ldap_entry_replace(user, h->base, old, rec, &avs)) <
+	if ((ret = twofa_ldap_entry_replace(user, h->set.base, old, rec, &avs)) <
 	    0)
 		return helper_fail(r, ret, "directory error", user);
 	ret = modify(h, user, &avs, old->state.seq + 1, rep, r);
@@ -280,7 +280,7 @@ static int current_seq(struct helper *h, const char *dn, uint64_t *seq,
 {
 	static char seq_attr[] = "twofaSeq";
 	char *attrs[] = {seq_attr, NULL};
-	struct timeval tv = {.tv_sec = h->timeout};
+	struct timeval tv = {.tv_sec = h->set.timeout};
 	LDAPMessage *res = NULL, *e;
 	struct berval **v = NULL;
 	int lrc, ret = TWOFA_ERR_MALFORMED;
@@ -326,7 +326,7 @@ int helper_create(struct helper *h, const char *user,
 	twofa_msg_init(&scratch);
 	if ((ret = user_dn(h, user, dn, sizeof(dn), r)) < 0)
 		return ret;
-	if ((ret = twofa_ldap_entry_build(user, h->base, rec, &avs)) < 0 ||
+	if ((ret = twofa_ldap_entry_build(user, h->set.base, rec, &avs)) < 0 ||
 	    (m = malloc(sizeof(*m))) == NULL) {
 		helper_fail(r, ret < 0 ? ret : TWOFA_ERR_NOMEM,
 			    "directory error", dn);
@@ -369,7 +369,7 @@ int helper_exists(struct helper *h, const char *user, struct reply *r)
 	char dn[TWOFA_LDAP_ENTRY_DN_SIZE];
 	static char no_attrs[] = LDAP_NO_ATTRS;
 	char *attrs[] = {no_attrs, NULL};
-	struct timeval tv = {.tv_sec = h->timeout};
+	struct timeval tv = {.tv_sec = h->set.timeout};
 	LDAPMessage *res = NULL;
 	int lrc, ret;
 

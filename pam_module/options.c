@@ -252,6 +252,12 @@ int mod_options_parse(int argc, const char *const *argv,
 		return fail(err, err_size,
 			    "echo with forward_pass would show the password",
 			    NULL);
+	/*
+	 * A ticket is typed alone at the code prompt; with forward_pass it
+	 * would arrive glued to a password and never match.
+	 */
+	if (opt->forward_pass && opt->enroll)
+		return fail(err, err_size, "enroll excludes forward_pass", NULL);
 	if (opt->forward_pass && !(seen & SEEN_PROMPT))
 		opt->prompt = MOD_PROMPT_FORWARD;
 	/* What overrides twofa.conf: only what the module line says. */

@@ -7,7 +7,6 @@ when authentication succeeded, pam_acct_mgmt; pam_end last (which runs
 the module's cleanups)."""
 
 import ctypes
-import ctypes.util
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int,
                     c_void_p, byref)
 
@@ -18,7 +17,10 @@ PAM_TEXT_INFO = 4
 PAM_SILENT = 0x8000
 PAM_RHOST = 4
 
-libc = ctypes.CDLL(ctypes.util.find_library("c"))
+# The process's own allocator (dlopen(NULL)), whatever it is: libpam
+# frees the answers with free(), which must be the malloc they came from
+# (also under a preloaded sanitizer runtime).
+libc = ctypes.CDLL(None)
 libc.calloc.restype = c_void_p
 libc.calloc.argtypes = [ctypes.c_size_t, ctypes.c_size_t]
 libc.strdup.restype = c_void_p

@@ -278,3 +278,15 @@ def test_account_line_with_another_store_refuses_the_commit(env):
 def env_module():
     from conftest import MODULE
     return MODULE
+
+
+def test_enroll_with_forward_pass_is_a_bad_option(env):
+    """A ticket cannot be typed glued to a password: the pair refuses
+    every login (PAM_SERVICE_ERR), rather than silently never matching."""
+    user = env.user()
+    env.invite(user)
+    env.service(auth="enroll forward_pass")
+    r = env.login(user, "=123456")
+    assert r["auth"] == "PAM_SERVICE_ERR" and prompts(r) == [], r
+    assert any("enroll excludes forward_pass" in l
+               for l in syslog_text().splitlines())
