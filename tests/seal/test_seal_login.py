@@ -46,10 +46,18 @@ def test_sealed_record_holds_no_secret(env, key):
     assert b"\nsecret " not in data
 
 
+def sealed_line(path):
+    return re.search(rb"^sealed .*$", path.read_bytes(), re.M).group(0)
+
+
 def test_sealed_login(env, key):
     u = env.user()
-    env.record(u)
+    path = env.record(u)
+    before = sealed_line(path)
+    ino = os.stat(path).st_ino
     assert env.login(u, totp(T0), at=T0).result == "PAM_SUCCESS"
+    # The state update wrote a slot in place: not sealed again.
+    assert sealed_line(path) == before and os.stat(path).st_ino == ino
     # The slot write did not break the seal, and the code is used up.
     assert env.login(u, totp(T0), at=T0).result == "PAM_AUTH_ERR"
     assert env.login(u, totp(T0 + 30), at=T0 + 30).result == "PAM_SUCCESS"
