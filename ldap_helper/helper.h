@@ -67,8 +67,8 @@ int helper_ldap_error(struct helper *h, int lrc, const char *dn,
 		      struct reply *r);
 
 /* helper_ops.c: the store requests. */
-int helper_load(struct helper *h, const char *user, int fresh,
-		struct twofa_msg *rep, struct reply *r);
+int helper_load(struct helper *h, const char *user, struct twofa_msg *rep,
+		struct reply *r);
 int helper_cas(struct helper *h, const char *user,
 	       const struct twofa_record *old, const struct twofa_record *rec,
 	       struct twofa_msg *rep, struct reply *r);
@@ -82,5 +82,6 @@ int helper_create(struct helper *h, const char *user,
 		  const struct twofa_record *rec, int force, struct reply *r);
 int helper_exists(struct helper *h, const char *user, struct reply *r);
 int helper_list(struct helper *h, struct twofa_msg *rep, struct reply *r);
+int helper_decoy(struct helper *h, struct reply *r);
 
 #endif

@@ -38,11 +38,21 @@
 #define SPARE_IDLE 300 /* seconds */
 
 static volatile sig_atomic_t stopping;
+static volatile pid_t kids[SPARES];
 
+/*
+ * Stop: the spares go at once (kill is async-signal-safe), so a wait()
+ * the signal did not interrupt returns too.
+ */
 static void on_term(int sig)
 {
+	int i;
+
 	(void)sig;
 	stopping = 1;
+	for (i = 0; i < SPARES; i++)
+		if (kids[i] > 0)
+			kill(kids[i], SIGTERM);
 }
 
 static int fail(const char *what, const char *where)
@@ -104,7 +114,6 @@ static void spare(int lfd, const struct helper_settings *set)
 	socklen_t len = sizeof(cred);
 	int fd;
 
-	signal(SIGTERM, SIG_DFL);
 	/* Connect now, off the login's path; a failure is retried then. */
 	if (helper_apply(&h, set, &r) == TWOFA_OK)
 		(void)helper_open_checked(&h, &r);
@@ -130,7 +139,7 @@ int helper_daemon(const char *conf_path)
 	struct twofa_error why;
 	struct helper_settings set;
 	struct sigaction sa;
-	pid_t kids[SPARES];
+	sigset_t term, old;
 	int lfd = -1, err, i, status;
 
 	memset(&why, 0, sizeof(why));
@@ -158,18 +167,35 @@ int helper_daemon(const char *conf_path)
 	sa.sa_handler = on_term; /* no SA_RESTART: wait() returns */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
 	for (i = 0; i < SPARES; i++)
 		kids[i] = -1;
 	while (!stopping) {
 		pid_t pid;
 
 		for (i = 0; i < SPARES && !stopping; i++) {
+			pid_t kid;
+
 			if (kids[i] > 0)
 				continue;
-			kids[i] = fork();
-			if (kids[i] == 0)
+			/*
+			 * Blocked across fork(), so a SIGTERM can neither hit
+			 * the child while it still has our handler nor miss
+			 * its pid in kids[].
+			 */
+			sigprocmask(SIG_BLOCK, &term, &old);
+			kid = fork();
+			if (kid == 0) {
+				signal(SIGTERM, SIG_DFL);
+				signal(SIGINT, SIG_DFL);
+				sigprocmask(SIG_SETMASK, &old, NULL);
 				spare(lfd, &set);
-			if (kids[i] < 0)
+			}
+			kids[i] = kid;
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			if (kid < 0)
 				sleep(1);
 		}
 		pid = wait(&status);

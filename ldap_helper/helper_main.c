@@ -107,7 +107,7 @@ static int dispatch(struct helper *h, const struct twofa_msg *req,
 	if (strcmp(op, "list") == 0)
 		return helper_list(h, rep, r);
 	if (strcmp(op, "decoy") == 0)
-		return helper_fail(r, TWOFA_OK, NULL, NULL);
+		return helper_decoy(h, r);
 	if (twofa_msg_get_str(req, "user", user, sizeof(user)) < 0 ||
 	    !twofa_user_valid(user))
 		return helper_fail(r, TWOFA_ERR_BAD_USER, "LDAP helper failed",
@@ -120,9 +120,7 @@ static int dispatch(struct helper *h, const struct twofa_msg *req,
 		goto out;
 	}
 	if (strcmp(op, "load") == 0)
-		ret = helper_load(h, user,
-				  twofa_msg_get(req, "fresh", &v, &vl) == 0, rep,
-				  r);
+		ret = helper_load(h, user, rep, r);
 	else if (strcmp(op, "exists") == 0)
 		ret = helper_exists(h, user, r);
 	else if (strcmp(op, "create") == 0) {

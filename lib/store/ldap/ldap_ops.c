@@ -41,11 +41,6 @@ struct ldap_backend {
 	pid_t pid;
 	int fd;
 	unsigned timeout_ms; /* per request: 2 x ldap_timeout + 1 s */
-	/*
-	 * A change lost a race: from now on, read from the provider (a
-	 * consumer's copy may not have caught up with what beat us yet).
-	 */
-	bool fresh;
 	char where[TWOFA_LDAP_URI_MAX + 1];
 };
 
@@ -280,12 +275,9 @@ static int user_call(struct ldap_backend *b, const char *op, const char *user,
 	    (ret = twofa_msg_put_str(&req, "user", user)) < 0 ||
 	    (old && (ret = put_record(&req, "old", old)) < 0) ||
 	    (rec && (ret = put_record(&req, "rec", rec)) < 0) ||
-	    (force && (ret = twofa_msg_put_str(&req, "force", "1")) < 0) ||
-	    (b->fresh && (ret = twofa_msg_put_str(&req, "fresh", "1")) < 0))
+	    (force && (ret = twofa_msg_put_str(&req, "force", "1")) < 0))
 		goto out;
 	ret = call(b, &req, rep, why);
-	if (ret == TWOFA_ERR_CONFLICT)
-		b->fresh = true;
 out:
 	twofa_msg_free(&req);
 	return ret;
