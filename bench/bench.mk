@@ -1,5 +1,8 @@
 # make bench: per-login cost of pam_twofa against google-authenticator and
-# pam_oath, side by side (bench/run.sh; results in bench/RESULTS.md).
+# pam_oath, side by side (bench/run.sh; results in bench/RESULTS.md), in
+# one process and in a fresh process per login, and the system's su and
+# sudo with each module (bench/stack.sh changes /etc/pam.d/su and sudo for
+# the user nobody while it runs, under the e2e lock, and restores them).
 # Not part of `make check` (it takes up to 15 minutes and a few GB of disk
 # for a million enrolled users); check-bench runs its --smoke mode.
 BENCH_BINS	:= $(BUILD)/bench/bench-gen $(BUILD)/bench/bench-login \
@@ -52,6 +55,7 @@ bench: bench-deps
 	sh bench/run.sh $(BUILD)
 	/usr/bin/python3 bench/report.py $(BUILD)/bench/out bench/RESULTS.md
 	@echo "bench: results in bench/RESULTS.md"
+	$(MAKE) --no-print-directory bench-fleet
 
 # make check: the benchmark's smoke mode (1,000 users, a few logins per
 # module, a few seconds) and a check of what it relies on and shows.

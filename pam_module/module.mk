@@ -10,8 +10,9 @@ MODULE_SO	:= $(BUILD)/pam_twofa.so
 # is made: neither is linked, so logins without token_env do not pay for
 # mapping them. The login path's cryptography is Nettle (lib/crypto/).
 # libqrencode draws the QR code of a self-enrollment (the enroll option)
-# into the prompt.
-MODULE_LIBS	:= $(LIBPAM) $(LIBNETTLE) $(LIBQRENCODE)
+# into the prompt; lib/qr/qrencode.c loads it then, so it is not linked
+# either.
+MODULE_LIBS	:= $(LIBPAM) $(LIBNETTLE)
 
 BINARIES	+= $(MODULE_SO)
 

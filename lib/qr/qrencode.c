@@ -1,4 +1,15 @@
-/* QR code matrices from libqrencode (kept apart so qr.c stays pure). */
+/*
+ * QR code matrices from libqrencode (kept apart so qr.c stays pure).
+ *
+ * libqrencode is loaded the first time a QR code is made, not linked: the
+ * module needs it only for an enrollment at the login (enroll), and
+ * mapping it at every pam_start() cost every other login too (issue 14,
+ * bench/RESULTS.md). Loaded by its soname, as the dynamic linker would,
+ * and kept loaded (RTLD_NODELETE), as lib/token/jwt_lib.c does libjwt.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +19,42 @@
 #include "twofa/mem.h"
 #include "twofa/qr.h"
 
+#define TWOFA_QRENCODE_SONAME "libqrencode.so.4"
+
+static struct {
+	__typeof__(QRcode_encodeString) *encode_string;
+	__typeof__(QRcode_free) *free_;
+} lib;
+static int lib_ready;
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+
+/* dlsym's void * to a function pointer, without a cast ISO C forbids. */
+static int bind(void *handle, const char *name, void *fnptr)
+{
+	void *sym = dlsym(handle, name);
+
+	if (sym == NULL)
+		return -1;
+	memcpy(fnptr, &sym, sizeof(sym));
+	return 0;
+}
+
+static void lib_open(void)
+{
+	void *h = dlopen(TWOFA_QRENCODE_SONAME,
+			 RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+
+	if (h == NULL)
+		return;
+	if (bind(h, "QRcode_encodeString", &lib.encode_string) != 0 ||
+	    bind(h, "QRcode_free", &lib.free_) != 0) {
+		memset(&lib, 0, sizeof(lib));
+		dlclose(h);
+		return;
+	}
+	lib_ready = 1;
+}
+
 int twofa_qr_encode(const char *text, struct twofa_qr *qr)
 {
 	QRcode *code;
@@ -15,24 +62,29 @@ int twofa_qr_encode(const char *text, struct twofa_qr *qr)
 
 	qr->width = 0;
 	qr->modules = NULL;
-	code = QRcode_encodeString(text, 0, QR_ECLEVEL_L, QR_MODE_8, 1);
+	/* libqrencode missing or unusable: a system error, as a missing file. */
+	if (pthread_once(&lib_once, lib_open) != 0 || !lib_ready) {
+		errno = ELIBACC;
+		return TWOFA_ERR_IO;
+	}
+	code = lib.encode_string(text, 0, QR_ECLEVEL_L, QR_MODE_8, 1);
 	if (code == NULL)
 		return TWOFA_ERR_INVALID; /* too long, or out of memory */
 	if (code->width <= 0 || code->width > TWOFA_QR_WIDTH_MAX) {
-		QRcode_free(code);
+		lib.free_(code);
 		return TWOFA_ERR_INVALID;
 	}
 	n = (size_t)code->width * (size_t)code->width;
 	qr->modules = malloc(n);
 	if (qr->modules == NULL) {
 		twofa_wipe(code->data, n);
-		QRcode_free(code);
+		lib.free_(code);
 		return TWOFA_ERR_NOMEM;
 	}
 	memcpy(qr->modules, code->data, n);
 	qr->width = (unsigned)code->width;
 	twofa_wipe(code->data, n);
-	QRcode_free(code);
+	lib.free_(code);
 	return TWOFA_OK;
 }
 

@@ -55,6 +55,17 @@ def test_token_library_not_loaded_with_the_module():
         assert not any(lib in l for l in needed), needed
 
 
+def test_qr_library_not_loaded_with_the_module():
+    """libqrencode is loaded only when a self-enrollment at the login
+    draws its QR code (lib/qr/qrencode.c); every other login would pay for
+    mapping it at pam_start() (bench/RESULTS.md)."""
+    out = subprocess.run(["readelf", "-d", str(MODULE)],
+                         capture_output=True, text=True, check=True).stdout
+    needed = [l for l in out.splitlines() if "(NEEDED)" in l]
+    assert needed, out
+    assert not any("libqrencode" in l for l in needed), needed
+
+
 def test_libcrypto_not_linked():
     """The login path's cryptography is Nettle's (lib/crypto/): loading and
     initialising libcrypto in every fresh su/sudo/login process cost more
@@ -98,3 +109,5 @@ def test_login_does_not_load_libcrypto(env, kind):
     assert any("pam_twofa.so" in l for l in loaded), r.err[-2000:]
     assert any("libnettle.so" in l for l in loaded), loaded
     assert not any("libcrypto" in l or "libssl" in l for l in loaded), loaded
+    assert not any("libqrencode" in l or "libjwt" in l for l in loaded), \
+        loaded
