@@ -56,16 +56,6 @@ static int check_all(const struct cli *cli, struct twofa_store *src,
 
 		memset(&why, 0, sizeof(why));
 		err = twofa_store_load(src, s->v[i], &l, &why);
-		/*
-		 * The directory store cannot hold a pending enrollment yet:
-		 * find out now rather than after half the records.
-		 */
-		if (err == TWOFA_OK && l->rec.pending &&
-		    strcmp(twofa_store_backend(dst), "ldap") == 0)
-			err = twofa_fail(&why, TWOFA_ERR_UNSUPPORTED, 0,
-					 "a pending enrollment cannot be stored "
-					 "in the directory yet",
-					 twofa_store_where(dst), NULL);
 		twofa_store_release(l);
 		if (err == TWOFA_OK) {
 			err = twofa_store_exists(dst, s->v[i], &why);

@@ -80,6 +80,7 @@ static int run(struct cli *cli, int argc, char **argv)
 		ret = EXIT_DONE;
 		break;
 	case TWOFA_VERDICT_LOCKED:
+		cli_error("%s: code not checked: reason=locked", user);
 		print_locked(user, res.locked_until);
 		ret = EXIT_REFUSED;
 		break;

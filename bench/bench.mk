@@ -55,6 +55,7 @@ bench: bench-deps
 	sh bench/run.sh $(BUILD)
 	/usr/bin/python3 bench/report.py $(BUILD)/bench/out bench/RESULTS.md
 	@echo "bench: results in bench/RESULTS.md"
+	$(MAKE) --no-print-directory bench-fleet
 
 # make check: the benchmark's smoke mode (1,000 users, a few logins per
 # module, a few seconds) and a check of what it relies on and shows.

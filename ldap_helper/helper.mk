@@ -28,4 +28,5 @@ install-ldap: $(LDAP_HELPER)
 		$(DESTDIR)$(PREFIX)/share/pam_twofa/ldap
 	install -m 0755 $(LDAP_HELPER) $(DESTDIR)$(LIBEXECDIR)/twofa-ldap
 	install -m 0644 packaging/ldap/twofa.ldif packaging/ldap/twofa.schema \
+		packaging/ldap/twofa-ldap.service \
 		$(DESTDIR)$(PREFIX)/share/pam_twofa/ldap/

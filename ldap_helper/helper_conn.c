@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,38 +41,63 @@ static int scheme_ok(const char *uri)
 	       strncmp(uri, "ldapi://", 8) == 0;
 }
 
-int helper_configure(struct helper *h, const struct twofa_msg *req,
-		     struct reply *r)
+int helper_apply(struct helper *h, const struct helper_settings *set,
+		 struct reply *r)
 {
-	uint64_t t;
 	char *p, *save = NULL;
 
-	if (twofa_msg_get_str(req, "uri", h->uris, sizeof(h->uris)) < 0 ||
-	    twofa_msg_get_str(req, "base", h->base, sizeof(h->base)) < 0 ||
-	    twofa_msg_get_str(req, "binddn", h->binddn, sizeof(h->binddn)) <
-		0 ||
-	    twofa_msg_get_str(req, "bindpw_file", h->bindpw_file,
-			      sizeof(h->bindpw_file)) < 0 ||
-	    twofa_msg_get_str(req, "cacert", h->cacert, sizeof(h->cacert)) <
-		0 ||
-	    twofa_msg_get_u64(req, "timeout", &t) < 0 || t == 0 ||
-	    t > TWOFA_LDAP_TIMEOUT_MAX)
+	/*
+	 * The daemon's spare was connected with its own twofa.conf; a
+	 * session asking for exactly that keeps the connection.
+	 */
+	if (h->ld != NULL && memcmp(&h->set, set, sizeof(*set)) == 0)
+		return TWOFA_OK;
+	helper_disconnect(h);
+	if (set->timeout == 0 || set->timeout > TWOFA_LDAP_TIMEOUT_MAX)
 		return helper_fail(r, TWOFA_ERR_INVALID, "LDAP helper failed",
 				   NULL);
-	h->timeout = (unsigned)t;
+	h->set = *set;
+	memcpy(h->uris, set->uris, sizeof(h->uris));
 	h->nuri = 0;
 	for (p = strtok_r(h->uris, " \t", &save); p != NULL;
 	     p = strtok_r(NULL, " \t", &save)) {
-		if (h->nuri == HELPER_URIS || !scheme_ok(p))
+		if (h->nuri == HELPER_URIS || !scheme_ok(p)) {
+			h->nuri = 0;
 			return helper_fail(
 			    r, TWOFA_ERR_CONFIG,
 			    "ldap_uri not ldap://, ldaps:// or ldapi://", p);
+		}
 		h->uri[h->nuri++] = p;
 	}
-	if (h->nuri == 0 || h->base[0] == '\0')
+	if (h->nuri == 0 || set->base[0] == '\0') {
+		h->nuri = 0;
 		return helper_fail(r, TWOFA_ERR_CONFIG,
 				   "ldap_uri or ldap_base not set", NULL);
+	}
 	return TWOFA_OK;
+}
+
+int helper_configure(struct helper *h, const struct twofa_msg *req,
+		     struct reply *r)
+{
+	struct helper_settings set;
+	uint64_t t;
+
+	memset(&set, 0, sizeof(set));
+	if (twofa_msg_get_str(req, "uri", set.uris, sizeof(set.uris)) < 0 ||
+	    twofa_msg_get_str(req, "base", set.base, sizeof(set.base)) < 0 ||
+	    twofa_msg_get_str(req, "binddn", set.binddn, sizeof(set.binddn)) <
+		0 ||
+	    twofa_msg_get_str(req, "bindpw_file", set.bindpw_file,
+			      sizeof(set.bindpw_file)) < 0 ||
+	    twofa_msg_get_str(req, "cacert", set.cacert, sizeof(set.cacert)) <
+		0 ||
+	    twofa_msg_get_u64(req, "timeout", &t) < 0 ||
+	    t > TWOFA_LDAP_TIMEOUT_MAX)
+		return helper_fail(r, TWOFA_ERR_INVALID, "LDAP helper failed",
+				   NULL);
+	set.timeout = (unsigned)t;
+	return helper_apply(h, &set, r);
 }
 
 /*
@@ -89,10 +115,10 @@ static int read_bindpw(const struct helper *h, char *pw, size_t pwsize,
 	char *nl;
 
 	pw[0] = '\0';
-	snprintf(dir, sizeof(dir), "%s", h->bindpw_file);
-	snprintf(name, sizeof(name), "%s", h->bindpw_file);
-	ret = helper_fail(r, TWOFA_ERR_UNSAFE, bad, h->bindpw_file);
-	if (h->bindpw_file[0] != '/' ||
+	snprintf(dir, sizeof(dir), "%s", h->set.bindpw_file);
+	snprintf(name, sizeof(name), "%s", h->set.bindpw_file);
+	ret = helper_fail(r, TWOFA_ERR_UNSAFE, bad, h->set.bindpw_file);
+	if (h->set.bindpw_file[0] != '/' ||
 	    twofa_dir_open(dirname(dir), 0, 0, &dfd, NULL) < 0)
 		goto out;
 	fd = openat(dfd, basename(name),
@@ -129,10 +155,10 @@ void helper_disconnect(struct helper *h)
 
 static int set_options(struct helper *h, LDAP *ld)
 {
-	struct timeval tv = {.tv_sec = h->timeout};
+	struct timeval tv = {.tv_sec = h->set.timeout};
 	int v3 = LDAP_VERSION3, demand = LDAP_OPT_X_TLS_DEMAND,
 	    tls12 = LDAP_OPT_X_TLS_PROTOCOL_TLS1_2, zero = 0;
-	const char *ca = h->cacert[0] ? h->cacert : SYSTEM_CAS;
+	const char *ca = h->set.cacert[0] ? h->set.cacert : SYSTEM_CAS;
 
 	/*
 	 * Referrals are not chased: a consumer must chain writes to the
@@ -208,12 +234,12 @@ static int connect_one(struct helper *h, const char *uri, struct reply *r)
 			goto fail;
 		}
 	}
-	if (h->binddn[0] != '\0') {
+	if (h->set.binddn[0] != '\0') {
 		if ((ret = read_bindpw(h, pw, sizeof(pw), r)) < 0)
 			goto fail;
 		cred.bv_val = pw;
 		cred.bv_len = strlen(pw);
-		lrc = ldap_sasl_bind_s(ld, h->binddn, LDAP_SASL_SIMPLE, &cred,
+		lrc = ldap_sasl_bind_s(ld, h->set.binddn, LDAP_SASL_SIMPLE, &cred,
 				       NULL, NULL, NULL);
 		twofa_wipe(pw, sizeof(pw));
 	} else if (ldapi) {

@@ -75,7 +75,7 @@ int helper_list(struct helper *h, struct twofa_msg *rep, struct reply *r)
 {
 	static char no_attrs[] = LDAP_NO_ATTRS;
 	char *attrs[] = {no_attrs, NULL};
-	struct timeval tv = {.tv_sec = h->timeout};
+	struct timeval tv = {.tv_sec = h->set.timeout};
 	struct berval *cookie = NULL;
 	struct names s = {NULL, 0, 0};
 	unsigned char *buf = NULL;
@@ -98,7 +98,7 @@ int helper_list(struct helper *h, struct twofa_msg *rep, struct reply *r)
 			break;
 		}
 		ctrls[0] = page;
-		lrc = ldap_search_ext_s(h->ld, h->base, LDAP_SCOPE_ONELEVEL,
+		lrc = ldap_search_ext_s(h->ld, h->set.base, LDAP_SCOPE_ONELEVEL,
 					"(objectClass=twofaState)", attrs, 0,
 					ctrls, NULL, &tv, 0, &res);
 		ldap_control_free(page);
@@ -107,7 +107,7 @@ int helper_list(struct helper *h, struct twofa_msg *rep, struct reply *r)
 					  &rc, 0);
 		if (lrc != LDAP_SUCCESS || err != LDAP_SUCCESS) {
 			ret = helper_ldap_error(
-			    h, lrc != LDAP_SUCCESS ? lrc : err, h->base, r);
+			    h, lrc != LDAP_SUCCESS ? lrc : err, h->set.base, r);
 			ldap_controls_free(rc);
 			ldap_msgfree(res);
 			break;

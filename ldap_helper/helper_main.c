@@ -35,38 +35,56 @@ static int get_record(const struct twofa_msg *req, const char *name,
 	return TWOFA_OK;
 }
 
-/* open: the settings, then a connection, and ldap_base must be there. */
-static int do_open(struct helper *h, const struct twofa_msg *req,
-		   struct reply *r)
+int helper_open_checked(struct helper *h, struct reply *r)
 {
 	static char no_attrs[] = LDAP_NO_ATTRS;
 	char *attrs[] = {no_attrs, NULL};
 	struct timeval tv;
-	LDAPMessage *res = NULL;
-	int ret, lrc;
+	bool reused = h->ld != NULL;
+	int ret, lrc, attempt;
 
-	helper_disconnect(h);
-	if ((ret = helper_configure(h, req, r)) < 0 ||
-	    (ret = helper_connect(h, r)) < 0)
+	for (attempt = 0; attempt < 2; attempt++) {
+		LDAPMessage *res = NULL;
+
+		if ((ret = helper_connect(h, r)) < 0)
+			return ret;
+		/*
+		 * ldap_base must be there: an ACL that hides it would make
+		 * every user read as "no record", which nullok lets in. On a
+		 * daemon's kept connection this is also the check that the
+		 * server has not closed it meanwhile (restarted): then once
+		 * more on a new one.
+		 */
+		tv.tv_sec = h->set.timeout;
+		tv.tv_usec = 0;
+		lrc = ldap_search_ext_s(h->ld, h->set.base, LDAP_SCOPE_BASE,
+					"(objectClass=*)", attrs, 0, NULL, NULL,
+					&tv, 1, &res);
+		if (res != NULL)
+			ldap_msgfree(res);
+		if (lrc == LDAP_SUCCESS)
+			return TWOFA_OK;
+		if (lrc == LDAP_NO_SUCH_OBJECT)
+			return helper_fail(r, TWOFA_ERR_CONFIG,
+					   "ldap_base not found or not readable",
+					   h->set.base);
+		if (!reused || attempt > 0 ||
+		    (lrc != LDAP_SERVER_DOWN && lrc != LDAP_CONNECT_ERROR))
+			break;
+		helper_disconnect(h);
+	}
+	return helper_ldap_error(h, lrc, h->set.base, r);
+}
+
+/* open: the settings, then a connection, and ldap_base must be there. */
+static int do_open(struct helper *h, const struct twofa_msg *req,
+		   struct reply *r)
+{
+	int ret;
+
+	if ((ret = helper_configure(h, req, r)) < 0)
 		return ret;
-	/*
-	 * An ACL that hides the container would make every user read as
-	 * "no record", which nullok lets in: refuse to start instead.
-	 */
-	tv.tv_sec = h->timeout;
-	tv.tv_usec = 0;
-	lrc = ldap_search_ext_s(h->ld, h->base, LDAP_SCOPE_BASE,
-				"(objectClass=*)", attrs, 0, NULL, NULL, &tv, 1,
-				&res);
-	if (res != NULL)
-		ldap_msgfree(res);
-	if (lrc == LDAP_NO_SUCH_OBJECT)
-		return helper_fail(r, TWOFA_ERR_CONFIG,
-				   "ldap_base not found or not readable",
-				   h->base);
-	if (lrc != LDAP_SUCCESS)
-		return helper_ldap_error(h, lrc, h->base, r);
-	return TWOFA_OK;
+	return helper_open_checked(h, r);
 }
 
 static int dispatch(struct helper *h, const struct twofa_msg *req,
@@ -89,7 +107,7 @@ static int dispatch(struct helper *h, const struct twofa_msg *req,
 	if (strcmp(op, "list") == 0)
 		return helper_list(h, rep, r);
 	if (strcmp(op, "decoy") == 0)
-		return helper_fail(r, TWOFA_OK, NULL, NULL);
+		return helper_decoy(h, r);
 	if (twofa_msg_get_str(req, "user", user, sizeof(user)) < 0 ||
 	    !twofa_user_valid(user))
 		return helper_fail(r, TWOFA_ERR_BAD_USER, "LDAP helper failed",
@@ -102,9 +120,7 @@ static int dispatch(struct helper *h, const struct twofa_msg *req,
 		goto out;
 	}
 	if (strcmp(op, "load") == 0)
-		ret = helper_load(h, user,
-				  twofa_msg_get(req, "fresh", &v, &vl) == 0, rep,
-				  r);
+		ret = helper_load(h, user, rep, r);
 	else if (strcmp(op, "exists") == 0)
 		ret = helper_exists(h, user, r);
 	else if (strcmp(op, "create") == 0) {
@@ -134,43 +150,20 @@ out:
 	return ret;
 }
 
-int main(int argc, char **argv)
+void helper_serve(struct helper *h, int fd)
 {
-	static struct helper h;
 	struct twofa_msg req, rep, out;
-	struct stat sb;
 
-	(void)argc;
-	(void)argv;
-	/* Before anything can initialise libldap. */
-	if (clearenv() != 0 || setenv("LDAPNOINIT", "1", 1) != 0 ||
-	    chdir("/") != 0)
-		return 3;
-	umask(077);
-	signal(SIGPIPE, SIG_IGN);
-	/*
-	 * Started by a set-uid program (su, sudo) the real uid is the
-	 * user's: become root throughout, so the user cannot signal or
-	 * trace the process holding the bind password.
-	 */
-	if (geteuid() == 0 && (setresgid(0, 0, 0) != 0 ||
-			       setresuid(0, 0, 0) != 0))
-		return 3;
-	if (fstat(0, &sb) != 0 || !S_ISSOCK(sb.st_mode)) {
-		fputs("twofa-ldap: run by pam_twofa and twofa-admin only\n",
-		      stderr);
-		return 2;
-	}
 	twofa_msg_init(&req);
 	twofa_msg_init(&rep);
 	twofa_msg_init(&out);
-	while (twofa_msg_recv(0, &req, 0) == TWOFA_OK) {
+	while (twofa_msg_recv(fd, &req, 0) == TWOFA_OK) {
 		struct reply r = {TWOFA_OK, NULL, ""};
 		unsigned i;
 
 		twofa_msg_free(&rep);
 		twofa_msg_free(&out);
-		(void)dispatch(&h, &req, &rep, &r);
+		(void)dispatch(h, &req, &rep, &r);
 		/* rc first, then the fields the operation produced. */
 		if (twofa_msg_put_int(&out, "rc", r.rc) < 0 ||
 		    twofa_msg_put_u64(&out, "what",
@@ -188,13 +181,58 @@ int main(int argc, char **argv)
 					break;
 			}
 		}
-		if (twofa_msg_send(0, &out, 0) < 0)
+		if (twofa_msg_send(fd, &out, 0) < 0)
 			break;
 		twofa_msg_free(&req);
 	}
-	helper_disconnect(&h);
 	twofa_msg_free(&req);
 	twofa_msg_free(&rep);
 	twofa_msg_free(&out);
+}
+
+static int usage(void)
+{
+	fputs("usage: twofa-ldap --daemon [--conf FILE]\n"
+	      "(without arguments it serves pam_twofa and twofa-admin on "
+	      "descriptor 0)\n",
+	      stderr);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	static struct helper h;
+	struct stat sb;
+
+	/* Before anything can initialise libldap. */
+	if (clearenv() != 0 || setenv("LDAPNOINIT", "1", 1) != 0 ||
+	    chdir("/") != 0)
+		return 3;
+	umask(077);
+	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Started by a set-uid program (su, sudo) the real uid is the
+	 * user's: become root throughout, so the user cannot signal or
+	 * trace the process holding the bind password.
+	 */
+	if (geteuid() == 0 && (setresgid(0, 0, 0) != 0 ||
+			       setresuid(0, 0, 0) != 0))
+		return 3;
+	if (argc >= 2 && strcmp(argv[1], "--daemon") == 0) {
+		if (argc == 2)
+			return helper_daemon(NULL);
+		if (argc == 4 && strcmp(argv[2], "--conf") == 0)
+			return helper_daemon(argv[3]);
+		return usage();
+	}
+	if (argc != 1)
+		return usage();
+	if (fstat(0, &sb) != 0 || !S_ISSOCK(sb.st_mode)) {
+		fputs("twofa-ldap: run by pam_twofa and twofa-admin only\n",
+		      stderr);
+		return usage();
+	}
+	helper_serve(&h, 0);
+	helper_disconnect(&h);
 	return 0;
 }

@@ -113,7 +113,7 @@ static int entry_values(LDAP *ld, LDAPMessage *e, struct twofa_ldap_avs *out)
 static int user_dn(struct helper *h, const char *user, char *dn, size_t n,
 		   struct reply *r)
 {
-	int ret = twofa_ldap_entry_dn(user, h->base, dn, n);
+	int ret = twofa_ldap_entry_dn(user, h->set.base, dn, n);
 
 	if (ret < 0)
 		return helper_fail(r, ret, "directory error", user);
@@ -121,18 +121,23 @@ static int user_dn(struct helper *h, const char *user, char *dn, size_t n,
 }
 
 /*
- * The entry of user as a record. fresh: with the Don't Use Copy control
- * (RFC 6171, critical), so a consumer hands the read to the provider
- * instead of answering from a copy that may lag.
+ * Every read of a user's entry carries the Don't Use Copy control (RFC
+ * 6171, critical): a consumer hands it to the provider instead of
+ * answering from a copy that may lag behind the last change. A decision
+ * (a login, an unlock, nullok's "no record") is then never made on old
+ * state; the change needs the provider anyway. Listing reads the copy.
  */
-static int load_record(struct helper *h, const char *user, int fresh,
+static char dont_use_copy_oid[] = LDAP_CONTROL_DONTUSECOPY;
+static LDAPControl dont_use_copy = {dont_use_copy_oid, {0, NULL}, 1};
+static LDAPControl *fresh_read[] = {&dont_use_copy, NULL};
+
+/* The entry of user as a record. */
+static int load_record(struct helper *h, const char *user,
 		       struct twofa_record *rec, struct reply *r)
 {
-	static char dont_use_copy[] = LDAP_CONTROL_DONTUSECOPY;
-	LDAPControl duc = {dont_use_copy, {0, NULL}, 1};
-	LDAPControl *ctrls[2] = {fresh ? &duc : NULL, NULL};
+	LDAPControl **ctrls = fresh_read;
 	char dn[TWOFA_LDAP_ENTRY_DN_SIZE];
-	struct timeval tv = {.tv_sec = h->timeout};
+	struct timeval tv = {.tv_sec = h->set.timeout};
 	struct twofa_ldap_avs avs;
 	struct twofa_parse_error pe = {0, NULL};
 	LDAPMessage *res = NULL, *e;
@@ -170,8 +175,8 @@ out:
 	return ret;
 }
 
-int helper_load(struct helper *h, const char *user, int fresh,
-		struct twofa_msg *rep, struct reply *r)
+int helper_load(struct helper *h, const char *user, struct twofa_msg *rep,
+		struct reply *r)
 {
 	struct twofa_record *rec = malloc(sizeof(*rec));
 	char *text = NULL;
@@ -180,7 +185,7 @@ int helper_load(struct helper *h, const char *user, int fresh,
 
 	if (rec == NULL)
 		return helper_fail(r, TWOFA_ERR_NOMEM, NULL, NULL);
-	ret = load_record(h, user, fresh, rec, r);
+	ret = load_record(h, user, rec, r);
 	if (ret == TWOFA_OK && (ret = twofa_record_format(rec, &text, &len)) ==
 				   TWOFA_OK)
 		ret = twofa_msg_put(rep, "rec", text, len);
@@ -240,7 +245,7 @@ int helper_replace(struct helper *h, const char *user,
 	struct twofa_ldap_avs avs;
 	int ret;
 
-	if ((ret = twofa_ldap_entry_replace(user, h->base, old, rec, &avs)) <
+	if ((ret = twofa_ldap_entry_replace(user, h->set.base, old, rec, &avs)) <
 	    0)
 		return helper_fail(r, ret, "directory error", user);
 	ret = modify(h, user, &avs, old->state.seq + 1, rep, r);
@@ -280,14 +285,14 @@ static int current_seq(struct helper *h, const char *dn, uint64_t *seq,
 {
 	static char seq_attr[] = "twofaSeq";
 	char *attrs[] = {seq_attr, NULL};
-	struct timeval tv = {.tv_sec = h->timeout};
+	struct timeval tv = {.tv_sec = h->set.timeout};
 	LDAPMessage *res = NULL, *e;
 	struct berval **v = NULL;
 	int lrc, ret = TWOFA_ERR_MALFORMED;
 
 	*seq = 0;
 	lrc = ldap_search_ext_s(h->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
-				attrs, 0, NULL, NULL, &tv, 2, &res);
+				attrs, 0, fresh_read, NULL, &tv, 2, &res);
 	if (lrc != LDAP_SUCCESS) {
 		ret = helper_ldap_error(h, lrc, dn, r);
 		goto out;
@@ -326,7 +331,7 @@ int helper_create(struct helper *h, const char *user,
 	twofa_msg_init(&scratch);
 	if ((ret = user_dn(h, user, dn, sizeof(dn), r)) < 0)
 		return ret;
-	if ((ret = twofa_ldap_entry_build(user, h->base, rec, &avs)) < 0 ||
+	if ((ret = twofa_ldap_entry_build(user, h->set.base, rec, &avs)) < 0 ||
 	    (m = malloc(sizeof(*m))) == NULL) {
 		helper_fail(r, ret < 0 ? ret : TWOFA_ERR_NOMEM,
 			    "directory error", dn);
@@ -369,14 +374,14 @@ int helper_exists(struct helper *h, const char *user, struct reply *r)
 	char dn[TWOFA_LDAP_ENTRY_DN_SIZE];
 	static char no_attrs[] = LDAP_NO_ATTRS;
 	char *attrs[] = {no_attrs, NULL};
-	struct timeval tv = {.tv_sec = h->timeout};
+	struct timeval tv = {.tv_sec = h->set.timeout};
 	LDAPMessage *res = NULL;
 	int lrc, ret;
 
 	if ((ret = user_dn(h, user, dn, sizeof(dn), r)) < 0)
 		return ret;
 	lrc = ldap_search_ext_s(h->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
-				attrs, 0, NULL, NULL, &tv, 2, &res);
+				attrs, 0, fresh_read, NULL, &tv, 2, &res);
 	if (lrc != LDAP_SUCCESS)
 		ret = helper_ldap_error(h, lrc, dn, r);
 	else if (ldap_first_entry(h->ld, res) == NULL)
@@ -384,4 +389,60 @@ int helper_exists(struct helper *h, const char *user, struct reply *r)
 	if (res != NULL)
 		ldap_msgfree(res);
 	return ret;
+}
+
+/*
+ * The directory's part of a decoy login (a user without an entry): the
+ * reads and the durable write a failed login of an enrolled user costs,
+ * on an entry that holds no secret, cn=.twofa-decoy (no user can have the
+ * name: it starts with a dot). The write is an increment, which never
+ * conflicts; the entry is made by the first decoy.
+ */
+int helper_decoy(struct helper *h, struct reply *r)
+{
+	static char seq[] = "twofaSeq", one[] = "1";
+	struct berval bv = {1, one}, *bvs[] = {&bv, NULL};
+	LDAPMod inc = {LDAP_MOD_INCREMENT | LDAP_MOD_BVALUES, seq,
+		       {.modv_bvals = bvs}};
+	LDAPMod *mods[] = {&inc, NULL};
+	char dn[TWOFA_LDAP_ENTRY_DN_SIZE];
+	struct twofa_ldap_avs avs;
+	struct mods *m;
+	int lrc, ret, n;
+
+	if ((ret = helper_connect(h, r)) < 0)
+		return ret;
+	n = snprintf(dn, sizeof(dn), "cn=.twofa-decoy,%s", h->set.base);
+	if (n < 0 || (size_t)n >= sizeof(dn))
+		return helper_fail(r, TWOFA_ERR_TOO_BIG, NULL, NULL);
+	ret = current_seq(h, dn, &(uint64_t){0}, r);
+	if (ret == TWOFA_OK || ret == TWOFA_ERR_NO_RECORD /* not there yet */) {
+		lrc = ldap_modify_ext_s(h->ld, dn, mods, NULL, NULL);
+		if (lrc == LDAP_SUCCESS)
+			return helper_fail(r, TWOFA_OK, NULL, NULL);
+		if (lrc != LDAP_NO_SUCH_OBJECT)
+			return helper_ldap_error(h, lrc, dn, r);
+	} else
+		return ret;
+	memset(&avs, 0, sizeof(avs));
+	if (twofa_ldap_avs_add(&avs, TWOFA_LDAP_ATTR, "objectClass", "device",
+			       6) < 0 ||
+	    twofa_ldap_avs_add(&avs, TWOFA_LDAP_ATTR, "objectClass",
+			       "twofaState", 10) < 0 ||
+	    twofa_ldap_avs_add(&avs, TWOFA_LDAP_ATTR, "cn", ".twofa-decoy",
+			       12) < 0 ||
+	    twofa_ldap_avs_add(&avs, TWOFA_LDAP_ATTR, "twofaSeq", "1", 1) < 0 ||
+	    twofa_ldap_avs_add(&avs, TWOFA_LDAP_ATTR, "twofaLockedUntil", "0",
+			       1) < 0 ||
+	    (m = malloc(sizeof(*m))) == NULL) {
+		twofa_ldap_avs_free(&avs);
+		return helper_fail(r, TWOFA_ERR_NOMEM, NULL, NULL);
+	}
+	mods_build(&avs, m);
+	lrc = ldap_add_ext_s(h->ld, dn, m->mp, NULL, NULL);
+	free(m);
+	twofa_ldap_avs_free(&avs);
+	if (lrc != LDAP_SUCCESS && lrc != LDAP_ALREADY_EXISTS)
+		return helper_ldap_error(h, lrc, dn, r);
+	return helper_fail(r, TWOFA_OK, NULL, NULL);
 }

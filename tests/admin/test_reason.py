@@ -31,3 +31,15 @@ def test_verify_names_the_reason(admin):
         assert typed not in r.stderr
         # unlock between attempts: the reasons, not the lockout, matter
         assert admin.run("unlock", "alice").returncode == 0
+
+
+def test_verify_while_locked_says_reason_locked(admin):
+    r = admin.run("enroll", "alice", "--no-confirm", "--qr", "none",
+                  "--secret", SECRET)
+    assert r.returncode == 0, r.stderr
+    for _ in range(5):
+        admin.run("verify", "alice", stdin="000000\n")
+    r = admin.run("verify", "alice", stdin=oathtool(SECRET) + "\n")
+    assert r.returncode == 1
+    assert "alice: code not checked: reason=locked" in r.stderr
+    assert "locked until" in r.stderr

@@ -71,7 +71,7 @@ stop_daemons() {
 		[ -f "$pidf" ] || continue
 		pid=$(cat "$pidf")
 		case $pid in '' | *[!0-9]*) continue ;; esac
-		if grep -q -e 'sshd-twofa-' -e 'twofa-e2e-syslog' <<<"$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"; then
+		if grep -q -e 'sshd-twofa-' -e 'twofa-e2e-syslog' <<<"$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")"; then
 			kill "$pid" 2>/dev/null
 			for _ in 1 2 3 4 5 6 7 8 9 10; do
 				kill -0 "$pid" 2>/dev/null || break

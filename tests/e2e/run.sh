@@ -123,7 +123,9 @@ enroll() { # USER [hotp]: an enrollment confirmed with a current code
 	local u=$1 type=${2:-totp} out
 	SECRET[$u]=$(random_secret)
 	if [ "$type" = hotp ]; then hotp_code "$u" "${SECRET[$u]}"; else totp_code "$u" "${SECRET[$u]}"; fi
-	out=$(echo "$CODE" | twofa-admin enroll "$u" --type "$type" --secret "${SECRET[$u]}" --qr none 2>&1) ||
+	# The secret from stdin (--secret -), the line before the code.
+	out=$(printf '%s\n%s\n' "${SECRET[$u]}" "$CODE" |
+		twofa-admin enroll "$u" --type "$type" --secret - --qr none 2>&1) ||
 		die "twofa-admin enroll $u failed: $out"
 	out=$(twofa-admin backup-codes "$u" --count 3 2>&1) ||
 		die "twofa-admin backup-codes $u failed: $out"
@@ -205,39 +207,49 @@ free_port() { # [LO HI]: a free loopback port in LO..HI (20000-29999)
 # /etc/pam.d/sshd-twofa-NAME; MATCH-BLOCK ends its config; sets PORT[NAME].
 declare -A PORT
 start_sshd() {
-	local name=$1 methods=$2 pubkey=$3 stack=$4 port svc=sshd-twofa-$1
-	port=$(free_port "${6:-20000}" "${7:-29999}")
+	local name=$1 methods=$2 pubkey=$3 stack=$4 port svc=sshd-twofa-$1 pid try up=0
 	printf '%s\n' "# pam_twofa e2e test service (removed by the test)" "$stack" >"/etc/pam.d/$svc"
 	ln -sf /usr/sbin/sshd "$W/$svc"
-	cat >"$W/$svc.conf" <<-EOF
-		ListenAddress 127.0.0.1:$port
-		HostKey $W/hostkey
-		PidFile none
-		UsePAM yes
-		KbdInteractiveAuthentication yes
-		PasswordAuthentication no
-		PubkeyAuthentication $pubkey
-		AuthenticationMethods $methods
-		PermitRootLogin no
-		AllowUsers twofa-e2e-*
-		UseDNS no
-		PrintMotd no
-		PrintLastLog no
-		X11Forwarding no
-		AllowTcpForwarding no
-		MaxAuthTries 6
-		LogLevel VERBOSE
-	EOF
-	[ -z "${5:-}" ] || printf '%s\n' "$5" >>"$W/$svc.conf"
-	"$W/$svc" -t -f "$W/$svc.conf" || die "sshd rejects its config"
-	"$W/$svc" -D -f "$W/$svc.conf" -E "$W/$svc.log" 9>&- &
-	echo $! >"$W/$svc.pid"
-	local up=0
-	for _ in $(seq 50); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { up=1; break; }
-		sleep 0.1
+	# A port nobody listens on can still be taken (the ranges overlap the
+	# kernel's ephemeral ports, which outgoing connections use): when sshd
+	# cannot bind it and exits, try another.
+	for try in 1 2 3 4 5; do
+		port=$(free_port "${6:-20000}" "${7:-29999}")
+		cat >"$W/$svc.conf" <<-EOF
+			ListenAddress 127.0.0.1:$port
+			HostKey $W/hostkey
+			PidFile none
+			UsePAM yes
+			KbdInteractiveAuthentication yes
+			PasswordAuthentication no
+			PubkeyAuthentication $pubkey
+			AuthenticationMethods $methods
+			PermitRootLogin no
+			AllowUsers twofa-e2e-*
+			UseDNS no
+			PrintMotd no
+			PrintLastLog no
+			X11Forwarding no
+			AllowTcpForwarding no
+			MaxAuthTries 6
+			LogLevel VERBOSE
+		EOF
+		[ -z "${5:-}" ] || printf '%s\n' "$5" >>"$W/$svc.conf"
+		"$W/$svc" -t -f "$W/$svc.conf" || die "sshd rejects its config"
+		"$W/$svc" -D -f "$W/$svc.conf" -E "$W/$svc.log" 9>&- &
+		pid=$!
+		echo $pid >"$W/$svc.pid"
+		for _ in $(seq 50); do
+			(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { up=1; break; }
+			kill -0 "$pid" 2>/dev/null || break # it could not bind: exited
+			sleep 0.1
+		done
+		[ "$up" = 1 ] && break
+		note "$svc could not listen on port $port (try $try): $(tail -n 1 "$W/$svc.log")"
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
 	done
-	[ "$up" = 1 ] || die "$svc did not start listening on port $port: $(tail -n 5 "$W/$svc.log")"
+	[ "$up" = 1 ] || die "$svc did not start listening: $(tail -n 5 "$W/$svc.log")"
 	PORT[$name]=$port
 }
 

@@ -144,3 +144,35 @@ def test_import_store(fleet, hosts, pamdir, user, secrets_dir):
     assert d["failures"] == "4" and d["locked_until"] == str(2 ** 64 - 1)
     p = b.login(pamdir, locked, totp(T0), at=T0)
     assert p.result == "PAM_AUTH_ERR" and "error:" in p.stdout
+
+
+def test_invitation_across_hosts(fleet, hosts, pamdir, user):
+    """SPEC §9 with store = ldap: invited on host A, enrolled at a login
+    on host B (its consumer), and the new enrollment works on A."""
+    import json as _json
+    a, b = hosts
+    p = a.admin("invite", user, "--json")
+    assert p.returncode == 0, p.stderr
+    ticket = _json.loads(p.stdout)["ticket"]
+    e = fleet.provider.search(f"cn={user},{slapd.BASE}")
+    assert "twofaTicket" in e and "oathSecret" not in e
+    svc = "host-b-enroll"
+    (pamdir / svc).write_text(
+        f"auth required {BUILD / 'pam_twofa.so'} conf={b.conf} enroll\n"
+        f"account required {BUILD / 'pam_twofa.so'} conf={b.conf}\n")
+    from conftest import ROOT
+    drive = ROOT / "tests" / "invite" / "drive.py"
+    r = subprocess.run(["/usr/bin/python3", str(drive), str(pamdir), svc,
+                        user, "=" + ticket, "@code"], capture_output=True,
+                       text=True, timeout=120)
+    res = _json.loads(r.stdout)
+    assert (res["auth"], res["acct"]) == ("PAM_SUCCESS", "PAM_SUCCESS"), res
+    e = fleet.provider.search(f"cn={user},{slapd.BASE}")
+    assert "twofaTicket" not in e and "oathSecret" in e
+    assert "oathTOTPParams" in e["objectClass"]
+    # The ticket is spent fleet-wide; the new secret's next code works
+    # on A.
+    secret = base64.b32decode(res["secret"] + "=" * (-len(res["secret"])
+                                                      % 8))
+    code = totp(int(time.time()) + 30, key_hex=secret.hex())
+    assert a.admin("verify", user, input=code + "\n").returncode == 0

@@ -174,3 +174,20 @@ def test_libldap_only_in_the_helper():
         assert not [l for l in needed(path) if "ldap" in l or "lber" in l]
     assert [l for l in needed("/usr/libexec/pam_twofa/twofa-ldap")
             if "libldap" in l]
+
+
+def test_unknown_user_costs_a_directory_write(fleet, hosts, pamdir, user):
+    """A user without an entry gets the reads and the durable write an
+    enrolled user's failure costs, on cn=.twofa-decoy (which holds no
+    secret and is never listed)."""
+    a, b = hosts
+    a.service(pamdir)
+    dn = f"cn=.twofa-decoy,{slapd.BASE}"
+    before = fleet.provider.search(dn, "twofaSeq")
+    p = a.login(pamdir, user + "-nobody", "123456", at=T0)
+    assert p.result == "PAM_AUTH_ERR"
+    after = fleet.provider.search(dn, "twofaSeq", "oathSecret")
+    assert after is not None and "oathSecret" not in after
+    assert int(after["twofaSeq"][0]) == (
+        int(before["twofaSeq"][0]) + 1 if before else 1)
+    assert ".twofa-decoy" not in a.admin("status").stdout

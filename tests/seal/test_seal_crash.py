@@ -106,3 +106,61 @@ def test_rekey_killed_at_every_step(env, nokey, tmp_path):
     for u in users + [plain]:
         assert env.login(u, totp(T0 + 30), at=T0 + 30).result == \
             "PAM_SUCCESS", u
+
+
+@pytest.mark.skipif("detect_leaks=1" in os.environ.get("ASAN_OPTIONS", ""),
+                    reason="strace and LeakSanitizer do not mix")
+@pytest.mark.parametrize("change", ["rotate", "retire"])
+def test_keyfile_change_killed_at_every_step(env, nokey, tmp_path, change):
+    """keygen --records --rotate / --retire killed at each of its system
+    calls: the key file is the old one or the new one, never a mix, and
+    every key that seals a record is still in it."""
+    assert admin("keygen", "--records").returncode == 0
+    if change == "retire":
+        assert admin("keygen", "--records", "--rotate").returncode == 0
+        args = ["keygen", "--records", "--retire", key_ids()[1]]
+    else:
+        args = ["keygen", "--records", "--rotate"]
+    u = env.user()
+    env.record(u)  # sealed with the current key, kept by both changes
+    old = KEY.read_bytes()
+    old_ids = key_ids()
+    cmd = [ADMIN, "--store", str(env.store)] + args
+    log = tmp_path / "count.log"
+    r = subprocess.run(["strace", "-f", "-qq", "-o", str(log), "-e",
+                        "trace=" + ",".join(SYSCALLS)] + cmd,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    new_ids = key_ids()
+    assert new_ids != old_ids
+    counts = collections.Counter()
+    for line in log.read_text().splitlines():
+        m = re.match(r"(?:\d+\s+)?(\w+)\(", line)
+        if m:
+            counts[m.group(1)] += 1
+    assert counts["fsync"] >= 2
+    seen = collections.Counter()
+    for sc, n in sorted(counts.items()):
+        for when in range(1, n + 1):
+            for p in KEY.parent.iterdir():
+                p.unlink()
+            fd = os.open(KEY, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.write(fd, old)
+            os.close(fd)
+            r = subprocess.run(
+                ["strace", "-f", "-qq", "-o", "/dev/null", "-e",
+                 f"inject={sc}:signal=KILL:when={when}"] + cmd,
+                capture_output=True, text=True, timeout=60)
+            where = f"killed at {sc} #{when}"
+            assert r.returncode in (-9, 137), f"{where}: {r.returncode}"
+            ids = key_ids()
+            if KEY.read_bytes() == old:
+                seen["old"] += 1
+            else:
+                assert len(ids) == len(new_ids) and ids[1:] == \
+                    new_ids[1:], f"{where}: {ids}"
+                seen["new"] += 1
+            # The record opens with what is there: a login works.
+            assert env.login(u, "000000", at=T0).result == "PAM_AUTH_ERR", \
+                where
+    assert seen["old"] and seen["new"], seen

@@ -46,10 +46,18 @@ def test_sealed_record_holds_no_secret(env, key):
     assert b"\nsecret " not in data
 
 
+def sealed_line(path):
+    return re.search(rb"^sealed .*$", path.read_bytes(), re.M).group(0)
+
+
 def test_sealed_login(env, key):
     u = env.user()
-    env.record(u)
+    path = env.record(u)
+    before = sealed_line(path)
+    ino = os.stat(path).st_ino
     assert env.login(u, totp(T0), at=T0).result == "PAM_SUCCESS"
+    # The state update wrote a slot in place: not sealed again.
+    assert sealed_line(path) == before and os.stat(path).st_ino == ino
     # The slot write did not break the seal, and the code is used up.
     assert env.login(u, totp(T0), at=T0).result == "PAM_AUTH_ERR"
     assert env.login(u, totp(T0 + 30), at=T0 + 30).result == "PAM_SUCCESS"
@@ -288,3 +296,18 @@ def test_require_encrypted(env, nokey):
 
 def test_key_ids_listed(key):
     assert key_ids() == [key]
+
+
+def test_unknown_user_reads_the_key_too(env, key, tmp_path):
+    """No enrollment oracle: with a key file, the decoy login of a user
+    without a record reads it as a sealed user's login does."""
+    log = tmp_path / "strace.log"
+    for user, name in ((env.user(), "unknown"), (None, "sealed")):
+        if user is None:
+            user = env.user()
+            env.record(user)
+        r = env.login(user, "000000", at=T0,
+                      wrap=["strace", "-f", "-qq", "-e", "trace=openat",
+                            "-o", str(log)])
+        assert r.result == "PAM_AUTH_ERR", (name, r)
+        assert "record.key" in log.read_text(), name

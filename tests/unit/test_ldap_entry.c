@@ -195,6 +195,38 @@ static void test_roundtrip_sealed(void **state)
 	twofa_ldap_avs_free(&a);
 }
 
+/* SPEC 9: a pending invitation: twofaTicket, no token attributes. */
+static void test_roundtrip_pending(void **state)
+{
+	struct twofa_record rec, back;
+	struct twofa_ldap_avs a;
+	struct twofa_parse_error why = {0, NULL};
+
+	(void)state;
+	memset(&rec, 0, sizeof(rec));
+	rec.pending = true;
+	rec.created = 1700000000;
+	rec.ticket.iterations = 100000;
+	rec.ticket.expires = 1700259200;
+	memset(rec.ticket.salt, 0x5a, sizeof(rec.ticket.salt));
+	memset(rec.ticket.hash, 0xa5, sizeof(rec.ticket.hash));
+	rec.state.failures = 2;
+	assert_int_equal(twofa_ldap_entry_build("bob", BASE, &rec, &a), 0);
+	assert_null(find(&a, TWOFA_LDAP_ATTR, "oathSecret", NULL));
+	assert_null(find(&a, TWOFA_LDAP_ATTR, "objectClass", "oathTOTPParams"));
+	assert_non_null(find(&a, TWOFA_LDAP_ATTR, "twofaTicket", NULL));
+	assert_int_equal(twofa_ldap_entry_parse(&a, &back, &why), 0);
+	rec.state.seq = 1;
+	assert_memory_equal(&rec, &back, sizeof(rec));
+	/* A ticket beside a token is refused. */
+	assert_int_equal(twofa_ldap_avs_add(&a, TWOFA_LDAP_ATTR, "oathSecret",
+					    "01234567890123456789", 20),
+			 0);
+	assert_int_equal(twofa_ldap_entry_parse(&a, &back, &why),
+			 TWOFA_ERR_MALFORMED);
+	twofa_ldap_avs_free(&a);
+}
+
 /* Build an entry, let edit change it, and expect parse to refuse it. */
 static void refused(void (*edit)(struct twofa_ldap_avs *), const char *what)
 {
@@ -419,6 +451,7 @@ int main(void)
 	    cmocka_unit_test(test_roundtrip_totp),
 	    cmocka_unit_test(test_roundtrip_hotp),
 	    cmocka_unit_test(test_roundtrip_sealed),
+	    cmocka_unit_test(test_roundtrip_pending),
 	    cmocka_unit_test(test_parse_strict),
 	    cmocka_unit_test(test_cas),
 	    cmocka_unit_test(test_replace_type_change),

@@ -11,6 +11,7 @@
 
 #include "twofa/backup.h"
 #include "twofa/err.h"
+#include "twofa/invite.h"
 #include "twofa/mem.h"
 #include "twofa/parse.h"
 #include "twofa/seal.h"
@@ -46,6 +47,7 @@ const char *const twofa_ldap_load_attrs[TWOFA_LDAP_LOAD_ATTRS + 1] = {
 	"twofaBackupKDF",
 	"twofaBackupCount",
 	"twofaBackupCode",
+	"twofaTicket",
 	NULL,
 };
 
@@ -169,6 +171,69 @@ int twofa_ldap_alg_from_oid(const char *oid, enum twofa_alg *alg)
 	return TWOFA_ERR_MALFORMED;
 }
 
+/* The token attributes a pending entry must not have (replace: removed). */
+static const char *const token_attrs[] = {
+    "oathSecret",	      "twofaSealedSecret",	"oathHMACAlgorithm",
+    "oathOTPLength",	      "oathTOTPParams",		"oathTOTPTimeStepPeriod",
+    "oathTOTPTimeStepWindow", "oathTOTPLastTimeStep",	"oathHOTPParams",
+    "oathHOTPLookAhead",      "oathHOTPCounter",	"twofaBackupKDF",
+    "twofaBackupCount",	      "twofaBackupCode",
+};
+
+/*
+ * A pending enrollment (SPEC 9): no token yet, only the ticket's salted
+ * hash and expiry; oathTOTPToken (all of whose attributes are optional)
+ * carries created, failures and last login as for an enrollment, and no
+ * oathTOTPParams, so slapo-otp finds nothing to verify.
+ */
+static int put_pending(const struct twofa_record *rec, enum twofa_ldap_op op,
+		       struct twofa_ldap_avs *a)
+{
+	static const char hex[] = "0123456789abcdef";
+	char t[64 + 2 * (TWOFA_TICKET_SALT_LEN + TWOFA_TICKET_HASH_LEN)];
+	size_t o, k;
+	int ret;
+
+	if ((ret = add_str(a, op, "objectClass", "device")) < 0 ||
+	    (ret = add_str(a, op, "objectClass", "oathTOTPToken")) < 0 ||
+	    (ret = add_str(a, op, "objectClass", "twofaState")) < 0)
+		return ret;
+	for (k = 0; op == TWOFA_LDAP_REPL &&
+		    k < sizeof(token_attrs) / sizeof(token_attrs[0]);
+	     k++)
+		if ((ret = twofa_ldap_avs_add(a, op, token_attrs[k], NULL, 0)) <
+		    0)
+			return ret;
+	o = (size_t)snprintf(t, sizeof(t), KDF_PREFIX "%u %llu ",
+			     (unsigned)rec->ticket.iterations,
+			     (unsigned long long)rec->ticket.expires);
+	for (k = 0; k < TWOFA_TICKET_SALT_LEN; k++) {
+		t[o++] = hex[rec->ticket.salt[k] >> 4];
+		t[o++] = hex[rec->ticket.salt[k] & 15];
+	}
+	t[o++] = ' ';
+	for (k = 0; k < TWOFA_TICKET_HASH_LEN; k++) {
+		t[o++] = hex[rec->ticket.hash[k] >> 4];
+		t[o++] = hex[rec->ticket.hash[k] & 15];
+	}
+	t[o] = '\0';
+	ret = add_str(a, op, "twofaTicket", t);
+	twofa_wipe(t, sizeof(t));
+	if (ret < 0 ||
+	    (rec->created > 0 &&
+	     (ret = add_time(a, op, "oathSecretTime", rec->created)) < 0) ||
+	    (ret = add_u64(a, op, "oathFailureCount", rec->state.failures)) <
+		0 ||
+	    (ret = add_u64(a, op, "twofaLockedUntil",
+			   rec->state.locked_until)) < 0)
+		return ret;
+	if (rec->state.last_success > 0)
+		ret = add_time(a, op, "oathLastLogin", rec->state.last_success);
+	else if (op == TWOFA_LDAP_REPL)
+		ret = twofa_ldap_avs_add(a, op, "oathLastLogin", NULL, 0);
+	return ret;
+}
+
 /*
  * Everything but twofaSeq, as op pairs: TWOFA_LDAP_ATTR for a new entry,
  * TWOFA_LDAP_REPL for a replace (then attributes rec lacks are replaced
@@ -181,6 +246,9 @@ static int put_config(const char *dn, const struct twofa_record *rec,
 	char kdf[48];
 	unsigned i;
 	int ret;
+
+	if (rec->pending)
+		return put_pending(rec, op, a);
 
 	if ((ret = add_str(a, op, "objectClass", "device")) < 0 ||
 	    (ret = add_str(a, op, "objectClass",
@@ -223,6 +291,9 @@ static int put_config(const char *dn, const struct twofa_record *rec,
 			0)
 			return ret;
 	}
+	if (repl &&
+	    (ret = twofa_ldap_avs_add(a, op, "twofaTicket", NULL, 0)) < 0)
+		return ret;
 	if (repl) {
 		/* The other type's attributes go (TOTP <-> HOTP). */
 		static const char *const totp_only[] = {
@@ -288,8 +359,6 @@ int twofa_ldap_entry_build(const char *user, const char *base,
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	if (rec->pending)
-		return TWOFA_ERR_UNSUPPORTED;
 	if ((ret = twofa_record_check(rec, NULL)) < 0 ||
 	    (ret = twofa_ldap_entry_dn(user, base, dn, sizeof(dn))) < 0)
 		return ret;
@@ -384,8 +453,6 @@ int twofa_ldap_entry_replace(const char *user, const char *base,
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	if (rec->pending)
-		return TWOFA_ERR_UNSUPPORTED;
 	if ((ret = twofa_record_check(rec, NULL)) < 0 ||
 	    (ret = twofa_ldap_entry_dn(user, base, dn, sizeof(dn))) < 0)
 		return ret;

@@ -52,7 +52,7 @@ int twofa_ldap_avs_add(struct twofa_ldap_avs *a, enum twofa_ldap_op op,
 		       const char *attr, const void *val, size_t len);
 
 /* The attribute names a load asks for (NULL-terminated). */
-#define TWOFA_LDAP_LOAD_ATTRS 18
+#define TWOFA_LDAP_LOAD_ATTRS 19
 extern const char *const twofa_ldap_load_attrs[TWOFA_LDAP_LOAD_ATTRS + 1];
 
 /*

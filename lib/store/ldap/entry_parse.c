@@ -137,6 +137,71 @@ static int put_backup(const struct twofa_ldap_av *a, struct twofa_record *rec,
 	return TWOFA_OK;
 }
 
+/* seq, lock, failures and times: what every entry's state holds. */
+static int parse_state(const struct twofa_ldap_avs *in,
+		       struct twofa_record *rec, struct twofa_parse_error *why)
+{
+	uint64_t v = 0;
+
+	if (get_u64(in, "twofaSeq", UINT64_MAX, &rec->state.seq) != 1 ||
+	    rec->state.seq == 0)
+		return bad(why, "twofaSeq missing or malformed");
+	if (get_u64(in, "twofaLockedUntil", UINT64_MAX,
+		    &rec->state.locked_until) != 1)
+		return bad(why, "twofaLockedUntil missing or malformed");
+	if (get_u64(in, "oathFailureCount", UINT32_MAX, &v) < 0)
+		return bad(why, "oathFailureCount malformed");
+	rec->state.failures = (uint32_t)v;
+	if (get_time(in, "oathSecretTime", &rec->created) < 0 ||
+	    get_time(in, "oathLastLogin", &rec->state.last_success) < 0)
+		return bad(why, "time attribute malformed");
+	return TWOFA_OK;
+}
+
+/*
+ * A pending enrollment (entry.c put_pending): the ticket, the state, and
+ * nothing of a token.
+ */
+static int parse_pending(const struct twofa_ldap_avs *in,
+			 const struct twofa_ldap_av *t, struct twofa_record *rec,
+			 struct twofa_parse_error *why)
+{
+	static const char *const none[] = {
+	    "oathSecret",	  "twofaSealedSecret",	  "oathHMACAlgorithm",
+	    "oathOTPLength",	  "oathTOTPTimeStepPeriod", "oathHOTPLookAhead",
+	    "oathTOTPLastTimeStep", "oathHOTPCounter",	  "twofaBackupCode",
+	    "twofaBackupCount",	  "twofaBackupKDF"};
+	const struct twofa_ldap_av *a;
+	const char *w[5];
+	size_t wl[5], k, pl = strlen(KDF_PREFIX);
+	uint64_t v;
+	int ret;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->pending = true;
+	if (has_class(in, "oathTOTPParams") || has_class(in, "oathHOTPParams") ||
+	    has_class(in, "oathHOTPToken"))
+		return bad(why, "pending enrollment with token classes");
+	for (k = 0; k < sizeof(none) / sizeof(none[0]); k++)
+		if (get1(in, none[k], &a) != 0)
+			return bad(why, "pending enrollment holds a token");
+	if (twofa_split_words((const char *)t->val, t->len, " ", w, wl, 4) !=
+		4 ||
+	    wl[0] <= pl || strncmp(w[0], KDF_PREFIX, pl) != 0 ||
+	    twofa_parse_u64(w[0] + pl, wl[0] - pl, UINT32_MAX, &v) < 0 ||
+	    twofa_parse_u64(w[1], wl[1], UINT64_MAX, &rec->ticket.expires) <
+		0 ||
+	    twofa_parse_hex(w[2], wl[2], rec->ticket.salt,
+			    TWOFA_TICKET_SALT_LEN) < 0 ||
+	    twofa_parse_hex(w[3], wl[3], rec->ticket.hash,
+			    TWOFA_TICKET_HASH_LEN) < 0)
+		return bad(why, "twofaTicket malformed");
+	rec->ticket.iterations = (uint32_t)v;
+	if ((ret = parse_state(in, rec, why)) < 0)
+		return ret;
+	return twofa_record_check(rec, why);
+}
+
 int twofa_ldap_entry_parse(const struct twofa_ldap_avs *in,
 			   struct twofa_record *rec,
 			   struct twofa_parse_error *why)
@@ -147,6 +212,20 @@ int twofa_ldap_entry_parse(const struct twofa_ldap_avs *in,
 	unsigned i;
 	int ret = TWOFA_ERR_MALFORMED;
 
+	switch (get1(in, "twofaTicket", &a)) {
+	case 1:
+		if (!has_class(in, "twofaState")) {
+			ret = bad(why, "entry is not a twofaState");
+			goto out;
+		}
+		ret = parse_pending(in, a, rec, why);
+		goto out;
+	case 0:
+		break;
+	default:
+		ret = bad(why, "twofaTicket repeated");
+		goto out;
+	}
 	twofa_record_init(rec, TWOFA_TOTP, 0);
 	rec->created = 0;
 	totp = has_class(in, "oathTOTPToken") && has_class(in, "oathTOTPParams");
@@ -219,27 +298,8 @@ int twofa_ldap_entry_parse(const struct twofa_ldap_avs *in,
 		ret = bad(why, "replay guard malformed");
 		goto out;
 	}
-	if (get_u64(in, "twofaSeq", UINT64_MAX, &rec->state.seq) != 1 ||
-	    rec->state.seq == 0) {
-		ret = bad(why, "twofaSeq missing or malformed");
+	if ((ret = parse_state(in, rec, why)) < 0)
 		goto out;
-	}
-	if (get_u64(in, "twofaLockedUntil", UINT64_MAX,
-		    &rec->state.locked_until) != 1) {
-		ret = bad(why, "twofaLockedUntil missing or malformed");
-		goto out;
-	}
-	v = 0;
-	if (get_u64(in, "oathFailureCount", UINT32_MAX, &v) < 0) {
-		ret = bad(why, "oathFailureCount malformed");
-		goto out;
-	}
-	rec->state.failures = (uint32_t)v;
-	if (get_time(in, "oathSecretTime", &rec->created) < 0 ||
-	    get_time(in, "oathLastLogin", &rec->state.last_success) < 0) {
-		ret = bad(why, "time attribute malformed");
-		goto out;
-	}
 	if (get1(in, "twofaBackupKDF", &a) != 1 ||
 	    a->len <= strlen(KDF_PREFIX) ||
 	    strncmp((const char *)a->val, KDF_PREFIX, strlen(KDF_PREFIX)) != 0 ||

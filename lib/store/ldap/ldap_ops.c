@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,11 +41,6 @@ struct ldap_backend {
 	pid_t pid;
 	int fd;
 	unsigned timeout_ms; /* per request: 2 x ldap_timeout + 1 s */
-	/*
-	 * A change lost a race: from now on, read from the provider (a
-	 * consumer's copy may not have caught up with what beat us yet).
-	 */
-	bool fresh;
 	char where[TWOFA_LDAP_URI_MAX + 1];
 };
 
@@ -64,6 +61,38 @@ static void helper_stop(struct ldap_backend *b, int force)
 	b->pid = -1;
 }
 
+/*
+ * The daemon (twofa-ldap --daemon), if it runs: its socket is root's
+ * alone (0600, in a root-owned directory not writable by others), and
+ * the process answering must be root's too. Any doubt: not used, and
+ * the helper is started instead.
+ */
+static int daemon_connect(void)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct stat sb;
+	int fd;
+
+	if (lstat(TWOFA_LDAP_RUNDIR, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
+	    sb.st_uid != 0 || (sb.st_mode & 022) ||
+	    lstat(TWOFA_LDAP_SOCKET, &sb) != 0 || !S_ISSOCK(sb.st_mode) ||
+	    sb.st_uid != 0 || (sb.st_mode & 077))
+		return -1;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", TWOFA_LDAP_SOCKET);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
+	    cred.uid != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int helper_start(struct ldap_backend *b, struct twofa_error *why)
 {
 	static char env_noinit[] = "LDAPNOINIT=1", env_path[] = "PATH=/usr/bin:/bin",
@@ -75,6 +104,9 @@ static int helper_start(struct ldap_backend *b, struct twofa_error *why)
 	sigset_t none, all;
 	int sv[2], ret = TWOFA_ERR_UNAVAILABLE, rc;
 
+	b->pid = -1;
+	if ((b->fd = daemon_connect()) >= 0)
+		return TWOFA_OK;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return twofa_fail(why, TWOFA_ERR_IO, errno,
 				  "cannot create a socket for the LDAP helper",
@@ -243,12 +275,9 @@ static int user_call(struct ldap_backend *b, const char *op, const char *user,
 	    (ret = twofa_msg_put_str(&req, "user", user)) < 0 ||
 	    (old && (ret = put_record(&req, "old", old)) < 0) ||
 	    (rec && (ret = put_record(&req, "rec", rec)) < 0) ||
-	    (force && (ret = twofa_msg_put_str(&req, "force", "1")) < 0) ||
-	    (b->fresh && (ret = twofa_msg_put_str(&req, "fresh", "1")) < 0))
+	    (force && (ret = twofa_msg_put_str(&req, "force", "1")) < 0))
 		goto out;
 	ret = call(b, &req, rep, why);
-	if (ret == TWOFA_ERR_CONFLICT)
-		b->fresh = true;
 out:
 	twofa_msg_free(&req);
 	return ret;

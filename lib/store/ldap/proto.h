@@ -17,6 +17,15 @@
 #include <stdint.h>
 
 #define TWOFA_PROTO_MAX	   (1024 * 1024) /* bytes in one message */
+
+/*
+ * Where twofa-ldap --daemon listens (ldap_helper/helper_daemon.c): a
+ * root-only socket in a root-owned directory.
+ */
+#ifndef TWOFA_LDAP_RUNDIR
+#define TWOFA_LDAP_RUNDIR "/run/pam_twofa"
+#endif
+#define TWOFA_LDAP_SOCKET TWOFA_LDAP_RUNDIR "/ldap.sock"
 #define TWOFA_PROTO_FIELDS 32
 
 struct twofa_msg {

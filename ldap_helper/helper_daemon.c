@@ -1,0 +1,220 @@
+/*
+ * twofa-ldap --daemon [--conf FILE]: the same service as the helper, kept
+ * running so that a login pays neither the helper's start (mapping libldap
+ * and GnuTLS, most of a login's time) nor a TLS handshake and bind.
+ *
+ * It listens on TWOFA_LDAP_SOCKET (/run/pam_twofa/ldap.sock, mode 0600:
+ * only root may connect; the peer's uid is checked as well). A pool of
+ * pre-forked spare processes each opens its own connection to the
+ * directory with the settings of twofa.conf (read once, at start, like
+ * nslcd reads nslcd.conf) and then waits in accept(); the one that gets a
+ * caller serves that caller's session exactly as the helper does and
+ * exits at its end, and the parent forks a new spare. One connection per
+ * process: libldap handles are not shared across fork(), and a session
+ * never waits for another's requests (a user typing a code holds only
+ * its own spare). A spare idle for SPARE_IDLE seconds is replaced, and a
+ * session first checks its connection is still open.
+ *
+ * pam_twofa.so and twofa-admin use the daemon when its socket answers and
+ * start the helper otherwise, so stopping the daemon changes the speed of
+ * a login, never its outcome.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "twofa/conf.h"
+#include "twofa/err.h"
+#include "helper.h"
+
+#define SPARES	   4
+#define SPARE_IDLE 300 /* seconds */
+
+static volatile sig_atomic_t stopping;
+static volatile pid_t kids[SPARES];
+
+/*
+ * Stop: the spares go at once (kill is async-signal-safe), so a wait()
+ * the signal did not interrupt returns too.
+ */
+static void on_term(int sig)
+{
+	int i;
+
+	(void)sig;
+	stopping = 1;
+	for (i = 0; i < SPARES; i++)
+		if (kids[i] > 0)
+			kill(kids[i], SIGTERM);
+}
+
+static int fail(const char *what, const char *where)
+{
+	fprintf(stderr, "twofa-ldap: %s%s%s\n", where ? where : "",
+		where ? ": " : "", what);
+	return 3;
+}
+
+/* The run directory: ours (root, not writable by others), or refused. */
+static int run_dir(void)
+{
+	struct stat sb;
+
+	if (mkdir(TWOFA_LDAP_RUNDIR, 0755) != 0 && errno != EEXIST)
+		return fail(strerror(errno), TWOFA_LDAP_RUNDIR);
+	if (lstat(TWOFA_LDAP_RUNDIR, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
+	    sb.st_uid != 0 || (sb.st_mode & 022))
+		return fail("not a root-owned directory closed to others",
+			    TWOFA_LDAP_RUNDIR);
+	return 0;
+}
+
+static int listen_socket(int *out)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct stat sb;
+	int fd;
+
+	*out = -1;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", TWOFA_LDAP_SOCKET);
+	/* A socket left by a daemon that died; anything else stays. */
+	if (lstat(TWOFA_LDAP_SOCKET, &sb) == 0) {
+		if (!S_ISSOCK(sb.st_mode))
+			return fail("exists and is not a socket",
+				    TWOFA_LDAP_SOCKET);
+		unlink(TWOFA_LDAP_SOCKET);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* umask 077 (main): the socket is created 0600, root's alone. */
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    chmod(TWOFA_LDAP_SOCKET, 0600) != 0 || listen(fd, 128) != 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return fail(strerror(e), TWOFA_LDAP_SOCKET);
+	}
+	*out = fd;
+	return 0;
+}
+
+/* A spare: connect, wait for one caller, serve it, exit. */
+static void spare(int lfd, const struct helper_settings *set)
+{
+	static struct helper h;
+	struct reply r = {TWOFA_OK, NULL, ""};
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int fd;
+
+	/* Connect now, off the login's path; a failure is retried then. */
+	if (helper_apply(&h, set, &r) == TWOFA_OK)
+		(void)helper_open_checked(&h, &r);
+	alarm(SPARE_IDLE);
+	do
+		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	alarm(0);
+	close(lfd);
+	if (fd < 0)
+		_exit(1);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
+	    cred.uid != 0)
+		_exit(1);
+	helper_serve(&h, fd);
+	helper_disconnect(&h);
+	_exit(0);
+}
+
+int helper_daemon(const char *conf_path)
+{
+	struct twofa_conf conf;
+	struct twofa_error why;
+	struct helper_settings set;
+	struct sigaction sa;
+	sigset_t term, old;
+	int lfd = -1, err, i, status;
+
+	memset(&why, 0, sizeof(why));
+	memset(&set, 0, sizeof(set));
+	if (geteuid() != 0)
+		return fail("must run as root", NULL);
+	twofa_conf_init(&conf);
+	err = twofa_conf_load(conf_path ? conf_path : TWOFA_CONF_DEFAULT, false,
+			      &conf, &why);
+	if (err != TWOFA_OK)
+		return fail(why.what ? why.what : twofa_strerror(err),
+			    why.path);
+	if (conf.store_kind != TWOFA_STORE_LDAP)
+		return fail("store is not ldap", conf_path);
+	snprintf(set.uris, sizeof(set.uris), "%s", conf.ldap_uri);
+	snprintf(set.base, sizeof(set.base), "%s", conf.ldap_base);
+	snprintf(set.binddn, sizeof(set.binddn), "%s", conf.ldap_binddn);
+	snprintf(set.bindpw_file, sizeof(set.bindpw_file), "%s",
+		 conf.ldap_bindpw_file);
+	snprintf(set.cacert, sizeof(set.cacert), "%s", conf.ldap_tls_cacert);
+	set.timeout = conf.ldap_timeout;
+	if (run_dir() != 0 || listen_socket(&lfd) != 0)
+		return 3;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term; /* no SA_RESTART: wait() returns */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
+	for (i = 0; i < SPARES; i++)
+		kids[i] = -1;
+	while (!stopping) {
+		pid_t pid;
+
+		for (i = 0; i < SPARES && !stopping; i++) {
+			pid_t kid;
+
+			if (kids[i] > 0)
+				continue;
+			/*
+			 * Blocked across fork(), so a SIGTERM can neither hit
+			 * the child while it still has our handler nor miss
+			 * its pid in kids[].
+			 */
+			sigprocmask(SIG_BLOCK, &term, &old);
+			kid = fork();
+			if (kid == 0) {
+				signal(SIGTERM, SIG_DFL);
+				signal(SIGINT, SIG_DFL);
+				sigprocmask(SIG_SETMASK, &old, NULL);
+				spare(lfd, &set);
+			}
+			kids[i] = kid;
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			if (kid < 0)
+				sleep(1);
+		}
+		pid = wait(&status);
+		for (i = 0; pid > 0 && i < SPARES; i++)
+			if (kids[i] == pid)
+				kids[i] = -1;
+		/*
+		 * A spare that failed (not a session that ended, not an idle
+		 * spare's alarm): do not spin on a broken setup.
+		 */
+		if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0)
+			sleep(1);
+	}
+	for (i = 0; i < SPARES; i++)
+		if (kids[i] > 0)
+			kill(kids[i], SIGTERM);
+	while (wait(&status) > 0 || errno == EINTR)
+		;
+	unlink(TWOFA_LDAP_SOCKET);
+	close(lfd);
+	return 0;
+}
