@@ -367,8 +367,8 @@ static int run_jwks(struct cli *cli, int argc, char **argv)
 const struct command command_keygen = {
     "keygen",
     run_keygen,
-    "[--alg RS256|ES256] [--bits N] [--force]\n"
-    "       twofa-admin keygen --records [--rotate | --retire KID]",
+    "[--alg RS256|ES256] [--bits N] [--force] | --records [--rotate | "
+    "--retire KID]",
     "Create the token signing key " TWOFA_KEY_DIR "/" TWOFA_KEY_NAME
     " (0600 root)\n"
     "and its public half " TWOFA_KEY_DIR "/" TWOFA_PUB_NAME

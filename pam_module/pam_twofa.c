@@ -93,6 +93,9 @@ static int decide(const struct login *l, struct twofa_store *st,
 		mod_log_decision(l, LOG_INFO, method, "accepted",
 				 "reason=\"right ticket; enrollment follows\"");
 		ret = mod_enroll_at_login(l, st, pol, &out);
+		/* The new secret's first code is an accepted code too. */
+		if (ret == PAM_SUCCESS)
+			mod_token_env_put(l, (uint64_t)time(NULL));
 		break;
 	case TWOFA_VERDICT_LOCKED:
 		mod_tell_locked(l, out.locked_until, now);

@@ -165,6 +165,14 @@ int twofa_sealer_open(struct twofa_sealer *s, const char *dir, const char *user,
 int twofa_sealer_seal(struct twofa_sealer *s, const char *user,
 		      struct twofa_record *rec, struct twofa_error *why);
 
+/*
+ * What opening a sealed record costs, for the decoy login of a user
+ * without a record (twofa_decoy_login): with a key file, read it and run
+ * one AES-256-GCM open the size of a default record's (which fails).
+ * Errors are ignored: nothing depends on it but the time it takes.
+ */
+void twofa_sealer_decoy(struct twofa_sealer *s);
+
 /* The keyring (loading it if needed), or NULL when there is no key file. */
 int twofa_sealer_keyring(struct twofa_sealer *s,
 			 const struct twofa_keyring **out,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "twofa/crypto.h"
 #include "twofa/err.h"
 #include "twofa/mem.h"
 #include "twofa/seal.h"
@@ -129,4 +130,27 @@ int twofa_sealer_seal(struct twofa_sealer *s, const char *user,
 		return twofa_fail(why, ret, 0, "cannot seal the secret",
 				  s->path, NULL);
 	return TWOFA_OK;
+}
+
+/*
+ * The additional data of a default enrollment (ten backup codes) is about
+ * 1.3 KB; the secret 20 bytes. The content does not matter: the tag fails.
+ */
+#define DECOY_AD_LEN 1300
+
+void twofa_sealer_decoy(struct twofa_sealer *s)
+{
+	static const unsigned char ad[DECOY_AD_LEN];
+	unsigned char nonce[TWOFA_SEAL_NONCE_LEN] = {0}, tag[TWOFA_SEAL_TAG_LEN];
+	unsigned char ct[TWOFA_SECRET_DEFAULT], pt[TWOFA_SECRET_DEFAULT];
+	const struct twofa_keyring *kr = NULL;
+
+	if (s == NULL || twofa_sealer_keyring(s, &kr, NULL) != TWOFA_OK ||
+	    kr == NULL)
+		return;
+	memset(tag, 0, sizeof(tag));
+	memset(ct, 0, sizeof(ct));
+	(void)twofa_aead_open(kr->keys[0].key, nonce, ad, sizeof(ad), ct,
+			      sizeof(ct), tag, pt);
+	twofa_wipe(pt, sizeof(pt));
 }

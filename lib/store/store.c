@@ -231,5 +231,7 @@ int twofa_store_list(struct twofa_store *st,
 
 void twofa_store_decoy(struct twofa_store *st, const char *code, int window)
 {
+	/* An enrolled user's load opens the seal when there is a key. */
+	twofa_sealer_decoy(&st->sealer);
 	st->ops->decoy(st->priv, code, window);
 }

@@ -57,6 +57,9 @@ def main(argv):
             opts["silent"] = True
         elif a == "--no-acct":
             opts["acct"] = False
+        elif a == "--env":
+            opts.setdefault("env", []).append(rest[i + 1])
+            i += 1
         elif a in ("--rhost", "--barrier"):
             opts[a[2:]] = rest[i + 1]
             i += 1
@@ -92,9 +95,11 @@ def main(argv):
 
     r = pamconv.login(confdir, service, user, answer,
                       silent=opts["silent"], acct=opts["acct"],
-                      rhost=opts["rhost"], between=between)
+                      rhost=opts["rhost"], between=between,
+                      env_names=opts.get("env", []))
     print(json.dumps({
         "auth": r.auth, "acct": r.acct, "messages": r.messages,
+        "env": r.env,
         "secret": base64.b32encode(state["secret"]).decode()
         if state["secret"] else None,
     }))

@@ -51,6 +51,8 @@ libpam.pam_authenticate.argtypes = [c_void_p, c_int]
 libpam.pam_acct_mgmt.argtypes = [c_void_p, c_int]
 libpam.pam_end.argtypes = [c_void_p, c_int]
 libpam.pam_set_item.argtypes = [c_void_p, c_int, c_void_p]
+libpam.pam_getenv.restype = c_char_p
+libpam.pam_getenv.argtypes = [c_void_p, c_char_p]
 libpam.pam_strerror.restype = c_char_p
 libpam.pam_strerror.argtypes = [c_void_p, c_int]
 
@@ -68,6 +70,7 @@ class Login:
         self.messages = []
         self.auth = None
         self.acct = None
+        self.env = {}
 
     def prompts(self):
         return [t for s, t in self.messages
@@ -75,7 +78,7 @@ class Login:
 
 
 def login(confdir, service, user, answer, *, silent=False, acct=True,
-          rhost=None, between=None):
+          rhost=None, between=None, env_names=()):
     """answer(style, text) -> str, or None to fail the conversation.
     between(), when given, runs after pam_authenticate succeeded and
     before pam_acct_mgmt (a barrier for races)."""
@@ -119,5 +122,8 @@ def login(confdir, service, user, answer, *, silent=False, acct=True,
         r = libpam.pam_acct_mgmt(pamh, flags)
         result.acct = NAMES.get(r, str(r))
         last = r
+    for name in env_names:
+        v = libpam.pam_getenv(pamh, name.encode())
+        result.env[name] = v.decode() if v is not None else None
     libpam.pam_end(pamh, last)
     return result

@@ -49,3 +49,33 @@ def test_pending_user_with_require_encrypted(env, record_key):
     r = env.login(user, "=" + ticket, "@code")
     assert r["acct"] == "PAM_SUCCESS", r
     assert "\nsealed " in env.record_text(user)
+
+
+def test_token_env_after_the_first_code(env):
+    """token_env: the enrollment's first code is an accepted code, so the
+    session gets a token as after any code (PyJWT checks it)."""
+    if not os.environ.get("TWOFA_PRIVATE_ETC"):
+        pytest.skip("needs the private /etc of tests/token/with-etc-twofa")
+    try:
+        import jwt
+    except ImportError:
+        pytest.skip("python3-jwt not installed")
+    env.admin("keygen")
+    try:
+        user = env.user()
+        ticket = env.invite(user)
+        env.service(auth="enroll token_env=TWOFA_TOKEN")
+        r = env.login(user, "=" + ticket, "@code",
+                      extra=("--env", "TWOFA_TOKEN"))
+        assert (r["auth"], r["acct"]) == ("PAM_SUCCESS", "PAM_SUCCESS"), r
+        tok = r["env"]["TWOFA_TOKEN"]
+        assert tok, r
+        pub = open("/etc/twofa/jwt.pub").read()
+        alg = jwt.get_unverified_header(tok)["alg"]
+        claims = jwt.decode(tok, pub, algorithms=[alg],
+                            options={"verify_aud": False})
+        assert claims["sub"] == user
+    finally:
+        for f in ("/etc/twofa/jwt.key", "/etc/twofa/jwt.pub"):
+            if os.path.exists(f):
+                os.unlink(f)

@@ -6,7 +6,7 @@
 # tests/tools/with-syslog, and a private /etc/twofa for the record key
 # (tests/token/with-etc-twofa); needs root, as `make check` runs.
 CHECK_TARGETS	+= check-invite
-TEST_PACKAGES	+= python3-pytest python3-pil zbar-tools libfaketime \
+TEST_PACKAGES	+= python3-pytest python3-pil python3-jwt zbar-tools libfaketime \
 		   libpam-modules util-linux
 
 INVITE_TEST_LOG	:= $(BUILD)/tests/invite/syslog.log

@@ -296,3 +296,18 @@ def test_require_encrypted(env, nokey):
 
 def test_key_ids_listed(key):
     assert key_ids() == [key]
+
+
+def test_unknown_user_reads_the_key_too(env, key, tmp_path):
+    """No enrollment oracle: with a key file, the decoy login of a user
+    without a record reads it as a sealed user's login does."""
+    log = tmp_path / "strace.log"
+    for user, name in ((env.user(), "unknown"), (None, "sealed")):
+        if user is None:
+            user = env.user()
+            env.record(user)
+        r = env.login(user, "000000", at=T0,
+                      wrap=["strace", "-f", "-qq", "-e", "trace=openat",
+                            "-o", str(log)])
+        assert r.result == "PAM_AUTH_ERR", (name, r)
+        assert "record.key" in log.read_text(), name
