@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * QR code matrices from libqrencode (kept apart so qr.c stays pure).
  *

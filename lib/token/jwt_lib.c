@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libjwt, loaded on first use (see twofa/jwt_lib.h for why). */
 #include <errno.h>
 #include <stddef.h>

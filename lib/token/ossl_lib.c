@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libcrypto, loaded on first use (see token/ossl_lib.h for why). */
 #include <pthread.h>
 

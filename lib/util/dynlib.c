@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Loading a library on first use: lib/util/dynlib.h. */
 #include <dlfcn.h>
 #include <string.h>

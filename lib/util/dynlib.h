@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Libraries loaded on first use (libjwt, libcrypto, libqrencode), so a
  * login that needs none of them does not pay for mapping them. One way
