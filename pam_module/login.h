@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What the files of pam_twofa.so share about one PAM call: the login
  * (handle, options, user, names made safe for the log) and the helpers
@@ -88,6 +89,16 @@ void mod_token_env_put(const struct login *l, uint64_t now);
  */
 struct twofa_store;
 int mod_open_store(const struct login *l, struct twofa_store **st);
+
+/*
+ * conf.c: the start of every pam_sm_* call: the module line parsed into
+ * opt (a bad option is logged and refuses with PAM_SERVICE_ERR, l->opt
+ * then NULL), l set up, then the configuration (mod_conf_load).
+ * PAM_SUCCESS, or the code to return.
+ */
+int mod_begin(struct login *l, pam_handle_t *pamh, int flags, int argc,
+	      const char **argv, struct mod_options *opt,
+	      struct twofa_conf *conf);
 
 /*
  * conf.c: twofa.conf (conf= or the default path) into conf, then the
