@@ -114,6 +114,15 @@ class Bench:
         same users (the same code at the same moment)."""
         first = self.users(n_each if race else n_each * len(hosts))
         procs = []
+        if race:
+            # bench-login offers the code of the moment: a race that ran
+            # into the next time step would offer two codes per user, both
+            # rightly accepted. Start at the beginning of a step, and say
+            # so if it did not end in the same one.
+            wait = 30 - time.time() % 30
+            if wait < 29:
+                time.sleep(wait + 0.05)
+        step0 = int(time.time()) // 30
         start = time.monotonic()
         for i, svc in enumerate(hosts):
             f = first if race else first + i * n_each
@@ -133,7 +142,7 @@ class Bench:
         accepted = sum(int(o["accepted"]) for o in outs)
         return {"logins": logins, "accepted": accepted, "wall": wall,
                 "per_s": logins / wall, "distinct": n_each if race else
-                logins}
+                logins, "one_step": int(time.time()) // 30 == step0}
 
     def start_daemon(self, host):
         sock = Path("/run/pam_twofa/ldap.sock")
@@ -181,7 +190,7 @@ def main():
         for procs in (1, 4):
             race[("helper", 2 * procs)] = b.concurrent(
                 ["fleet-host-a-tls", "fleet-host-b"], procs,
-                30 if smoke else 200, race=True)
+                30 if smoke else 100, race=True)
         # The same host with twofa-ldap --daemon running (its spares
         # hold connections made with host-a-tls's settings).
         b.start_daemon("host-a-tls")
@@ -196,11 +205,12 @@ def main():
                 n // 2 if smoke else 400, race=False)
             race[("daemon", 2 * procs)] = b.concurrent(
                 ["fleet-host-a-tls", "fleet-host-a-tls"], procs,
-                30 if smoke else 200, race=True)
+                30 if smoke else 100, race=True)
     finally:
         b.close()
     write_report(out, b, lat, tput, race, smoke)
-    bad = [k for k, v in race.items() if v["accepted"] != v["distinct"]]
+    bad = [k for k, v in race.items()
+           if v["one_step"] and v["accepted"] != v["distinct"]]
     print(f"bench-fleet: report in {out}")
     return 1 if bad else 0
 
@@ -248,13 +258,16 @@ def write_report(out, b, lat, tput, race, smoke):
         L.append(f"| {mode} | {k} | {v['logins']} | {v['wall']:.2f} | "
                  f"{v['per_s']:.0f} | {v['accepted']} |")
     L += ["", "Exactly once: the same users on both hosts at the same "
-          "moment, every login of a user offering the same code.", "",
+          "moment, every login of a user offering the same code (each "
+          "race starts at the beginning of a 30 s time step and must end "
+          "in it, so that every user has one code).", "",
           "| mode | concurrent logins | users | attempts | accepted | "
           "exactly once |", "|---|---|---|---|---|---|"]
     for (mode, k), v in race.items():
+        verdict = ("yes" if v["accepted"] == v["distinct"] else "NO") \
+            if v["one_step"] else "inconclusive (ran into the next step)"
         L.append(f"| {mode} | {k} | {v['distinct']} | {v['logins']} | "
-                 f"{v['accepted']} | "
-                 f"{'yes' if v['accepted'] == v['distinct'] else 'NO'} |")
+                 f"{v['accepted']} | {verdict} |")
     L += ["", f"Importing {b.next_user and 'the'} file store into the "
           f"directory (`twofa-admin import store`): {b.import_s:.1f} s.",
           "", "Raw bench-login lines:", "", "```", *b.lines, "```", ""]

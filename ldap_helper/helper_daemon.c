@@ -8,8 +8,10 @@
  * pre-forked spare processes each opens its own connection to the
  * directory with the settings of twofa.conf (read once, at start, like
  * nslcd reads nslcd.conf) and then waits in accept(); the one that gets a
- * caller serves that caller's session exactly as the helper does and
- * exits at its end, and the parent forks a new spare. One connection per
+ * caller tells the parent (its pid on a pipe), which forks a new spare at
+ * once, and serves that caller's session exactly as the helper does and
+ * exits at its end. So SPARES processes are always idle and ready, however
+ * many sessions are busy (a user typing a code holds one). One connection per
  * process: libldap handles are not shared across fork(), and a session
  * never waits for another's requests (a user typing a code holds only
  * its own spare). A spare idle for SPARE_IDLE seconds is replaced, and a
@@ -20,6 +22,9 @@
  * a login, never its outcome.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,25 +39,20 @@
 #include "twofa/err.h"
 #include "helper.h"
 
-#define SPARES	   4
-#define SPARE_IDLE 300 /* seconds */
+#define SPARES	   4	/* idle, connected processes kept ready */
+#define KIDS_MAX   256	/* idle + busy; beyond, callers wait */
+#define SPARE_IDLE 300	/* seconds before an idle spare is replaced */
 
 static volatile sig_atomic_t stopping;
-static volatile pid_t kids[SPARES];
 
 /*
- * Stop: the spares go at once (kill is async-signal-safe), so a wait()
- * the signal did not interrupt returns too.
+ * Stop: every child goes (the handler only sets the flag; the main loop
+ * polls with a timeout and kills them).
  */
 static void on_term(int sig)
 {
-	int i;
-
 	(void)sig;
 	stopping = 1;
-	for (i = 0; i < SPARES; i++)
-		if (kids[i] > 0)
-			kill(kids[i], SIGTERM);
 }
 
 static int fail(const char *what, const char *where)
@@ -105,9 +105,10 @@ static int listen_socket(int *out)
 	return 0;
 }
 
-/* A spare: connect, wait for one caller, serve it, exit. */
-static void spare(int lfd, const struct helper_settings *set)
+/* A spare: connect, wait for one caller, say so, serve it, exit. */
+static void spare(int lfd, int notify, const struct helper_settings *set)
 {
+	pid_t self = getpid();
 	static struct helper h;
 	struct reply r = {TWOFA_OK, NULL, ""};
 	struct ucred cred;
@@ -125,6 +126,10 @@ static void spare(int lfd, const struct helper_settings *set)
 	close(lfd);
 	if (fd < 0)
 		_exit(1);
+	/* A pipe write of PIPE_BUF or less is atomic: one pid per write. */
+	if (write(notify, &self, sizeof(self)) != (ssize_t)sizeof(self))
+		_exit(1);
+	close(notify);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
 	    cred.uid != 0)
 		_exit(1);
@@ -138,9 +143,13 @@ int helper_daemon(const char *conf_path)
 	struct twofa_conf conf;
 	struct twofa_error why;
 	struct helper_settings set;
+	static struct {
+		pid_t pid;
+		bool busy;
+	} kids[KIDS_MAX];
 	struct sigaction sa;
 	sigset_t term, old;
-	int lfd = -1, err, i, status;
+	int lfd = -1, notify[2], err, i, status;
 
 	memset(&why, 0, sizeof(why));
 	memset(&set, 0, sizeof(set));
@@ -170,20 +179,27 @@ int helper_daemon(const char *conf_path)
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
 	sigaddset(&term, SIGINT);
-	for (i = 0; i < SPARES; i++)
-		kids[i] = -1;
+	if (pipe2(notify, O_CLOEXEC) != 0)
+		return fail(strerror(errno), "pipe");
+	for (i = 0; i < KIDS_MAX; i++)
+		kids[i].pid = -1;
 	while (!stopping) {
+		struct pollfd pfd = {.fd = notify[0], .events = POLLIN};
+		int idle = 0; /* KIDS_MAX bounds idle + busy: no free slot, */
+			      /* no fork, and callers wait for a session end */
 		pid_t pid;
 
-		for (i = 0; i < SPARES && !stopping; i++) {
+		for (i = 0; i < KIDS_MAX; i++) {
+			idle += kids[i].pid > 0 && !kids[i].busy;
+		}
+		for (i = 0; i < KIDS_MAX && idle < SPARES && !stopping; i++) {
 			pid_t kid;
 
-			if (kids[i] > 0)
+			if (kids[i].pid > 0)
 				continue;
 			/*
-			 * Blocked across fork(), so a SIGTERM can neither hit
-			 * the child while it still has our handler nor miss
-			 * its pid in kids[].
+			 * Blocked across fork(), so a SIGTERM cannot hit the
+			 * child while it still has our handler.
 			 */
 			sigprocmask(SIG_BLOCK, &term, &old);
 			kid = fork();
@@ -191,27 +207,47 @@ int helper_daemon(const char *conf_path)
 				signal(SIGTERM, SIG_DFL);
 				signal(SIGINT, SIG_DFL);
 				sigprocmask(SIG_SETMASK, &old, NULL);
-				spare(lfd, &set);
+				close(notify[0]);
+				spare(lfd, notify[1], &set);
 			}
-			kids[i] = kid;
 			sigprocmask(SIG_SETMASK, &old, NULL);
-			if (kid < 0)
+			if (kid < 0) {
 				sleep(1);
+				break;
+			}
+			kids[i].pid = kid;
+			kids[i].busy = false;
+			idle++;
 		}
-		pid = wait(&status);
-		for (i = 0; pid > 0 && i < SPARES; i++)
-			if (kids[i] == pid)
-				kids[i] = -1;
-		/*
-		 * A spare that failed (not a session that ended, not an idle
-		 * spare's alarm): do not spin on a broken setup.
-		 */
-		if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0)
-			sleep(1);
+		/* A spare took a caller: it is busy now, and one is missing. */
+		if (poll(&pfd, 1, 1000) > 0) {
+			pid_t busy[64];
+			ssize_t n = read(notify[0], busy, sizeof(busy));
+
+			for (ssize_t k = 0; k < n / (ssize_t)sizeof(pid_t); k++)
+				for (i = 0; i < KIDS_MAX; i++)
+					if (kids[i].pid == busy[k])
+						kids[i].busy = true;
+		}
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			for (i = 0; i < KIDS_MAX; i++) {
+				if (kids[i].pid != pid)
+					continue;
+				/*
+				 * A spare that failed without a caller (not a
+				 * session that ended, not an idle spare's
+				 * alarm): do not spin on a broken setup.
+				 */
+				if (!kids[i].busy && WIFEXITED(status) &&
+				    WEXITSTATUS(status) != 0)
+					sleep(1);
+				kids[i].pid = -1;
+			}
+		}
 	}
-	for (i = 0; i < SPARES; i++)
-		if (kids[i] > 0)
-			kill(kids[i], SIGTERM);
+	for (i = 0; i < KIDS_MAX; i++)
+		if (kids[i].pid > 0)
+			kill(kids[i].pid, SIGTERM);
 	while (wait(&status) > 0 || errno == EINTR)
 		;
 	unlink(TWOFA_LDAP_SOCKET);

@@ -6,15 +6,40 @@
  * PAM_SERVICE_ERR and a log line: the administrator meant something by
  * it, and guessing what would be worse than stopping.
  */
+#include <stdbool.h>
 #include <string.h>
 #include <syslog.h>
 
+#include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
 #include "twofa/conf.h"
 #include "twofa/err.h"
 
 #include "login.h"
+
+int mod_begin(struct login *l, pam_handle_t *pamh, int flags, int argc,
+	      const char **argv, struct mod_options *opt,
+	      struct twofa_conf *conf)
+{
+	char err[160];
+	int r;
+
+	r = mod_options_parse(argc, argv, opt, err, sizeof(err));
+	mod_login_init(l, pamh, flags, opt);
+	if (r != 0) {
+		char safe[sizeof(err)];
+
+		mod_log_text(err, true, safe, sizeof(safe));
+		pam_syslog(pamh, LOG_ERR,
+			   "user=%s service=%s rhost=%s method=none "
+			   "outcome=error reason=\"bad module option: %s\"",
+			   l->log_user, l->log_service, l->log_rhost, safe);
+		l->opt = NULL; /* nothing of a bad line is used */
+		return PAM_SERVICE_ERR;
+	}
+	return mod_conf_load(l, conf);
+}
 
 int mod_conf_load(struct login *l, struct twofa_conf *conf)
 {

@@ -90,6 +90,16 @@ struct twofa_store;
 int mod_open_store(const struct login *l, struct twofa_store **st);
 
 /*
+ * conf.c: the start of every pam_sm_* call: the module line parsed into
+ * opt (a bad option is logged and refuses with PAM_SERVICE_ERR, l->opt
+ * then NULL), l set up, then the configuration (mod_conf_load).
+ * PAM_SUCCESS, or the code to return.
+ */
+int mod_begin(struct login *l, pam_handle_t *pamh, int flags, int argc,
+	      const char **argv, struct mod_options *opt,
+	      struct twofa_conf *conf);
+
+/*
  * conf.c: twofa.conf (conf= or the default path) into conf, then the
  * module line's overrides; l->conf points at it. PAM_SUCCESS, or
  * PAM_SERVICE_ERR (logged) for a bad file, PAM_BUF_ERR.

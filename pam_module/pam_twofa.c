@@ -264,24 +264,10 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	struct twofa_store *st = NULL;
 	struct login l;
 	const char *user = NULL;
-	char err[160];
 	int r, ret = PAM_AUTH_ERR;
 
 	memset(&why, 0, sizeof(why));
-	r = mod_options_parse(argc, argv, &opt, err, sizeof(err));
-	mod_login_init(&l, pamh, flags, &opt);
-	if (r != 0) {
-		char safe[sizeof(err)];
-
-		mod_log_text(err, true, safe, sizeof(safe));
-		pam_syslog(pamh, LOG_ERR,
-			   "user=%s service=%s rhost=%s method=none "
-			   "outcome=error reason=\"bad module option: %s\"",
-			   l.log_user, l.log_service, l.log_rhost, safe);
-		ret = PAM_SERVICE_ERR;
-		goto out;
-	}
-	ret = mod_conf_load(&l, &conf);
+	ret = mod_begin(&l, pamh, flags, argc, argv, &opt, &conf);
 	if (ret != PAM_SUCCESS)
 		goto out;
 	ret = PAM_AUTH_ERR;
@@ -364,24 +350,13 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
 	struct twofa_conf conf;
 	struct login l;
 	const void *user = NULL;
-	char err[160];
-	int r, ret;
+	int ret;
 
-	r = mod_options_parse(argc, argv, &opt, err, sizeof(err));
-	mod_login_init(&l, pamh, flags, &opt);
-	if (r != 0) {
-		char safe[sizeof(err)];
-
-		mod_log_text(err, true, safe, sizeof(safe));
-		pam_syslog(pamh, LOG_ERR,
-			   "user=%s service=%s rhost=%s method=none "
-			   "outcome=error reason=\"bad module option: %s\"",
-			   l.log_user, l.log_service, l.log_rhost, safe);
-		return PAM_SERVICE_ERR;
-	}
+	ret = mod_begin(&l, pamh, flags, argc, argv, &opt, &conf);
+	if (ret == PAM_SERVICE_ERR && l.opt == NULL)
+		return ret; /* a bad module line: nothing more to say */
 	if (pam_get_item(pamh, PAM_USER, &user) == PAM_SUCCESS && user != NULL)
 		mod_login_set_user(&l, user);
-	ret = mod_conf_load(&l, &conf);
 	if (ret == PAM_SUCCESS)
 		ret = mod_enroll_commit(&l);
 	/* Belt and braces, as for authentication. */

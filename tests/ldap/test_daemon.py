@@ -112,3 +112,29 @@ def test_daemon_refuses_a_file_store_conf(hosts, secrets_dir):
     p = subprocess.run([str(BUILD / "twofa-ldap"), "--daemon", "--conf",
                         str(conf)], capture_output=True, text=True)
     assert p.returncode == 3 and "not ldap" in p.stderr
+
+
+def test_busy_sessions_do_not_starve_a_login(fleet, hosts, pamdir, daemon,
+                                              user):
+    """Users typing their codes hold a session each; more of them than
+    there are spares must not make the next login wait: a spare that takes
+    a caller is replaced at once."""
+    import socket
+    a, b = hosts
+    a.service(pamdir)
+    assert a.drive("create", user, KEY).returncode == 0
+    held = []
+    try:
+        for _ in range(10):
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(str(SOCK))
+            held.append(s)
+            time.sleep(0.05)
+        start = time.monotonic()
+        p = a.login(pamdir, user, totp(T0), at=T0)
+        took = time.monotonic() - start
+    finally:
+        for s in held:
+            s.close()
+    assert p.result == "PAM_SUCCESS", (p.stdout, p.stderr)
+    assert took < 2, took

@@ -9,7 +9,8 @@
 # check installs the freshly built twofa-ldap there first (under the lock
 # the other system-changing tests take).
 CHECK_TARGETS	+= check-ldap
-TEST_PACKAGES	+= slapd ldap-utils openssl python3-pytest oathtool \
+TEST_PACKAGES	+= slapd ldap-utils openssl python3-pytest oathtool expect \
+		   openssh-server openssh-client passwd \
 		   util-linux libpam-modules
 FLEET_DRIVE	:= $(BUILD)/tests/ldap/fleet-drive
 
