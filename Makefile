@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # pam_twofa — two-factor login for Linux.
 # Plain GNU make. Knobs use ?= so they can be set on the command line or in
 # the environment; EXTRA_CFLAGS / EXTRA_LDFLAGS add to the defaults.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # twofa-admin: main.c parses the global options and dispatches through the
 # table in commands.c; one file per command or small group of commands.
 ADMIN_SRCS	:= $(sort $(wildcard admin_tool/*.c))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared helpers of the twofa-admin commands. */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What every twofa-admin command shares: exit statuses, error messages
  * naming what and where, strict option parsing, reading a code from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * twofa-admin enroll: a new secret, shown once as URI, QR code and text
  * with the backup codes; the record is written only after a code from the

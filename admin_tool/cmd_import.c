@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * twofa-admin import: adopt enrollments from google-authenticator and
  * pam_oath so users keep their phone apps and tokens. The files are

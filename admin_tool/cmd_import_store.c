@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * twofa-admin import store DIR: move a host's file store into the
  * configured store (the directory, SPEC §7) when the host joins the

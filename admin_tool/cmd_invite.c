@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * twofa-admin invite: a pending enrollment with a one-time ticket (SPEC 9).
  * The ticket is printed once, after the pending record is durable; only

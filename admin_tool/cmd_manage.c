@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Record upkeep: backup-codes (a fresh set), unlock (clear failures and
  * lock), disable (remove). Each holds the record's lock and goes through

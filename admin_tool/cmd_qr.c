@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* twofa-admin qr: show an enrolled user's URI and QR code again. */
 #include <getopt.h>
 #include <stdio.h>

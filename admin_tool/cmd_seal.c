@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Sealing at rest (SPEC §8): keygen --records [--rotate | --retire KID]
  * for the record key file, and rekey, which moves every record to the

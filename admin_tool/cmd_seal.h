@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* keygen --records, shared by the keygen command (cmd_token.c). */
 #ifndef TWOFA_ADMIN_CMD_SEAL_H
 #define TWOFA_ADMIN_CMD_SEAL_H

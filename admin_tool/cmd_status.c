@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * twofa-admin status: who is enrolled and how each record stands. Never
  * shows a code, a secret or a hash.

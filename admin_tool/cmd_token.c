@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Signed tokens: keygen (the signing key /etc/twofa/jwt.key), token (a JWT
  * for a user who just typed a good code), verify-token and jwks. The key,

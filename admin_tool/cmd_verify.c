@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * twofa-admin verify: check one code exactly as a login would, through
  * the same twofa_authenticate() the PAM module calls: it consumes the

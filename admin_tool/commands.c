@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The table of twofa-admin commands and their shared --help handling. */
 #include <getopt.h>
 #include <stdio.h>

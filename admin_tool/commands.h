@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The command table of twofa-admin. Each command file defines one
  * `const struct command` (name, function, usage, help); adding a command

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What twofa-admin enroll shows of a new enrollment, once: the secret in
  * groups of four, or (--json) everything as one object.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What twofa-admin enroll prints (enroll_out.c). */
 #ifndef TWOFA_ADMIN_ENROLL_OUT_H
 #define TWOFA_ADMIN_ENROLL_OUT_H

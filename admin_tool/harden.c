@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Process hardening of twofa-admin (harden.h). Run first thing in main(),
  * for every command: the secrets come later, and checking which commands

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What twofa-admin does to its own process before it touches a secret. */
 #ifndef TWOFA_ADMIN_HARDEN_H
 #define TWOFA_ADMIN_HARDEN_H

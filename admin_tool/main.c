@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * twofa-admin: the sysadmin's tool for pam_twofa. Parses the global
  * options and runs one command from the table in commands.c.

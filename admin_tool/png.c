@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PNG output of a QR code through libpng's simplified API. */
 #include <errno.h>
 #include <fcntl.h>

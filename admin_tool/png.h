@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Writing an enrollment QR code as a PNG file (libpng). */
 #ifndef TWOFA_ADMIN_PNG_H
 #define TWOFA_ADMIN_PNG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The URI and QR code of an enrollment, on the terminal and as PNG. */
 #include <langinfo.h>
 #include <stdio.h>

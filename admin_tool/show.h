@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Showing an enrollment: the otpauth:// URI, QR code and PNG file. */
 #ifndef TWOFA_ADMIN_SHOW_H
 #define TWOFA_ADMIN_SHOW_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # make bench: per-login cost of pam_twofa against google-authenticator and
 # pam_oath, side by side (bench/run.sh; results in bench/RESULTS.md), in
 # one process and in a fresh process per login, and the system's su and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What the benchmark programs agree on: user names, secrets and codes.
  *

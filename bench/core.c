@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench-core STORE FIRST COUNT STRIDE: where a login's time goes inside our
  * core, without libpam. For each user it times the steps the login

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """make bench-fleet (also run by make bench): a fleet login (store = ldap)
 against the file store and google-authenticator in one run, on the same
 users and codes, with the directory durable on this machine's disk and on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench-fresh: logins as su, sudo and login(1) pay for them, each in a
  * new process (bench-fresh-login, which links only libpam), for several

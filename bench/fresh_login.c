@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench-fresh-login: one login in a process of its own, as su, sudo and
  * login(1) make it: this program links libpam and nothing else (no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench-gen ROOT FIRST END: enroll users FIRST..END-1 for all three modules
  * with the same secrets.

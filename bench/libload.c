@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench-libload MODE: what a fresh process pays to load a crypto library
  * and compute its first HMAC-SHA1, as the PAM module's first login step

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench-logsink PATH FILE: a stand-in syslog daemon for the benchmark's
  * private mount namespace. Binds a datagram socket at PATH (normally

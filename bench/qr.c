@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench-qr N: what rendering one enrollment QR code costs in-process:
  * the otpauth:// URI of a default record (as `twofa-admin enroll` builds

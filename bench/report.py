@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Turn build/bench/out (results.txt and raw latencies) into RESULTS.md.
 
     /usr/bin/python3 bench/report.py OUTDIR RESULTS.md

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # make bench: pam_twofa against pam_google_authenticator and pam_oath, in
 # the same run, on the same machine, with the same users and codes.
 #

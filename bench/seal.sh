@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Sealed against plain records (SPEC section 8), in the same run on the same
 # users and codes: called by bench/run.sh inside its namespace, after the
 # store has been generated.

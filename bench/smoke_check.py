@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Check the results of `bench/run.sh BUILD --smoke` (make check-bench).
 
 The smoke run is too short to say anything about speed; it checks what the

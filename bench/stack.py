@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Time real su and sudo logins with each module in the stack (see
 bench/stack.sh, which prepares the PAM file variants and restores the
 system's files afterwards).

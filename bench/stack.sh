@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The wall time of real `su -s /bin/sh -c true nobody` (run by root) and
 # `sudo -S -k /usr/bin/true` (run by nobody), with pam_twofa,
 # google-authenticator and pam_permit in turn as the authentication of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench-tokens SECONDS: tokens issued and verified per second through the
  * core (lib/token/token.c over libjwt), for a fresh RS256 key of the default

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # libFuzzer targets (clang, Debian: clang libclang-rt-14-dev).
 #
 #   make check-fuzz          each target for CHECK_FUZZ_SECONDS (in make check),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * base32: decoding any text either succeeds or refuses it without writing
  * past the buffer; what decodes re-encodes to the canonical form of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The twofa.conf parser (lib/conf/conf_parse.c): any bytes are either
  * refused as a whole (TWOFA_ERR_CONFIG, a reason, the settings left

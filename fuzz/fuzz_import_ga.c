@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The google-authenticator importer (lib/import/import_ga.c): any bytes either
  * parse into a record that passes twofa_record_check and survives

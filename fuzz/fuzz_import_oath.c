@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The pam_oath usersfile importer (lib/import/import_oath.c): any bytes either
  * parse into valid user names (no name twice) with records that pass

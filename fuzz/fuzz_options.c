@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The module's option parser (pam_module/options.c): the input is split
  * at NUL or newline into up to 32 arguments. Whatever it returns, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The pending enrollment's form (twofa(5), lib/invite/pending.c): the
  * input is the configuration part, to which two valid state slots are

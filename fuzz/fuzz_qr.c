@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The terminal QR renderer (lib/qr/qr.c), pure text from a module matrix.
  * The input gives a width, a style and the modules. The renderer either

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The record parser: any bytes either parse or are refused cleanly, and
  * what parses survives format -> parse -> format unchanged. The same input

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The sealed forms: the record key file and a sealed record. The first
  * input byte picks which.

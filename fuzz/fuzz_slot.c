@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * State slots: any TWOFA_SLOT_LEN bytes either parse or are refused; what
  * parses formats back to exactly the same bytes (the fields are fixed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The whole store update path with allocations and I/O failing: a record
  * is written to a scratch store, then twofa_authenticate (or an

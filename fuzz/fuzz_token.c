@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The token verifier (lib/token/token.c, twofa-admin verify-token): tokens are
  * attacker-supplied text. Two modes, chosen by the first byte:

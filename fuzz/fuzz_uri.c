@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The otpauth:// URI builder (lib/qr/uri.c). A record, issuer and account are
  * made from the input; the builder either refuses them (exactly when the

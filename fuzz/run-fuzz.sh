@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Run libFuzzer targets: run-fuzz.sh BUILDDIR SECONDS MODE TARGET...
 #   MODE check: replay fuzz/regressions/T, then fuzz a scratch copy of
 #               fuzz/corpus/T for SECONDS (nothing committed changes); any

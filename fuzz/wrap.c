@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Failure injection for the fuzz targets (see wrap.h). Each wrapper fails
  * the way the real call does when the system runs out of something: NULL

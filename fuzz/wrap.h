@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Allocation and I/O failure injection for the fuzz targets, in the style
  * of pam-u2f's fuzz/wrap.c: the targets are linked with -Wl,--wrap=NAME

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * twofa-ldap: the one process that runs libldap for pam_twofa.so and
  * twofa-admin (lib/store/ldap/ldap_ops.c says why). It serves the store

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # twofa-ldap, the helper that runs libldap for the directory store
 # (SPEC §7; why a separate process: lib/store/ldap/ldap_ops.c). Installed
 # as $(LIBEXECDIR)/twofa-ldap, and run from there only: the path is built

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Reaching the directory: every option set on the handle, nothing taken
  * from the environment or an ldaprc (main() has set LDAPNOINIT before the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * twofa-ldap --daemon [--conf FILE]: the same service as the helper, kept
  * running so that a login pays neither the helper's start (mapping libldap

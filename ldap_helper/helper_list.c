@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * list: the user names of every entry one level below ldap_base that is a
  * twofaState, read in pages (RFC 2696) so a server's size limit does not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * twofa-ldap: serves the directory store's requests (lib/store/ldap/
  * proto.h) on descriptor 0, a socket the caller holds the other end of,

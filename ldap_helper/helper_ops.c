@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The store requests as LDAP operations (SPEC §7): load = base search
  * (noSuchObject = no record), every change = one Modify that deletes the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The core library, linked statically into pam_twofa.so and twofa-admin.
 # One subfolder per concern (otp/, record/, store/file/, fs/, auth/, token/,
 # import/, qr/, util/); every .c below lib/ is part of it: add a file or a

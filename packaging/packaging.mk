@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Packages: `make deb` builds libpam-twofa_<version>_<arch>.deb and the
 # source package (libpam-twofa_<version>.dsc and .tar.xz, in $(BUILD)/deb;
 # debian/rules runs the unit tests) with dpkg-buildpackage, `make rpm` builds the RPM from packaging/rpm/ with
@@ -82,6 +83,7 @@ rpm: packaging-versions
 # make install into a staging root: everything in place with the right modes.
 STAGE		:= $(BUILD)/stage
 check-packaging: lint-deb rpm
+	sh tools/check-spdx.sh
 	rm -rf $(STAGE)
 	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(STAGE)) PREFIX=/usr/local \
 		PAMDIR=/lib/security >/dev/null

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The settings of one PAM call: /etc/twofa/twofa.conf (or conf=FILE),
  * read by the core's one parser (lib/conf/), then what the module line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The conversation: the code from PAM_AUTHTOK or from a prompt (the same
  * prompt whoever the user is), messages to the user, and handing the

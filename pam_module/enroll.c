@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Self-enrollment at login (SPEC 9). The auth phase never writes the new
  * record: it stages it in the PAM handle with pam_set_data(), and the

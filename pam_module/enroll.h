@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Self-enrollment at login (SPEC 9): after a pending user's right ticket,
  * the new secret in the next prompt, its first code, and the new record

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pam_twofa's log lines: one per decision, through pam_syslog (authpriv),
  * with user, service, remote host, method and outcome, and never a code,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What the files of pam_twofa.so share about one PAM call: the login
  * (handle, options, user, names made safe for the log) and the helpers

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # pam_twofa.so: the module's own files over the static core library.
 # Only pam_sm_* are exported (pam_twofa.map); -z defs makes any symbol
 # left undefined a link error rather than a failure at dlopen() time.

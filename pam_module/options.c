@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Module arguments. Strict in the manner of pam_unix's _unix_strtoi: plain
  * decimal with an end check and a range, nothing ignored, nothing guessed.

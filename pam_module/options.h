@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pam_twofa's module arguments (pam_twofa(8)), parsed strictly and without
  * any PAM call, so the parser can be fuzzed on its own.

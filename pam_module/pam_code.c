@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The one mapping of core errors to PAM codes (SPEC section 3): store or
  * record unusable -> PAM_AUTHINFO_UNAVAIL, bad configuration ->

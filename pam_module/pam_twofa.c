@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pam_twofa.so: asks for a verification code and lets the core decide.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* token_env=NAME: a signed token for the session, after an accepted code. */
 #include <stdarg.h>
 #include <stdbool.h>

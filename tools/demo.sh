@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # make demo: the whole pam_twofa flow in a sandbox.
 #
 #   tools/demo.sh BUILD_DIR

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Print the directory holding the system's PAM modules: where pam_unix.so
 # lives (the native multiarch directory first, so a foreign-architecture
 # libpam does not win), else the multiarch default, else /usr/lib64/security.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Install the Debian packages named as arguments that are not installed yet.
 # `make check` calls this so a fresh Debian 12 machine needs nothing by hand.
 set -eu

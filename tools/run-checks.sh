@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Run each named make target as one check; print what passed and failed and
 # a closing "N passed, N failed" line. Exit non-zero if any failed.
 pass=0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The login decision, shared by pam_twofa.so, twofa-admin verify and
  * twofa-admin token so that all three behave exactly alike, whatever the

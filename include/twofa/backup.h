@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One-time backup codes, stored only as salted, slow hashes. */
 #ifndef TWOFA_BACKUP_H
 #define TWOFA_BACKUP_H

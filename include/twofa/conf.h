@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The settings both binaries share: /etc/twofa/twofa.conf (twofa.conf(5)),
  * read by pam_twofa.so and twofa-admin through one parser, with the

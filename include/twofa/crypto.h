@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The cryptography of the core, in one interface with one implementation
  * (lib/crypto/crypto_nettle.c, over GnuTLS's Nettle; random bytes from

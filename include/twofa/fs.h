@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The one safe file layer (OpenSSH sshbuf-io.c model): every file the
  * core reads (records, the decoy, key files, the configuration, the admin

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Importers of other tools' enrollment files: google-authenticator's
  * ~/.google_authenticator and pam_oath's usersfile. The *_parse functions

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Invitations (SPEC 9): an admin stores a pending enrollment for a user,
  * holding only the salted, slow hash of a one-time 12-digit ticket and its

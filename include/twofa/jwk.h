@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The public signing key as a JSON Web Key (RFC 7517) and its RFC 7638 id. */
 #ifndef TWOFA_JWK_H
 #define TWOFA_JWK_H

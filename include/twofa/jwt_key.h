@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The token signing key: /etc/twofa/jwt.key, an RSA (RS256) or P-256
  * (ES256) private key in PEM. The directory is a parameter so that tests

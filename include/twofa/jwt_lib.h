@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libjwt, loaded when a token is first made or checked, not when the
  * module is loaded: most logins never issue a token, and mapping libjwt,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Wiping and freeing memory that held secrets. */
 #ifndef TWOFA_MEM_H
 #define TWOFA_MEM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Strict number parsing shared by the record parser and the importers. */
 #ifndef TWOFA_PARSE_H
 #define TWOFA_PARSE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * QR codes for enrollment: the matrix comes from libqrencode; rendering it
  * as terminal text is a pure function (no I/O) so it can be fuzzed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The enrollment record of one user, and its text form (twofa(5)).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reaching a directory without following anything an attacker could plant. */
 #ifndef TWOFA_SAFEDIR_H
 #define TWOFA_SAFEDIR_H

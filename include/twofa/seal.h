@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Secrets sealed at rest (SPEC §8, twofa(5)).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A state slot: one fixed-size text line
  *   state A <seq> <next> <failures> <locked-until> <last-success> <used>

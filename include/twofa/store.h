@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The record store, as every caller sees it: one table of operations
  * (OpenSSH's sshkey_impl_funcs model), one implementation per backend

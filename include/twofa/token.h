@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Signed tokens (JWT, RFC 7519) saying "this user passed 2FA just now".
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * otpauth:// key URIs, as authenticator apps read them from a QR code
  * (Google's "Key Uri Format"), with every parameter spelled out: apps

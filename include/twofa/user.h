@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* User names that may become a record path. */
 #ifndef TWOFA_USER_H
 #define TWOFA_USER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The login loop: load -> decide -> compare-and-swap, the same for every
  * store. A login that loses the race (TWOFA_ERR_CONFLICT: the state moved

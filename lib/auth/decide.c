@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The login decision as a pure function: lockout, OTP, backup code,
  * replay guard. It reads the record and writes only *next and *out, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The decoy login for users without a record (twofa/auth.h). Measured in
  * tests/hardening/TIMING.md: without it, an unknown user's wrong code was

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The defaults of every setting, in one place: twofa.conf(5) lists them,
  * the module and twofa-admin start from them, the file and the command

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Reading twofa.conf safely: its directory reached from "/" without
  * following anything (twofa_dir_open), the file itself opened and checked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The parser of twofa.conf (twofa.conf(5)): "key = value" lines and "#"
  * comment lines, pam_faillock's faillock.conf model, but strict: an

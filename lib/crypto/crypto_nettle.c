@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * twofa/crypto.h over Nettle (Debian libnettle8) and getrandom(2): the one
  * place that names a cryptographic library on the login path. Nettle keeps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Opening, checking and reading a file the safe way (twofa/fs.h). Used
  * for records, the decoy, key files, the configuration and the admin

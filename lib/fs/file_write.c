@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Replacing a file atomically and durably (twofa/fs.h): records,
  * twofa-admin's key files. Linux-PAM's unix_update_shadow model: a new

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Walking from "/" to a directory with O_NOFOLLOW, checking each parent. */
 #include <errno.h>
 #include <fcntl.h>

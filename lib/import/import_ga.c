@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Importer of google-authenticator's ~/.google_authenticator: keeps the
  * user's phone working (same secret, type, period, window, counter) and

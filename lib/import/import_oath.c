@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Importer of pam_oath's usersfile (liboath's UsersFile format): every
  * user in it becomes one record with the same secret, type, digits and

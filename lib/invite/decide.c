@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The login decision for a pending user (SPEC 9), beside the code
  * decision of lib/auth: lockout and failure counting work exactly as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The store side of an invitation: storing it (twofa-admin invite), the
  * first code of the new secret, and the account phase's compare-and-swap

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The text of the enrollment prompt (SPEC 9): everything the user needs
  * to set up the app, in one string, because a prompt is the one message

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Invitation tickets: 12 random digits, stored only as a salted PBKDF2
  * hash with a work factor, checked in constant time.

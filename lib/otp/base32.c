@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* RFC 4648 base32, strict on decode. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* HOTP (RFC 4226) and TOTP (RFC 6238) on the core's HMAC (twofa/crypto.h). */
 #include <stdio.h>
 #include <string.h>

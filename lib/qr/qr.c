@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A QR code matrix rendered as terminal text: pure, no I/O. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * QR code matrices from libqrencode (kept apart so qr.c stays pure).
  *
@@ -7,7 +8,6 @@
  * bench/RESULTS.md). Loaded by its soname, as the dynamic linker would,
  * and kept loaded (RTLD_NODELETE), as lib/token/jwt_lib.c does libjwt.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -18,6 +18,7 @@
 #include "twofa/err.h"
 #include "twofa/mem.h"
 #include "twofa/qr.h"
+#include "util/dynlib.h"
 
 #define TWOFA_QRENCODE_SONAME "libqrencode.so.4"
 
@@ -28,30 +29,16 @@ static struct {
 static int lib_ready;
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 
-/* dlsym's void * to a function pointer, without a cast ISO C forbids. */
-static int bind(void *handle, const char *name, void *fnptr)
-{
-	void *sym = dlsym(handle, name);
-
-	if (sym == NULL)
-		return -1;
-	memcpy(fnptr, &sym, sizeof(sym));
-	return 0;
-}
-
 static void lib_open(void)
 {
-	void *h = dlopen(TWOFA_QRENCODE_SONAME,
-			 RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	const struct twofa_dynlib_sym syms[] = {
+	    {"QRcode_encodeString", &lib.encode_string},
+	    {"QRcode_free", &lib.free_},
+	};
 
-	if (h == NULL)
+	if (twofa_dynlib_load(TWOFA_QRENCODE_SONAME, syms,
+			      sizeof(syms) / sizeof(syms[0])) != 0)
 		return;
-	if (bind(h, "QRcode_encodeString", &lib.encode_string) != 0 ||
-	    bind(h, "QRcode_free", &lib.free_) != 0) {
-		memset(&lib, 0, sizeof(lib));
-		dlclose(h);
-		return;
-	}
 	lib_ready = 1;
 }
 
@@ -62,7 +49,8 @@ int twofa_qr_encode(const char *text, struct twofa_qr *qr)
 
 	qr->width = 0;
 	qr->modules = NULL;
-	/* libqrencode missing or unusable: a system error, as a missing file. */
+	/* libqrencode missing or unusable: a system error, as a missing file.
+	 */
 	if (pthread_once(&lib_once, lib_open) != 0 || !lib_ready) {
 		errno = ELIBACC;
 		return TWOFA_ERR_IO;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* otpauth:// URI builder with strict percent-encoding. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Backup codes: generated from the kernel's RNG, stored as PBKDF2 hashes. */
 #include <stdbool.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Strict numbers and hex, and splitting lines into words. */
 #include <string.h>
 

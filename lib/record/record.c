@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The record's text form (twofa(5)): a configuration part of "key value"
  * lines, then two fixed-size state slots. Parsing is strict: anything not

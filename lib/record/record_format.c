@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Writing a record's text form (twofa(5)): the canonical text the parser
  * (record.c) reads back exactly, version 1 with the secret in base32 or

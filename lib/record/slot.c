@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The fixed-size, checksummed state slots of a record. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* User-name validation: the only gate between a name and a path. */
 #include <string.h>
 

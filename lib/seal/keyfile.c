@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The record key file's text form (twofa(5), "RECORD KEY FILE"):
  *

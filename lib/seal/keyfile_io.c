@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The record key file on disk: read it as the signing key is read (from
  * "/" one directory at a time without following links, then checked on

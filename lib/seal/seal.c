@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Sealing a record's secret: AES-256-GCM under a record key, with a fresh
  * random 96-bit nonce each time, and additional data that names the user

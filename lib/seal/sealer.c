@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Where a store gets its record key: the key file is read when the first
  * sealed record is met or a record is written, not at every login, so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The store interface: pick the backend the configuration names, then
  * hand every call to its ops table. Checks that hold for every backend

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The public signing key as a JSON Web Key (RFC 7517/7518) and its
  * RFC 7638 thumbprint, which is the kid of every token and of the JWKS.

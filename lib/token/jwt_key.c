@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The token signing key: loading it from a root-only file, generating it
  * and saving it. The file is reached from "/" one directory at a time with

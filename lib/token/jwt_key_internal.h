@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What token.c and jwk.c need of a signing key; not part of the API. */
 #ifndef TWOFA_JWT_KEY_INTERNAL_H
 #define TWOFA_JWT_KEY_INTERNAL_H

@@ -1,5 +1,5 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libjwt, loaded on first use (see twofa/jwt_lib.h for why). */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stddef.h>
 #include <pthread.h>
@@ -7,6 +7,7 @@
 
 #include "twofa/err.h"
 #include "twofa/jwt_lib.h"
+#include "util/dynlib.h"
 
 static struct {
 	int (*new_)(jwt_t **);
@@ -28,42 +29,28 @@ static struct {
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 static int lib_status = TWOFA_ERR_CRYPTO;
 
-/* dlsym's void * to a function pointer, without a cast ISO C forbids. */
-static int bind(void *handle, const char *name, void *fnptr)
-{
-	void *sym = dlsym(handle, name);
-
-	if (sym == NULL)
-		return -1;
-	memcpy(fnptr, &sym, sizeof(sym));
-	return 0;
-}
-
 static void lib_open(void)
 {
-	void *h =
-	    dlopen(TWOFA_JWT_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	const struct twofa_dynlib_sym syms[] = {
+	    {"jwt_new", &lib.new_},
+	    {"jwt_free", &lib.free_},
+	    {"jwt_add_header", &lib.add_header},
+	    {"jwt_add_grant", &lib.add_grant},
+	    {"jwt_add_grant_int", &lib.add_grant_int},
+	    {"jwt_add_grants_json", &lib.add_grants_json},
+	    {"jwt_set_alg", &lib.set_alg},
+	    {"jwt_get_alg", &lib.get_alg},
+	    {"jwt_encode_str", &lib.encode_str},
+	    {"jwt_decode", &lib.decode},
+	    {"jwt_get_grant", &lib.get_grant},
+	    {"jwt_get_grants_json", &lib.get_grants_json},
+	    {"jwt_get_header", &lib.get_header},
+	    {"jwt_get_headers_json", &lib.get_headers_json},
+	};
 
-	if (h == NULL)
+	if (twofa_dynlib_load(TWOFA_JWT_SONAME, syms,
+			      sizeof(syms) / sizeof(syms[0])) != 0)
 		return;
-	if (bind(h, "jwt_new", &lib.new_) != 0 ||
-	    bind(h, "jwt_free", &lib.free_) != 0 ||
-	    bind(h, "jwt_add_header", &lib.add_header) != 0 ||
-	    bind(h, "jwt_add_grant", &lib.add_grant) != 0 ||
-	    bind(h, "jwt_add_grant_int", &lib.add_grant_int) != 0 ||
-	    bind(h, "jwt_add_grants_json", &lib.add_grants_json) != 0 ||
-	    bind(h, "jwt_set_alg", &lib.set_alg) != 0 ||
-	    bind(h, "jwt_get_alg", &lib.get_alg) != 0 ||
-	    bind(h, "jwt_encode_str", &lib.encode_str) != 0 ||
-	    bind(h, "jwt_decode", &lib.decode) != 0 ||
-	    bind(h, "jwt_get_grant", &lib.get_grant) != 0 ||
-	    bind(h, "jwt_get_grants_json", &lib.get_grants_json) != 0 ||
-	    bind(h, "jwt_get_header", &lib.get_header) != 0 ||
-	    bind(h, "jwt_get_headers_json", &lib.get_headers_json) != 0) {
-		memset(&lib, 0, sizeof(lib));
-		dlclose(h);
-		return;
-	}
 	lib_status = TWOFA_OK;
 }
 

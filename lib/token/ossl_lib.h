@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libcrypto for the signing key, loaded on first use as libjwt is
  * (twofa/jwt_lib.h): the login path's cryptography is Nettle's

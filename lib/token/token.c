@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Signed tokens: issuing through libjwt with the key's own algorithm, and
  * verifying with that algorithm pinned before libjwt sees the key.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Descriptions of the core's error codes, and filling the error detail. */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Wiping and freeing memory that held secrets. Randomness and the
  * constant-time compare live with the rest of the cryptography in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Shared fixtures of the twofa-admin tests.
 
 Codes come from oathtool (or pyotp), never from our code. Stores live

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """twofa-admin and twofa.conf: --conf FILE, the file's settings (store,
 policy, issuer), --store over it, global options before or after the
 command, and exit status 3 for a bad file."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """make demo's script: the flow it shows must really happen."""
 import os
 import re

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """twofa-admin enroll, qr and verify, checked with independent tools:
 oathtool for codes, pyotp for the URI, zbarimg for the QR codes."""
 import base64

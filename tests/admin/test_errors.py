@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Bad input and unsafe stores: the documented exit status, a one-line
 message naming what and where, and nothing half-written."""
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """import google-authenticator and import oath: files written from the
 documented formats and by google-authenticator itself; logins checked
 with oathtool codes for the imported secret."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Scripted enrollment without screen-scraping (issue 13): enroll --json
 and backup-codes --json print one documented object; status is a compact
 table for all users and the same JSON object per user with or without

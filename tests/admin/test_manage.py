@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """backup-codes, status, unlock and disable."""
 import json
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The terminal QR code as a person sees it (issue 13): the text
 twofa-admin prints is drawn the way a terminal draws it (a monospace
 font, cell backgrounds, the SGR colours it sets, the theme's own colours

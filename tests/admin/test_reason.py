@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """twofa-admin verify says why a code was refused, as the log line does
 (issue 13). Codes from oathtool."""
 from conftest import now, oathtool, parse_enroll

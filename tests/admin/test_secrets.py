@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Secrets and records in twofa-admin (issue 13): a secret never reaches
 argv or a core file, closed standard descriptors never let our output
 into a record, the HOTP replay guard never wraps, imported duplicates

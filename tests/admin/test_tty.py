@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """twofa-admin on a terminal: the default QR style follows the locale,
 codes are read from the terminal (verify without echo)."""
 import fcntl

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """On a terminal (issue 13): enroll --secret - reads the secret without
 echo, and Ctrl-C at the confirmation prompt removes the PNG written for
 the enrollment and leaves the terminal's echo on."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # twofa-admin end-to-end tests (pytest). Codes come from oathtool and
 # pyotp, QR codes are read back with zbarimg, import sources are written
 # from the documented formats and by google-authenticator itself; terminal

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Helpers for the end-to-end tests (sourced by run.sh): results, saving and
 # restoring the machine's state, test users, codes from oathtool.
 # shellcheck shell=bash

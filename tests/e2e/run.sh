@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End-to-end tests: real logins through the installed Debian package.
 #
 #   tests/e2e/run.sh PATH/TO/libpam-twofa_VERSION_ARCH.deb [RESULTS-DIR]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """A minimal syslog receiver for the end-to-end tests.
 
 No syslog daemon runs on the test machine, so run.sh gives its private mount

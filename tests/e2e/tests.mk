@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # End-to-end: real sshd, sudo and su logins through the installed Debian
 # package (tests/e2e/run.sh). Needs root; skipped with a message otherwise.
 # Installs the package into this machine and puts everything back after.

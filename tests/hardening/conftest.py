@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Shared fixtures for the hardening tests.
 
 The tests drive the core library through build/tests/hardening/twofa_drive

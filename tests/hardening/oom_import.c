@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Regression test: importing a pam_oath TOTP line that records the last
  * accepted code places the replay guard after that code's time step,

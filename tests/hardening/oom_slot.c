@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Regression test: when a state slot's check cannot be computed, the
  * record must be refused, not read as if the newer slot were torn (that

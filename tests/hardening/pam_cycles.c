@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pam_cycles: many logins through the real libpam in one process, as sshd
  * and sudo do them (pam_start loads the module, pam_end unloads it):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Crash consistency: kill -9 the updating process at every step.
 
 For each operation (a TOTP login, a backup code, a wrong code, an

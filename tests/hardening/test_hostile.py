@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Hostile files: what an attacker (or an accident) can put where the
 module looks. Every case must refuse the login, within bounded time, and
 leave other files exactly as they were (the pam_oath CVE-2024-47191

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """PAM stacks: an error in pam_twofa must never let a login through.
 
 For every error path (wrong, replayed, empty or missing code; unknown or

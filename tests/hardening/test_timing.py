@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Timing: codes are compared in constant time, and a user without a
 record waits about as long for the answer as an enrolled one (no
 enrollment oracle). The numbers are in TIMING.md; these tests keep them

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The adversarial suite (issue 7): faults, crashes, hostile files, races,
 # sanitizers, leaks, PAM stacks and timing. See tests/hardening/README.md.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * timing_ct: is a code's check independent of whether and where it
  * matches? Measures, interleaved, the median time of

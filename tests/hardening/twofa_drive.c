@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A small driver over the core library for the hardening tests, so that a
  * test can crash, trace or race one store operation in its own process:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # valgrind-cycles.sh BUILD N: N pam_start/pam_authenticate/pam_end cycles
 # of the real pam_twofa.so in one process under valgrind memcheck, as sshd
 # and sudo load the module once per login. Users take turns, eight logins

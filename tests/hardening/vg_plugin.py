@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """pytest plugin: run every PAM login of tests/module under valgrind.
 
 Loaded with -p vg_plugin (PYTHONPATH=tests/hardening) by check-valgrind.

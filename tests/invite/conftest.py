@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Fixtures of the invitation tests: a scratch store and PAM service
 directory under /run, twofa-admin invite for the ticket, logins through
 the real libpam by drive.py (a Python conversation that reads the new

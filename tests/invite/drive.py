@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Run one login through the real libpam (pamconv.py) and print what
 happened as JSON. Run as its own process so a test can put it under
 libfaketime or start two at once.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """A PAM application in Python (ctypes over the real libpam), for tests
 whose answers depend on what the module says: the conversation function
 is a Python callable that sees each prompt's text, so a test can read the

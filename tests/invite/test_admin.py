@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """twofa-admin invite, and status/disable/qr/backup-codes on a pending
 user. The stored hash is checked with Python's hashlib, not our code."""
 import hashlib

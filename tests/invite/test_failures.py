@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Wrong and expired tickets are failures, counted and locking like
 wrong codes; two logins racing with one ticket commit exactly once."""
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Self-enrollment at login (SPEC 9) through the real libpam: the whole
 flow, what the user sees, what is logged, and what is (not) committed."""
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """With a record key (SPEC 8), the record a self-enrollment commits is
 sealed; the invitation itself has no secret to seal. Runs in the
 private /etc of tests/token/with-etc-twofa (make check-invite)."""

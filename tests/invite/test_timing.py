@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """An invitation is not told by the wait: a 12-digit answer costs a
 ticket hash for an invited, an enrolled and an unknown user alike, and a
 6-digit one costs none of them a hash (medians of real logins through

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Invitations and self-enrollment at login (SPEC 9): twofa-admin invite,
 # and the module's enroll flow through the real libpam, driven by a
 # Python conversation (tests/invite/drive.py) that reads the new secret

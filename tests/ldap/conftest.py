@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Fixtures for the fleet tests: one provider + chaining consumer pair per
 test module (tests/ldap/slapd.py), stopped and removed afterwards."""
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fleet-drive: the directory store through the core's store interface and
  * login loop, for the fleet tests (test tooling, not installed).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Private OpenLDAP servers for the fleet tests: a provider (back-mdb,
 durable, syncprov, the otp overlay) and a read-only consumer (syncrepl,
 olcUpdateRef and slapo-chain, so writes sent to it are executed by the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Every twofa-admin command against the directory (store = ldap in
 --conf FILE), host A on the provider and host B on the consumer, and
 import store DIR moving a host's file records into the directory."""

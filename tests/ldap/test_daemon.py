@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """twofa-ldap --daemon: the module and twofa-admin use its root-only
 socket when it answers (pre-connected spares: no helper start, no TLS
 handshake per login) and start the helper otherwise; the outcome is the

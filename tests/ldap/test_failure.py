@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """A directory that is down, frozen or killed refuses the login
 (TWOFA_ERR_UNAVAILABLE, which the module answers with
 PAM_AUTHINFO_UNAVAIL) within 2 x ldap_timeout, and logins work again once

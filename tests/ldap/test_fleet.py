@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Exactly once, fleet-wide (SPEC §7): two hosts, one through the
 provider and one through a read-only consumer that chains writes, share
 one enrollment; the core's login loop runs against the real directory."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """No environment variable, no ldaprc in HOME or the working directory
 changes how the directory is reached (SPEC §7). The caller here is
 fleet-drive, a process that opens the store like pam_twofa.so does; each

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """pam_twofa.so through the real libpam with store = ldap in its
 twofa.conf: two hosts (two PAM services, host B's directory being the
 chaining consumer) share every enrollment, exactly once."""

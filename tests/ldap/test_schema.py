@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The shipped schema (packaging/ldap/twofa.ldif) loads into slapd next to
 the oath-ldap schema of the otp module, an enrollment entry in the layout
 of SPEC §7 is accepted, and the twofaSeq guard refuses a stale

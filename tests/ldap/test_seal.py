@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Sealed secrets in the directory (SPEC sections 7 and 8): with a record
 key (record_key in each host's twofa.conf), an enrollment's secret lives
 sealed in twofaSealedSecret and oathSecret is absent; logins work on both

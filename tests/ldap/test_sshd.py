@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """End to end with the real sshd (SPEC §7): two sshd instances, "host A"
 whose twofa.conf names the provider and "host B" the chaining consumer,
 AuthenticationMethods publickey,keyboard-interactive, pam_twofa.so with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Fleet mode (SPEC §7) against real OpenLDAP servers the tests start
 # themselves (tests/ldap/slapd.py): a provider and a chaining read-only
 # consumer in a scratch directory under /var/tmp/twofa-12, ldapi sockets and

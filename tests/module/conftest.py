@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Fixtures for pam_twofa.so tests: a private store and PAM config dir,
 codes from Python's hmac (an implementation independent of ours), logins
 through the real libpam with tests/tools/pamrun, the clock from

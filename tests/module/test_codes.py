@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Accepting codes: TOTP, HOTP, algorithms, digits, window, replay guard,
 backup codes."""
 

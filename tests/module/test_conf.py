@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """twofa.conf through the real module: conf=FILE is read, a bad file
 refuses every login with PAM_SERVICE_ERR and a log line (before any
 prompt), and options on the module line override the file."""

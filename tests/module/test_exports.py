@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Only pam_sm_* leave the module (version script)."""
 
 import ctypes

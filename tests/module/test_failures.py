@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """A failed update refuses the login and keeps the record; the next good
 login works. Failures are injected into the real system calls (strace),
 or made real (a held lock, a read-only file system)."""

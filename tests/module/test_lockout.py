@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """deny= and unlock_time=: lockout, its messages and its expiry."""
 
 from conftest import T0, totp

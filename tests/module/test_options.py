@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Every module option, and strict refusal of bad ones."""
 
 import os

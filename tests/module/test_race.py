@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Each code is accepted once, also when 8 logins race with it."""
 
 import pytest

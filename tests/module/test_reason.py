@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The log line says why a code was refused (issue 13): reason=wrong,
 replay, window, backup-used or locked, through the real libpam and the
 shipped module; codes from Python's hmac (conftest), never logged."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Users without a record, and records that must not be trusted: never a
 success, never "no record" under nullok, bounded time, nothing written
 through a link."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """One authpriv line per decision: user, service, rhost, method, outcome;
 never a code or the secret."""
 

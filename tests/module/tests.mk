@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # pam_twofa.so through the real libpam: pytest drives tests/tools/pamrun
 # against private PAM service files, with codes from Python's hmac and
 # oathtool, the clock from libfaketime, failures injected with strace, and

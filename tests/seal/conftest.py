@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Fixtures for the sealing tests (SPEC section 8): everything runs under
 tests/token/with-etc-twofa, so /etc/twofa (where the record key lives by
 default) is a private, empty directory; logins go through the real

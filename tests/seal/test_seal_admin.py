@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """twofa-admin and sealing: keygen --records never overwrites, --rotate
 adds a current key, --retire is refused while a record uses the key;
 enroll and backup-codes write sealed records; rekey moves every record

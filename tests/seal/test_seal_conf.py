@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """twofa.conf for sealing: record_key names the key file for twofa-admin
 (--conf) and the module (conf=) alike, and require_encrypted = yes makes
 the module refuse plain records as the module option does."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Crash consistency of rekey: twofa-admin rekey is killed with SIGKILL as
 it enters each system call that matters, every time it makes one
 (strace -e inject=SYSCALL:signal=KILL:when=N, as tests/hardening/

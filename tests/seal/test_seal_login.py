@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Sealed records through the real pam_twofa.so: logins work, and a
 sealed record that was renamed, edited, given another record's slot, or
 whose key file is damaged or unsafe is refused with PAM_AUTHINFO_UNAVAIL

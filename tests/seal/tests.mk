@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Sealed records (SPEC section 8): pam_twofa.so through the real libpam and
 # twofa-admin, with the record key in a private /etc/twofa
 # (tests/token/with-etc-twofa: a mount namespace of its own) and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Shared helpers for the token tests: an independent view (PyJWT,
 cryptography, hashlib) of what our code issues and what it must refuse."""
 import base64

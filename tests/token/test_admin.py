@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """twofa-admin keygen, token, verify-token and jwks, run where /etc/twofa
 is a private tmpfs (tests/token/with-etc-twofa). Codes come from Python's
 hmac, tokens are checked with PyJWT against our jwks output, and forged

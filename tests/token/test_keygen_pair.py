@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """keygen --force never leaves a key and a public key that do not belong
 together: when the public half cannot be put in place, the old pair stays
 (issue 13). Runs where /etc/twofa is private (tests/token/with-etc-twofa)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """pam_twofa.so token_env=NAME through the real libpam (tests/tools/pamrun):
 after an accepted code the PAM environment holds a token PyJWT verifies
 with our jwks; after a refused code, or with a missing or unsafe key, it

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Tokens from the core (through tests/token/token_driver) against PyJWT:
 what we issue verifies independently, and what PyJWT or a hand forges is
 refused by our verifier, while the same forging with honest inputs passes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Unit tests of the token core: key files (what is refused and why),
  * base64url, issuing and the verifier's refusals that need no other

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Tokens: the core (cmocka), then PyJWT against what we issue and what we
 # refuse, then twofa-admin's token commands and the module's token_env,
 # which use the fixed /etc/twofa: tests/token/with-etc-twofa gives them a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Test driver for the token core, so that Python (PyJWT) can check what
  * the library makes and feed it what PyJWT makes, before and besides

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pamrun: drive a PAM stack from a private configuration directory, as a
  * test would want an application to.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * syslog-sink: a minimal syslog daemon for tests.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared test tooling (not installed), for any test that drives PAM:
 #   pamrun          a PAM application: private confdir, scripted answers,
 #                   N logins released at the same instant

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * twofa-testrec: write and inspect enrollment records for tests, over the
  * core library (the admin tool is a separate piece under test).

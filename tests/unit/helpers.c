@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared fixtures for the core unit tests. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared fixtures for the core unit tests. */
 #ifndef TWOFA_TEST_HELPERS_H
 #define TWOFA_TEST_HELPERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The in-memory store of the unit tests: see mem_store.h. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * An in-memory implementation of the store interface, for the unit tests
  * of the login loop (not shipped). Its compare-and-swap can be made to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The login decision: windows, replay guard, HOTP look-ahead, lockout,
  * backup codes. Codes come from an HMAC computed in the test itself or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The login decision with the code at the end of the typed text
  * (policy.code_suffix, pam_twofa's forward_pass), and the cost of a

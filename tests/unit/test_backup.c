@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Backup codes: random, distinct, hashed, matched once, bounded cost. */
 #include <setjmp.h>
 #include <stdarg.h>

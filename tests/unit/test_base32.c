@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* RFC 4648 base32: the section 10 vectors and strict refusals. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * twofa.conf: the defaults, a good file with every key, module-style
  * overrides on top, and at least fifteen malformed or unsafe files, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * twofa/crypto.h against published vectors: RFC 2202 (HMAC-SHA1), RFC 4231
  * (HMAC-SHA256/512), FIPS 180-2 (SHA-256), RFC 7914 section 11 and the

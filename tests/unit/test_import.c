@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The google-authenticator and pam_oath importers. */
 #include <setjmp.h>
 #include <stdarg.h>

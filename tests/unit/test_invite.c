@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Invitations: the ticket (shown form, hash, constant-time check), the
  * pending form's text (round trip, strict refusals), the pending login

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The directory store's pure parts (lib/store/ldap/): DN and filter
  * escaping, record <-> entry, the compare-and-swap Modify, and the helper

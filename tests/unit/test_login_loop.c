@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The login loop (load -> decide -> compare-and-swap) over a second
  * implementation of the store interface, the in-memory store of

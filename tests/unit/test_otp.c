@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* HOTP/TOTP against RFC 4226 Appendix D and RFC 6238 Appendix B. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Terminal rendering of a QR matrix: exact output for each style. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The record text: exact round trips and strict refusals. */
 #include <setjmp.h>
 #include <stdarg.h>

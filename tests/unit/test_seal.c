@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Sealed records: the key file's strict form, the seal's binding to the
  * user and every configuration value, the sealed record text, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The store: refusing unsafe files, durable updates that survive injected
  * failures at every step, racing processes, lock timeouts.

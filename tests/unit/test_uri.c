@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* otpauth:// URIs: every parameter spelled out, strict percent-encoding. */
 #include <setjmp.h>
 #include <stdarg.h>

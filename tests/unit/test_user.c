@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* User names: the gate before any path is built. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The file store's part of the decoy login (store/file/decoy.h; the OTP
  * check is lib/auth/decoy.c): a state write that costs what a record's

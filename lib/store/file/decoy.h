@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The work of a login, for a user without a record, so that the time to
  * the answer does not tell an attacker who is enrolled (SPEC section 3:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The file store behind the store interface (twofa/store.h). A loaded
  * record keeps its file locked until release, so no other login can move

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The file store's own interface, beneath the ops table (file_ops.c): a
  * root-owned 0700 directory holding one 0600 file per user (twofa(5)).

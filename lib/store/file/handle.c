@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Locked access to one record: open, lock, read, parse; then either a state
  * commit in place (one pwrite + fdatasync) or a whole-file replacement

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* An exclusive flock() that gives up after a deadline. */
 #include <errno.h>
 #include <sys/file.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Timed exclusive file lock. */
 #ifndef TWOFA_LOCK_H
 #define TWOFA_LOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The record store. Every path is resolved from a directory descriptor
  * that was itself reached from "/" one component at a time with

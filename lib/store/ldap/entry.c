@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Record <-> directory entry, and the Modify of each change (entry.h).
  * Numbers are written as plain decimal, times as GeneralizedTime

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A record as a directory entry (SPEC §7), and every change to it as one
  * LDAP Modify, written without libldap: lists of (operation, attribute,

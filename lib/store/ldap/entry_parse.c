@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A directory entry back into a record (entry.h): strict, like the text
  * parser, because a value we do not understand must refuse the login, not

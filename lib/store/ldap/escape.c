@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* RFC 4514 DN value and RFC 4515 filter value escaping. */
 #include <string.h>
 

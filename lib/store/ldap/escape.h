@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Escaping for values put into DNs (RFC 4514) and search filters
  * (RFC 4515). The user names twofa(5) allows contain no special character

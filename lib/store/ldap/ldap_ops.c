@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The LDAP store behind the store interface (twofa/store.h), as the module
  * and twofa-admin see it. libldap is not linked here: it reads LDAP*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Framing and fields of the helper's messages (proto.h). */
 #include <errno.h>
 #include <poll.h>

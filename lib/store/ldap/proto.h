@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The messages between a process using the directory store (pam_twofa.so,
  * twofa-admin) and the helper that runs libldap for it (twofa-ldap, see

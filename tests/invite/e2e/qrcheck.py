@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """qrcheck.py TRANSCRIPT: the QR code a terminal showed during a
 self-enrollment decodes (zbarimg) to the otpauth URI shown beside it.
 Prints the URI; exit 1 if not."""

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End-to-end self-enrollment (SPEC 9) with the real sshd (keyboard-
 # interactive), su and sudo on pseudo-terminals, through the pam_twofa.so
 # of this build:
