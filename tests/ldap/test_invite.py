@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Self-enrollment with an invitation (SPEC §9) with store = ldap: the
 pending enrollment in the directory (twofaTicket: only a salted hash of
 the ticket and its expiry, no token attributes), the enrollment at login
