@@ -408,6 +408,55 @@ static void test_replace_type_change(void **state)
 	twofa_ldap_avs_free(&a);
 }
 
+/*
+ * SPEC 9's account-phase commit: pending -> token is one Modify guarded
+ * by the pending entry's twofaSeq, which also drops the ticket; and
+ * invite --force the other way drops every token attribute.
+ */
+static void test_replace_pending(void **state)
+{
+	struct twofa_record pend, rec;
+	struct twofa_ldap_avs a;
+	const struct twofa_ldap_av *av;
+
+	(void)state;
+	memset(&pend, 0, sizeof(pend));
+	pend.pending = true;
+	pend.created = 1700000000;
+	pend.ticket.iterations = 100000;
+	pend.ticket.expires = 1700259200;
+	memset(pend.ticket.salt, 0x5a, sizeof(pend.ticket.salt));
+	memset(pend.ticket.hash, 0xa5, sizeof(pend.ticket.hash));
+	pend.state.seq = 5;
+	full_record(&rec, TWOFA_TOTP);
+	assert_int_equal(
+	    twofa_ldap_entry_replace("bob", BASE, &pend, &rec, &a), 0);
+	assert_non_null(find(&a, TWOFA_LDAP_DEL, "twofaSeq", "5"));
+	assert_non_null(find(&a, TWOFA_LDAP_ADDV, "twofaSeq", "6"));
+	av = find(&a, TWOFA_LDAP_REPL, "twofaTicket", NULL);
+	assert_true(av != NULL && av->val == NULL);
+	assert_non_null(
+	    find(&a, TWOFA_LDAP_REPL, "objectClass", "oathTOTPParams"));
+	av = find(&a, TWOFA_LDAP_REPL, "oathSecret", NULL);
+	assert_true(av != NULL && av->val != NULL);
+	twofa_ldap_avs_free(&a);
+
+	/* invite --force: the token goes, the ticket comes. */
+	rec.state.seq = 9;
+	assert_int_equal(
+	    twofa_ldap_entry_replace("bob", BASE, &rec, &pend, &a), 0);
+	assert_non_null(find(&a, TWOFA_LDAP_DEL, "twofaSeq", "9"));
+	assert_non_null(find(&a, TWOFA_LDAP_ADDV, "twofaSeq", "10"));
+	av = find(&a, TWOFA_LDAP_REPL, "twofaTicket", NULL);
+	assert_true(av != NULL && av->val != NULL);
+	av = find(&a, TWOFA_LDAP_REPL, "oathSecret", NULL);
+	assert_true(av != NULL && av->val == NULL);
+	av = find(&a, TWOFA_LDAP_REPL, "oathTOTPParams", NULL);
+	assert_true(av != NULL && av->val == NULL);
+	assert_null(find(&a, TWOFA_LDAP_REPL, "objectClass", "oathTOTPParams"));
+	twofa_ldap_avs_free(&a);
+}
+
 static void test_proto(void **state)
 {
 	struct twofa_msg m;
@@ -456,6 +505,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_strict),
 	    cmocka_unit_test(test_cas),
 	    cmocka_unit_test(test_replace_type_change),
+	    cmocka_unit_test(test_replace_pending),
 	    cmocka_unit_test(test_proto),
 	};
 
