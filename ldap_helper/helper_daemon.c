@@ -10,9 +10,10 @@
  * directory with the settings of twofa.conf (read once, at start, like
  * nslcd reads nslcd.conf) and then waits in accept(); the one that gets a
  * caller tells the parent (its pid on a pipe), which forks a new spare at
- * once, and serves that caller's session exactly as the helper does and
- * exits at its end. So SPARES processes are always idle and ready, however
- * many sessions are busy (a user typing a code holds one). One connection per
+ * once, and serves that caller's session exactly as the helper does, on
+ * the connection it already has, then waits for the next caller. So at
+ * least SPARES processes are always idle and connected, however many
+ * sessions are busy (a user typing a code holds one). One connection per
  * process: libldap handles are not shared across fork(), and a session
  * never waits for another's requests (a user typing a code holds only
  * its own spare). A spare idle for SPARE_IDLE seconds is replaced, and a
@@ -43,6 +44,7 @@
 #define SPARES	   4	/* idle, connected processes kept ready */
 #define KIDS_MAX   256	/* idle + busy; beyond, callers wait */
 #define SPARE_IDLE 300	/* seconds before an idle spare is replaced */
+#define SPARE_SESSIONS 1000 /* then a spare is replaced */
 
 static volatile sig_atomic_t stopping;
 
@@ -106,35 +108,44 @@ static int listen_socket(int *out)
 	return 0;
 }
 
-/* A spare: connect, wait for one caller, say so, serve it, exit. */
+/*
+ * A spare: connect, then serve callers one after another on the same
+ * connection, telling the parent when it is busy (its pid) and idle again
+ * (minus its pid). Idle for SPARE_IDLE seconds, or after SPARE_SESSIONS
+ * sessions, it exits and is replaced.
+ */
 static void spare(int lfd, int notify, const struct helper_settings *set)
 {
-	pid_t self = getpid();
 	static struct helper h;
 	struct reply r = {TWOFA_OK, NULL, ""};
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-	int fd;
+	pid_t self = getpid(), idle = -getpid();
+	unsigned n;
 
 	/* Connect now, off the login's path; a failure is retried then. */
 	if (helper_apply(&h, set, &r) == TWOFA_OK)
 		(void)helper_open_checked(&h, &r);
-	alarm(SPARE_IDLE);
-	do
-		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	alarm(0);
-	close(lfd);
-	if (fd < 0)
-		_exit(1);
-	/* A pipe write of PIPE_BUF or less is atomic: one pid per write. */
-	if (write(notify, &self, sizeof(self)) != (ssize_t)sizeof(self))
-		_exit(1);
-	close(notify);
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
-	    cred.uid != 0)
-		_exit(1);
-	helper_serve(&h, fd);
+	for (n = 0; n < SPARE_SESSIONS; n++) {
+		struct ucred cred;
+		socklen_t len = sizeof(cred);
+		int fd;
+
+		alarm(SPARE_IDLE);
+		do
+			fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		while (fd < 0 && errno == EINTR);
+		alarm(0);
+		if (fd < 0)
+			_exit(1);
+		/* A pipe write of PIPE_BUF or less is atomic. */
+		if (write(notify, &self, sizeof(self)) != (ssize_t)sizeof(self))
+			_exit(1);
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+		    cred.uid == 0)
+			helper_serve(&h, fd);
+		close(fd);
+		if (write(notify, &idle, sizeof(idle)) != (ssize_t)sizeof(idle))
+			_exit(1);
+	}
 	helper_disconnect(&h);
 	_exit(0);
 }
@@ -220,15 +231,19 @@ int helper_daemon(const char *conf_path)
 			kids[i].busy = false;
 			idle++;
 		}
-		/* A spare took a caller: it is busy now, and one is missing. */
+		/*
+		 * A spare took a caller (its pid: busy, and an idle one is
+		 * missing) or is free again (minus its pid).
+		 */
 		if (poll(&pfd, 1, 1000) > 0) {
-			pid_t busy[64];
-			ssize_t n = read(notify[0], busy, sizeof(busy));
+			pid_t note[64];
+			ssize_t n = read(notify[0], note, sizeof(note));
 
 			for (ssize_t k = 0; k < n / (ssize_t)sizeof(pid_t); k++)
 				for (i = 0; i < KIDS_MAX; i++)
-					if (kids[i].pid == busy[k])
-						kids[i].busy = true;
+					if (kids[i].pid == note[k] ||
+					    kids[i].pid == -note[k])
+						kids[i].busy = note[k] > 0;
 		}
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			for (i = 0; i < KIDS_MAX; i++) {
