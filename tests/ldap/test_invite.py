@@ -279,3 +279,28 @@ def test_force_invite_replaces_an_enrolled_user(fleet, hosts, pamdir, user):
         assert attr not in e, attr
     assert "twofaTicket" in e
     assert "oathTOTPParams" not in e["objectClass"]
+
+
+def test_expired_ticket_counted(fleet, hosts, pamdir, user):
+    """A ticket past its expiry (the login's clock from libfaketime) is
+    a counted failure and enrolls nothing."""
+    import os
+    from conftest import FAKETIME_LIB
+    a, _ = hosts
+    ticket = invite(a, user, "--ttl", "60")
+    later = time.strftime("%Y-%m-%d %H:%M:%S",
+                          time.gmtime(time.time() + 3600))
+    env = dict(os.environ, LD_PRELOAD=FAKETIME_LIB, FAKETIME="@" + later,
+               TZ="UTC", FAKETIME_DONT_FAKE_MONOTONIC="1", NO_FAKE_STAT="1")
+    r = subprocess.run(drive_cmd(pamdir, enroll_service(pamdir, a), user,
+                                 "=" + ticket, "@code"),
+                       capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr
+    res = json.loads(r.stdout)
+    assert res["auth"] == "PAM_AUTH_ERR", res
+    assert res["secret"] is None, "an expired ticket showed a secret"
+    e = fleet.provider.search(dn(user))
+    assert "twofaTicket" in e and "oathSecret" not in e
+    assert e["oathFailureCount"] == ["1"]
+    st = status(a, user)
+    assert st["pending"] is True and st["failures"] == 1
