@@ -70,7 +70,8 @@ def sshds(fleet, hosts, secrets_dir):
                 "session required pam_permit.so\n")
             pam_files.append(pam)
             (w / svc).symlink_to(SSHD)  # the PAM service is its name
-            port = next(p for p in range(32900, 33000) if port_free(p))
+            # Below the kernel's ephemeral range (32768-) and slapd.PORTS.
+            port = next(p for p in range(32600, 32768) if port_free(p))
             conf = w / f"{svc}.conf"
             conf.write_text(
                 f"ListenAddress 127.0.0.1:{port}\nHostKey {w}/hostkey\n"
