@@ -132,6 +132,21 @@ int twofa_record_check(const struct twofa_record *rec,
 		       struct twofa_parse_error *why);
 
 /*
+ * The configuration part of a record's text, line by line, for the
+ * parsers of both record forms (an enrollment and a pending invitation):
+ * every line must end in a newline and hold printable ASCII only; each
+ * one goes to line() with its 1-based number and the caller's *seen
+ * (which keys were met). Stops at and returns line()'s first error, or
+ * TWOFA_ERR_MALFORMED (why filled) for a line that breaks those rules.
+ */
+typedef int twofa_record_line_fn(struct twofa_record *rec, const char *s,
+				 size_t n, unsigned lineno, unsigned *seen,
+				 struct twofa_parse_error *why);
+int twofa_record_parse_lines(struct twofa_record *rec, const char *text,
+			     size_t len, twofa_record_line_fn *line,
+			     unsigned *seen, struct twofa_parse_error *why);
+
+/*
  * Parse len bytes of record text. Strict: any unknown or duplicate key,
  * out-of-range value, NUL byte, bad base32 or missing field is
  * TWOFA_ERR_MALFORMED (TWOFA_ERR_TOO_BIG over TWOFA_RECORD_MAX;

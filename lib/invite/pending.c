@@ -144,31 +144,13 @@ static int parse_line(struct twofa_record *rec, const char *s, size_t n,
 int twofa_pending_parse_config(struct twofa_record *rec, const char *text,
 			       size_t len, struct twofa_parse_error *why)
 {
-	size_t pos = 0;
-	unsigned lineno = 0, seen = 0;
+	unsigned seen = 0;
 	int ret;
 
 	rec->pending = true;
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n, i;
-
-		lineno++;
-		if (nl == NULL)
-			return fail(why, lineno, "line without newline");
-		n = (size_t)(nl - (text + pos));
-		for (i = 0; i < n; i++) {
-			unsigned char c = (unsigned char)text[pos + i];
-
-			if (c < 0x20 || c > 0x7e)
-				return fail(why, lineno,
-					    "control or non-ASCII byte");
-		}
-		ret = parse_line(rec, text + pos, n, lineno, &seen, why);
-		if (ret != TWOFA_OK)
-			return ret;
-		pos += n + 1;
-	}
+	ret = twofa_record_parse_lines(rec, text, len, parse_line, &seen, why);
+	if (ret != TWOFA_OK)
+		return ret;
 	if (seen != P_ALL)
 		return fail(why, 0, "a required field is missing");
 	return TWOFA_OK;

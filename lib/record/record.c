@@ -312,11 +312,12 @@ static int parse_line(struct twofa_record *rec, const char *s, size_t n,
 	return TWOFA_OK;
 }
 
-static int parse_config(struct twofa_record *rec, const char *text, size_t len,
-			struct twofa_parse_error *why)
+int twofa_record_parse_lines(struct twofa_record *rec, const char *text,
+			     size_t len, twofa_record_line_fn *line,
+			     unsigned *seen, struct twofa_parse_error *why)
 {
 	size_t pos = 0;
-	unsigned lineno = 0, seen = 0;
+	unsigned lineno = 0;
 	int ret;
 
 	while (pos < len) {
@@ -334,11 +335,23 @@ static int parse_config(struct twofa_record *rec, const char *text, size_t len,
 				return fail(why, lineno,
 					    "control or non-ASCII byte");
 		}
-		ret = parse_line(rec, text + pos, n, lineno, &seen, why);
-		if (ret != 0)
+		ret = line(rec, text + pos, n, lineno, seen, why);
+		if (ret != TWOFA_OK)
 			return ret;
 		pos += n + 1;
 	}
+	return TWOFA_OK;
+}
+
+static int parse_config(struct twofa_record *rec, const char *text, size_t len,
+			struct twofa_parse_error *why)
+{
+	unsigned seen = 0;
+	int ret;
+
+	ret = twofa_record_parse_lines(rec, text, len, parse_line, &seen, why);
+	if (ret != TWOFA_OK)
+		return ret;
 	if ((seen & K_REQUIRED) != K_REQUIRED ||
 	    !(seen & ((seen & K_V2) ? K_SEALED : K_SECRET)))
 		return fail(why, 0, "a required field is missing");
