@@ -38,6 +38,34 @@ static bool locked_now(const struct twofa_state *s, uint64_t now)
 	       (s->locked_until != 0 && now < s->locked_until);
 }
 
+/* The lock as JSON fields: "locked_until" (Unix time or null) and
+ * "locked_until_unlock", the same for enrolled and pending users. */
+static void print_lock_json(const struct twofa_state *s, bool locked)
+{
+	bool forever = locked && s->locked_until == TWOFA_LOCKED_FOREVER;
+
+	if (locked && !forever)
+		printf(",\"locked_until\":%llu",
+		       (unsigned long long)s->locked_until);
+	else
+		fputs(",\"locked_until\":null", stdout);
+	printf(",\"locked_until_unlock\":%s", forever ? "true" : "false");
+}
+
+static void print_lock_text(const struct twofa_state *s, uint64_t now)
+{
+	char when[64];
+
+	if (!locked_now(s, now)) {
+		printf("  locked:        no\n");
+	} else if (s->locked_until == TWOFA_LOCKED_FOREVER) {
+		printf("  locked:        until twofa-admin unlock\n");
+	} else {
+		cli_format_time(s->locked_until, when, sizeof(when));
+		printf("  locked:        until %s\n", when);
+	}
+}
+
 /* A pending enrollment (twofa-admin invite): when it runs out, failures. */
 static void print_pending_json(const char *user,
 			       const struct twofa_record *rec, uint64_t now)
@@ -52,15 +80,8 @@ static void print_pending_json(const char *user,
 	       (unsigned long long)rec->ticket.expires,
 	       now >= rec->ticket.expires ? "true" : "false",
 	       (unsigned)s->failures, locked ? "true" : "false");
-	if (locked && s->locked_until != TWOFA_LOCKED_FOREVER)
-		printf(",\"locked_until\":%llu",
-		       (unsigned long long)s->locked_until);
-	else
-		fputs(",\"locked_until\":null", stdout);
-	printf(",\"locked_until_unlock\":%s,\"created\":%llu}",
-	       locked && s->locked_until == TWOFA_LOCKED_FOREVER ? "true"
-								 : "false",
-	       (unsigned long long)rec->created);
+	print_lock_json(s, locked);
+	printf(",\"created\":%llu}", (unsigned long long)rec->created);
 }
 
 static void print_pending_text(const char *user,
@@ -74,14 +95,7 @@ static void print_pending_text(const char *user,
 	printf("  pending:       invited, not enrolled yet; the ticket %s %s\n",
 	       now >= rec->ticket.expires ? "expired" : "expires", when);
 	printf("  failures:      %u\n", (unsigned)s->failures);
-	if (!locked_now(s, now)) {
-		printf("  locked:        no\n");
-	} else if (s->locked_until == TWOFA_LOCKED_FOREVER) {
-		printf("  locked:        until twofa-admin unlock\n");
-	} else {
-		cli_format_time(s->locked_until, when, sizeof(when));
-		printf("  locked:        until %s\n", when);
-	}
+	print_lock_text(s, now);
 	cli_format_time(rec->created, when, sizeof(when));
 	printf("  invited:       %s\n", when);
 }
@@ -105,14 +119,7 @@ static void print_json(const char *user, const struct twofa_record *rec,
 	       "\"backup_codes_total\":%u,\"failures\":%u,\"locked\":%s",
 	       rec->window, twofa_record_backup_left(rec), rec->backup_count,
 	       (unsigned)s->failures, locked ? "true" : "false");
-	if (locked && s->locked_until != TWOFA_LOCKED_FOREVER)
-		printf(",\"locked_until\":%llu",
-		       (unsigned long long)s->locked_until);
-	else
-		fputs(",\"locked_until\":null", stdout);
-	printf(",\"locked_until_unlock\":%s",
-	       locked && s->locked_until == TWOFA_LOCKED_FOREVER ? "true"
-								 : "false");
+	print_lock_json(s, locked);
 	if (s->last_success != 0)
 		printf(",\"last_success\":%llu",
 		       (unsigned long long)s->last_success);
@@ -145,14 +152,7 @@ static void print_text(const char *user, const struct twofa_record *rec,
 	printf("  backup codes:  %u of %u left\n",
 	       twofa_record_backup_left(rec), rec->backup_count);
 	printf("  failures:      %u\n", (unsigned)s->failures);
-	if (!locked_now(s, now)) {
-		printf("  locked:        no\n");
-	} else if (s->locked_until == TWOFA_LOCKED_FOREVER) {
-		printf("  locked:        until twofa-admin unlock\n");
-	} else {
-		cli_format_time(s->locked_until, when, sizeof(when));
-		printf("  locked:        until %s\n", when);
-	}
+	print_lock_text(s, now);
 	if (s->last_success == 0) {
 		printf("  last success:  never\n");
 	} else {
