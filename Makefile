@@ -34,6 +34,20 @@ LDFLAGS_ALL	:= -Wl,-z,relro -Wl,-z,now -Wl,--as-needed $(LDFLAGS) $(EXTRA_LDFLAG
 # Everything linking the core needs LIBNETTLE (lib/crypto/crypto_nettle.c,
 # the login path's cryptography); OpenSSL is for keys and tokens.
 LIBNETTLE	:= -lnettle
+# pam_twofa.so takes the Nettle objects it uses from Debian's libnettle.a
+# (nettle-dev): mapping, relocating and unmapping libnettle.so.8 at every
+# pam_start() was a third of a login (README, "Dependencies"). The Debian
+# package records the Nettle it was built with in Built-Using.
+# NETTLE_LINK=shared links libnettle.so instead, for distributions that
+# ship no libnettle.a (the RPM spec) or prefer updates without a rebuild.
+NETTLE_LINK	?= static
+ifeq ($(NETTLE_LINK),static)
+LIBNETTLE_MODULE := -l:libnettle.a
+else ifeq ($(NETTLE_LINK),shared)
+LIBNETTLE_MODULE := -lnettle
+else
+$(error NETTLE_LINK must be static or shared, not $(NETTLE_LINK))
+endif
 LIBCRYPTO	:= -lcrypto
 LIBPAM		:= -lpam
 LIBQRENCODE	:= -lqrencode

@@ -95,6 +95,20 @@ check-packaging: lint-deb rpm
 		set -- $$want; got=$$(stat -c %a "$$2" 2>/dev/null || echo missing); \
 		if [ "$$got" != "$$1" ]; then echo "make install: $$2 is $$got, want $$1" >&2; exit 1; fi; \
 	done; echo "make install DESTDIR=: all files in place with the right modes"
-	@dpkg-deb -c $(DEB_FILE) | grep -q ' ./usr/share/pam-configs/twofa$$'
-	@dpkg-deb -c $(DEB_FILE) | grep -q '^drwx------ root/root .* ./var/lib/twofa/$$'
+	@dpkg-deb -c $(DEB_FILE) | grep ' ./usr/share/pam-configs/twofa$$' >/dev/null
+	@dpkg-deb -c $(DEB_FILE) | grep '^drwx------ root/root .* ./var/lib/twofa/$$' >/dev/null
 	@echo "$(DEB_FILE): pam-auth-update profile and a 0700 store inside"
+	@# Nettle: linked into the .deb's module (Built-Using names the very
+	@# nettle it came from), loaded as libnettle.so by the RPM's.
+	@want="nettle (= $$(dpkg-query -W -f '$${source:Version}' nettle-dev))"; \
+	got=$$(dpkg-deb -f $(DEB_FILE) Built-Using); \
+	if [ "$$got" != "$$want" ]; then \
+		echo "$(DEB_FILE): Built-Using is '$$got', want '$$want'" >&2; exit 1; fi; \
+	x=$(DEB_WORK)/x; rm -rf $$x; dpkg-deb -x $(DEB_FILE) $$x; \
+	so=$$(find $$x -name pam_twofa.so); \
+	if [ -z "$$so" ] || readelf -d $$so | grep -q 'NEEDED.*libnettle'; then \
+		echo "$(DEB_FILE): its pam_twofa.so loads libnettle.so, or is missing" >&2; exit 1; fi; \
+	rm -rf $$x; \
+	rpm -qp --requires $(BUILD)/pam_twofa-$(VERSION)-*.rpm | grep -q '^libnettle\.so\.8' || \
+		{ echo "the RPM's module does not load libnettle.so.8 (NETTLE_LINK=shared)" >&2; exit 1; }; \
+	echo "Nettle: linked in with Built-Using: $$got; the RPM loads libnettle.so.8"
