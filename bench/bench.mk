@@ -11,6 +11,12 @@ BENCH_BINS	:= $(BUILD)/bench/bench-gen $(BUILD)/bench/bench-login \
 BENCH_BINS	+= $(BUILD)/bench/bench-tokens $(BUILD)/bench/bench-qr
 BENCH_BINS	+= $(BUILD)/bench/bench-fresh $(BUILD)/bench/bench-fresh-login \
 		   $(BUILD)/bench/bench-libload
+# The module as NETTLE_LINK=shared builds it (libnettle.so.8 loaded with
+# it), for the fresh-process comparison of the two ways of linking Nettle.
+BENCH_BINS	+= $(BUILD)/bench/pam_twofa-nettle-shared.so
+# A stand-in module that makes one durable write and nothing else: the
+# floor any module keeping the durability promise stands on (pam_floor.c).
+BENCH_BINS	+= $(BUILD)/bench/pam_bench_floor.so
 # Debian packages the benchmark needs (the two anchors and the tools).
 BENCH_PACKAGES	:= libpam-google-authenticator libpam-oath oathtool \
 		   hyperfine strace linux-perf time openssl
@@ -44,6 +50,13 @@ $(BUILD)/bench/bench-fresh-login: $(BUILD)/bench/fresh_login.o
 # libc only: it loads libnettle or libcrypto itself, to time that.
 $(BUILD)/bench/bench-libload: $(BUILD)/bench/libload.o
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL)
+
+$(BUILD)/bench/pam_twofa-nettle-shared.so: $(MODULE_OBJS) $(LIBTWOFA) $(MODULE_MAP)
+	@mkdir -p $(dir $@)
+	$(call link_module,$(LIBPAM) $(LIBNETTLE))
+
+$(BUILD)/bench/pam_bench_floor.so: $(BUILD)/bench/pam_floor.o
+	$(CC) $(CFLAGS_ALL) -shared -o $@ $^ $(LDFLAGS_ALL) -Wl,-z,defs $(LIBPAM)
 
 $(BUILD)/bench/bench-logsink: $(BUILD)/bench/logsink.o
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL)

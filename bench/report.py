@@ -167,6 +167,35 @@ FRESH = [("twofa", "pam_twofa"), ("ga", "google-auth"),
          ("permit", "pam_permit")]
 
 
+def link_section(rows, out, p):
+    """Nettle linked into the module against loaded as libnettle.so.8."""
+    fl = rows_of(rows, phase="fresh_link")
+    if not fl:
+        return
+    size = int(fl[0]["users"])
+    med = {}
+    for svc in ("twofa", "twofa_shared", "permit"):
+        path = os.path.join(out, "raw", f"fresh_link.{size}.ok.{svc}")
+        if os.path.exists(path):
+            with open(path) as f:
+                med[svc] = pct([float(x) for x in f if x.strip()], 0.5)
+    if None in (med.get("twofa"), med.get("twofa_shared"),
+                med.get("permit")):
+        return
+    refused = [r["service"] for r in fl if r["service"] != "permit"
+               and r["accepted"] != r["logins"]]
+    p(f"How Nettle is linked (the same successful logins in fresh "
+      f"processes, {size:,} users, {fl[0]['logins']} each, interleaved): "
+      f"with Nettle's objects linked into the module from Debian's "
+      f"`libnettle.a` (the default) a login takes {us(med['twofa'])} µs, "
+      f"with `libnettle.so.8` loaded beside it (`NETTLE_LINK=shared`) "
+      f"{us(med['twofa_shared'])} µs; pam_permit {us(med['permit'])} µs. "
+      f"Linking it in saves **{med['twofa_shared'] - med['twofa']:,.0f} "
+      f"µs** of every such login"
+      + (f" (NOT every good code was accepted: {', '.join(refused)})"
+         if refused else "") + ".\n")
+
+
 def fresh_section(rows, out, p):
     """Logins one process each; returns the verdict lines."""
     fr = rows_of(rows, phase="fresh")
@@ -181,12 +210,15 @@ def fresh_section(rows, out, p):
       "pam_permit take turns login by login (`bench/fresh.c`), the same "
       "users and codes, under SCHED_FIFO. Median µs (p90 in brackets); "
       "\"added\" is the median minus pam_permit's, what the module itself "
-      "costs such a login. Target: a successful login ≤ 0.80× "
-      "google-authenticator's.\n")
+      "costs such a login; \"durable floor\" is the stand-in module that makes "
+      "one durable write and nothing else (`bench/pam_floor.c`, successful "
+      "logins only), so floor/GA is the best ratio a module keeping the "
+      "durability promise can reach here. Target: a successful login ≤ "
+      "0.80× google-authenticator's.\n")
     p("| enrolled users | login | pam_twofa | google-auth | pam_permit | "
-      "ours/GA | added: ours / GA | inside the process: ours / GA | "
-      "target met |")
-    p("|---:|---|---:|---:|---:|---:|---:|---:|:---|")
+      "durable floor | ours/GA | floor/GA | added: ours / GA | inside the "
+      "process: ours / GA | target met |")
+    p("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|:---|")
     sizes = sorted({int(r["users"]) for r in fr})
     for mode, name in (("ok", "successful"), ("bad", "failed")):
         for size in sizes:
@@ -196,10 +228,16 @@ def fresh_section(rows, out, p):
                 med[svc] = pct(v, 0.5)
                 cells.append(f"{us(med[svc])} ({us(pct(v, 0.9))}) "
                              f"<sub>n={len(v)}</sub>")
+            fv = raw_fresh(out, size, mode, "floor")
+            med["floor"] = pct(fv, 0.5)
+            cells.append(f"{us(med['floor'])} <sub>n={len(fv)}</sub>"
+                         if fv else "–")
             inside = {r["service"]: float(r["in_us"])
                       for r in rows_of(fr, users=str(size), mode=mode)}
             r_ga = (med["twofa"] / med["ga"]
                     if med["twofa"] and med["ga"] else None)
+            f_ga = (med["floor"] / med["ga"]
+                    if med["floor"] and med["ga"] else None)
             add = ("–" if None in (med["twofa"], med["ga"], med["permit"])
                    else f"{med['twofa'] - med['permit']:,.0f} / "
                         f"{med['ga'] - med['permit']:,.0f}")
@@ -208,20 +246,28 @@ def fresh_section(rows, out, p):
             met = ""
             if mode == "ok":
                 ok = r_ga is not None and r_ga <= 0.80
-                met = f"{'yes' if ok else 'NO'} (≤ 0.80×)"
+                below = f_ga is not None and f_ga > 0.80
+                met = (f"{'yes' if ok else 'NO'} (≤ 0.80×"
+                       + (", below the floor" if below else "") + ")")
                 verdicts.append(
                     f"- successful login in a fresh process, {size:,} "
                     f"users: {ratio(r_ga, 1)} of google-authenticator's "
-                    f"time — {'target met' if ok else 'target missed'}.")
+                    f"time — {'target met' if ok else 'target missed'}"
+                    + (f" (the durable-write floor alone is "
+                       f"{ratio(f_ga, 1)})" if f_ga is not None else "")
+                    + ".")
             p(f"| {size:,} | {name} | " + " | ".join(cells) +
-              f" | **{ratio(med['twofa'], med['ga'])}** | {add} | {ins} | "
+              f" | **{ratio(med['twofa'], med['ga'])}** | "
+              f"{ratio(med['floor'], med['ga'])} | {add} | {ins} | "
               f"{met} |")
     acc = [r for r in fr if r["mode"] == "ok" and r["service"] != "permit"
            and r["accepted"] != r["logins"]]
-    bad = [r for r in fr if r["mode"] == "bad" and r["service"] != "permit"
+    bad = [r for r in fr if r["mode"] == "bad"
+           and r["service"] not in ("permit", "floor")
            and r["accepted"] != "0"]
     p(f"\nEvery good code accepted: {'yes' if not acc else 'NO'}; every "
       f"bad one refused: {'yes' if not bad else 'NO'}.\n")
+    link_section(rows, out, p)
     hf = os.path.join(out, "hyperfine-libload.json")
     if os.path.exists(hf):
         import json
@@ -372,9 +418,17 @@ def main():
       "target is ≤ 0.50× google-authenticator for a successful login and "
       "≤ 0.10× for a failed one. The logins su, sudo and login(1) make, one "
       "process each, are in the next section.\n")
-    p("| enrolled users | pam_twofa | google-auth | pam_oath | ours/GA | "
-      "ours/oath | target met |")
-    p("|---:|---:|---:|---:|---:|---:|:---|")
+    p("\"Durable floor\" is `bench/pam_floor.c`, a stand-in module that asks for "
+      "the code, checks the file's owner and mode, rewrites 137 bytes of it "
+      "in place and fdatasyncs it: the least any module that makes the "
+      "accepted code or the failure count durable before answering (SPEC "
+      "2) can cost, on the same disk in the same rounds. Its ratio to GA is "
+      "therefore the best ratio such a module can reach in this run; a "
+      "target below it cannot be met here by any module that keeps the "
+      "durability promise.\n")
+    p("| enrolled users | pam_twofa | google-auth | pam_oath | durable "
+      "floor | ours/GA | floor/GA | ours/oath | target met |")
+    p("|---:|---:|---:|---:|---:|---:|---:|---:|:---|")
     verdicts = []
     points = {s: {"ok": [], "bad": []} for s, _ in MODS}
     for mode, goal, name in (("ok", 0.50, "successful"),
@@ -389,14 +443,23 @@ def main():
                     points[svc][mode].append((size, med[svc]))
                 cells.append(f"{us(med[svc])} ({us(pct(v, 0.9))}) "
                              f"<sub>n={len(v)}</sub>")
+            fv = raw(out, size, "floor", "ok")
+            med["floor"] = pct(fv, 0.5)
+            cells.append(f"{us(med['floor'])} <sub>n={len(fv)}</sub>"
+                         if fv else "–")
             r_ga = (med["twofa"] / med["ga"]
                     if med.get("twofa") and med.get("ga") else None)
+            f_ga = (med["floor"] / med["ga"]
+                    if med.get("floor") and med.get("ga") else None)
             met = r_ga is not None and r_ga <= goal
-            verdicts.append((name, size, r_ga, met))
+            verdicts.append((name, size, r_ga, met, f_ga))
             p(f"| {size:,} {name} | " + " | ".join(cells) +
               f" | **{ratio(med['twofa'], med['ga'])}** | "
+              f"{ratio(med['floor'], med['ga'])} | "
               f"{ratio(med['twofa'], med['oath'])} | "
-              f"{'yes' if met else 'NO'} (≤ {goal:.2f}×) |")
+              f"{'yes' if met else 'NO'} (≤ {goal:.2f}×"
+              + (", below the floor" if f_ga is not None and f_ga > goal
+                 else "") + ") |")
     if floor:
         f = floor[0]
         p(f"\nThe libpam floor (`pam_permit.so` alone, same driver): "
@@ -676,10 +739,12 @@ def main():
           f"(other work shared the machine; the latency series run under "
           f"SCHED_FIFO and the modules take turns, but flushes of other "
           f"processes still queue on the disk with ours).\n")
-    for name, size, r_ga, met in verdicts:
+    for name, size, r_ga, met, f_ga in verdicts:
         p(f"- {name} login, {size:,} users: {ratio(r_ga, 1)} of "
           f"google-authenticator's time — "
-          f"{'target met' if met else 'target missed'}.")
+          f"{'target met' if met else 'target missed'}"
+          + (f" (the durable-write floor alone is {ratio(f_ga, 1)})"
+             if f_ga is not None else "") + ".")
     for line in fresh_verdicts:
         p(line)
     races = rows_of(rows, phase="race", service="twofa")

@@ -129,6 +129,17 @@ echo "auth required $MODULE store=$W/store" >"$C/twofa"
 echo "auth required pam_google_authenticator.so secret=$W/ga/\${USER} user=root" >"$C/ga"
 echo "auth required pam_oath.so usersfile=$W/oath/users window=1 digits=6" >"$C/oath"
 echo "auth required pam_permit.so" >"$C/permit"
+# The floor under every module that keeps the durability promise: one
+# checked, in-place write and fdatasync of a file on the same disk
+# (pam_floor.c), and nothing else.
+head -c 4096 /dev/zero >"$W/floor.slot"
+chmod 0600 "$W/floor.slot"
+sync "$W/floor.slot"
+echo "auth required $B/pam_bench_floor.so file=$W/floor.slot" >"$C/floor"
+# The module with libnettle.so.8 (NETTLE_LINK=shared) on a copy of the
+# store made at the first size (fresh_link in fresh()), so that its replay
+# guard is its own.
+echo "auth required $B/pam_twofa-nettle-shared.so store=$W/store2" >"$C/twofa_shared"
 # libpam reads "other" as the fallback of every service; without one each
 # pam_start() logs an error line (empty: no module to load for it).
 : >"$C/other"
@@ -179,7 +190,8 @@ series() {
 # users are spread over the newest part of the store (first + k*stride),
 # each logs in once: the failed logins reuse them after their success. The
 # modules take turns in ROUNDS rounds, so a burst of other load on the
-# machine hits all three alike; every latency goes to a raw file from which
+# machine hits all of them alike (the floor module, pam_floor.c: successful
+# logins only, it accepts anything); every latency goes to a raw file from which
 # report.py takes the percentiles.
 latency() {
 	size=$1 first=$2 stride=$3
@@ -187,15 +199,17 @@ latency() {
 	r=0
 	while [ $r -lt $ROUNDS ]; do
 		f=$((first + r * chunk * stride))
-		for svc in twofa ga oath; do
+		for svc in twofa ga oath floor; do
+			modes="ok bad"
 			case $svc in
 			twofa) ok="--count $chunk" bad="--count $chunk" ;;
+			floor) ok="--count $chunk" modes=ok ;;
 			ga) ok="--count $chunk"
 			    bad="--count $((N_GA_BAD / ROUNDS))" ;;
 			oath) ok="--count $chunk --budget $((3 / ROUNDS + 1)) --min 3"
 			      bad="$ok" ;;
 			esac
-			for mode in ok bad; do
+			for mode in $modes; do
 				eval "args=\$$mode"
 				# shellcheck disable=SC2086
 				rtseries latency --service $svc --first "$f" \
@@ -223,8 +237,10 @@ fresh() {
 		f=$first
 		[ $mode = bad ] && f=$((first + N_FRESH * stride))
 		c0=$(logcount)
+		svcs=twofa,ga,permit
+		[ $mode = ok ] && svcs=$svcs,floor
 		lines=$($RT "$B/bench-fresh" --confdir "$C" \
-			--child "$B/bench-fresh-login" --services twofa,ga,permit \
+			--child "$B/bench-fresh-login" --services $svcs \
 			--first "$f" --stride "$stride" --count "$N_FRESH" \
 			--mode $mode --label "users=$size" \
 			--raw "$OUT/raw/fresh.$size.$mode")
@@ -235,6 +251,24 @@ fresh() {
 			log "fresh: $line"
 		done
 	done
+	# Nettle linked in (the default) against libnettle.so.8: the same
+	# users and codes, interleaved, on users the two series above left
+	# alone; the shared build's store is a copy made now.
+	if [ "$size" = "${SIZES%% *}" ]; then
+		rm -rf "$W/store2"
+		cp -a "$W/store" "$W/store2"
+		lines=$($RT "$B/bench-fresh" --confdir "$C" \
+			--child "$B/bench-fresh-login" \
+			--services twofa,twofa_shared,permit \
+			--first $((first + 2 * N_FRESH * stride)) \
+			--stride "$stride" --count "$N_FRESH" --mode ok \
+			--label "users=$size" --raw "$OUT/raw/fresh_link.$size.ok")
+		load=$(cut -d' ' -f1 /proc/loadavg)
+		echo "$lines" | while read -r line; do
+			put "phase=fresh_link $line load=$load"
+			log "fresh_link: $line"
+		done
+	fi
 	RT=
 	sleep $((30 - $(date +%s) % 30 + 1))
 }

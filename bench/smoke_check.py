@@ -7,8 +7,10 @@ benchmark relies on and what the module promises under it: every good
 code accepted and every bad one refused by all three modules, one log line
 per decision from ours, exactly one fdatasync (and no fsync or rename) per
 login of ours, and exactly-once acceptance when logins race; the same for
-the fresh-process logins, and real su and sudo logins through each module
-(with a wrong code refused, so the module really decided).
+the fresh-process logins (also through the module built with
+NETTLE_LINK=shared, and through the durable-write floor module), and real
+su and sudo logins through each module (with a wrong code refused, so the
+module really decided).
 """
 import sys
 
@@ -35,7 +37,9 @@ def main():
             bad.append(what)
 
     lat = [r for r in rows if r.get("phase") == "latency"]
-    need(len(lat) == 6, f"6 latency series, got {len(lat)}")
+    need(len(lat) == 7, f"7 latency series, got {len(lat)}")
+    need(any(r["service"] == "floor" for r in lat),
+         "no durable-write floor series")
     for r in lat:
         n, acc = int(r["logins"]), int(r["accepted"])
         tag = f"{r['service']} {r['mode']}"
@@ -93,10 +97,14 @@ def main():
         need(r["accepted"] == r["logins"],
              f"memory run: {r['accepted']} of {r['logins']} accepted")
     fresh = [r for r in rows if r.get("phase") == "fresh"]
-    need(len(fresh) == 6, f"6 fresh-process series, got {len(fresh)}")
-    for r in fresh:
+    need(len(fresh) == 7, f"7 fresh-process series, got {len(fresh)}")
+    link = [r for r in rows if r.get("phase") == "fresh_link"]
+    need({r["service"] for r in link} == {"twofa", "twofa_shared",
+                                          "permit"},
+         "no static against shared Nettle series")
+    for r in fresh + link:
         n, acc = int(r["logins"]), int(r["accepted"])
-        tag = f"fresh {r['service']} {r['mode']}"
+        tag = f"{r['phase']} {r['service']} {r['mode']}"
         need(n > 0, f"{tag}: no logins")
         if r["mode"] == "ok" or r["service"] == "permit":
             need(acc == n, f"{tag}: {acc} of {n} accepted")
