@@ -14,7 +14,7 @@ BENCH_BINS	+= $(BUILD)/bench/bench-fresh $(BUILD)/bench/bench-fresh-login \
 # The module as NETTLE_LINK=shared builds it (libnettle.so.8 loaded with
 # it), for the fresh-process comparison of the two ways of linking Nettle.
 BENCH_BINS	+= $(BUILD)/bench/pam_twofa-nettle-shared.so
-# A stand-in module that makes one durable write and nothing else: the
+# A stand-in module that makes one durable write and one log line: the
 # floor any module keeping the durability promise stands on (pam_floor.c).
 BENCH_BINS	+= $(BUILD)/bench/pam_bench_floor.so
 # Debian packages the benchmark needs (the two anchors and the tools).

@@ -131,7 +131,7 @@ echo "auth required pam_oath.so usersfile=$W/oath/users window=1 digits=6" >"$C/
 echo "auth required pam_permit.so" >"$C/permit"
 # The floor under every module that keeps the durability promise: one
 # checked, in-place write and fdatasync of a file on the same disk
-# (pam_floor.c), and nothing else.
+# (pam_floor.c) and one log line, nothing else.
 head -c 4096 /dev/zero >"$W/floor.slot"
 chmod 0600 "$W/floor.slot"
 sync "$W/floor.slot"
