@@ -7,11 +7,24 @@ under /run, not /tmp: a world-writable ancestor is refused by design.
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
 
 import pytest
+
+# twofa-admin leaves a signal that was ignored when it started ignored, as
+# a background job should (cmd_enroll.c). Several tests send one as a user
+# at a terminal would (Ctrl-C, a hang-up): when make check itself was
+# started in the background (SIGINT, SIGQUIT ignored) or under nohup
+# (SIGHUP), its children would inherit that. Give them a terminal user's
+# defaults; exec resets a handler, not an ignored signal.
+for _sig in (signal.SIGHUP, signal.SIGQUIT):
+    if signal.getsignal(_sig) == signal.SIG_IGN:
+        signal.signal(_sig, signal.SIG_DFL)
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ADMIN = os.environ.get(
     "TWOFA_ADMIN",

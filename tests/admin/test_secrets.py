@@ -302,6 +302,35 @@ def test_signal_at_confirmation_removes_png(admin, sig):
         p.communicate()
 
 
+def test_ignored_signal_stays_ignored(admin):
+    """Started as a background job (SIGINT ignored), an enrollment is
+    not ended by SIGINT, as the shell meant; SIGTERM still ends it and
+    still removes the PNG."""
+    png = os.path.join(admin.root, "alice.png")
+    p = subprocess.Popen([ADMIN, "--store", admin.store, "enroll", "alice",
+                          "--qr", "none", "--png", png],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                          signal.SIG_IGN))
+    try:
+        read_until(p.stdout, "Secret: ")
+        time.sleep(0.1)
+        p.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        assert p.poll() is None
+        assert os.path.exists(png)
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=10)
+        assert p.returncode == -signal.SIGTERM
+        assert not os.path.exists(png)
+        assert not os.path.exists(admin.record("alice"))
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.communicate()
+
+
 # --- bounded input -------------------------------------------------------
 
 @pytest.mark.parametrize("cmd", [["verify", "alice"],
