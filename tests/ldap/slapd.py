@@ -95,18 +95,28 @@ def reap_stale():
         shutil.rmtree(d, ignore_errors=True)
 
 
+# Ports this process has handed out: a port is free until its slapd binds
+# it, so without this one instance could be given the same port for ldap://
+# and ldaps:// (1 in 600 an instance) and fail to start.
+_handed = set()
+
+
 def free_port():
-    """A free 127.0.0.1 port from our range, chosen at run time."""
+    """A free 127.0.0.1 port from our range, chosen at run time, and not
+    one handed out before by this process (until the range runs out)."""
     import random
-    ports = list(PORTS)
-    random.shuffle(ports)
-    for p in ports:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", p))
-            except OSError:
-                continue
+    for attempt in range(2):
+        ports = [p for p in PORTS if p not in _handed]
+        random.shuffle(ports)
+        for p in ports:
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", p))
+                except OSError:
+                    continue
+            _handed.add(p)
             return p
+        _handed.clear()
     raise RuntimeError("no free port in 32000-32599")
 
 
