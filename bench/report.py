@@ -77,12 +77,17 @@ def pct(v, p):
     return v[min(len(v) - 1, int(p * (len(v) - 1) + 0.5))]
 
 
-def raw(out, size, svc, mode):
-    path = os.path.join(out, "raw", f"latency.{size}.{svc}.{mode}")
+def raw_series(out, name):
+    """The latencies (µs, one a line) run.sh wrote to raw/NAME; [] if none."""
+    path = os.path.join(out, "raw", name)
     if not os.path.exists(path):
         return []
     with open(path) as f:
         return [float(x) for x in f if x.strip()]
+
+
+def raw(out, size, svc, mode):
+    return raw_series(out, f"latency.{size}.{svc}.{mode}")
 
 
 def us(x):
@@ -156,11 +161,7 @@ def slope(points):
     return num / den * 100000 if den else None
 
 def raw_fresh(out, size, mode, svc):
-    path = os.path.join(out, "raw", f"fresh.{size}.{mode}.{svc}")
-    if not os.path.exists(path):
-        return []
-    with open(path) as f:
-        return [float(x) for x in f if x.strip()]
+    return raw_series(out, f"fresh.{size}.{mode}.{svc}")
 
 
 FRESH = [("twofa", "pam_twofa"), ("ga", "google-auth"),
@@ -173,14 +174,9 @@ def link_section(rows, out, p):
     if not fl:
         return
     size = int(fl[0]["users"])
-    med = {}
-    for svc in ("twofa", "twofa_shared", "permit"):
-        path = os.path.join(out, "raw", f"fresh_link.{size}.ok.{svc}")
-        if os.path.exists(path):
-            with open(path) as f:
-                med[svc] = pct([float(x) for x in f if x.strip()], 0.5)
-    if None in (med.get("twofa"), med.get("twofa_shared"),
-                med.get("permit")):
+    med = {svc: pct(raw_series(out, f"fresh_link.{size}.ok.{svc}"), 0.5)
+           for svc in ("twofa", "twofa_shared", "permit")}
+    if None in med.values():
         return
     refused = [r["service"] for r in fl if r["service"] != "permit"
                and r["accepted"] != r["logins"]]
@@ -342,13 +338,9 @@ def seal_section(rows, out, p):
     setup = rows_of(rows, phase="seal_setup")
     if not setup:
         return
-    lat = {}
-    for kind in ("plain", "sealed"):
-        path = os.path.join(out, "raw", f"seal.{kind}")
-        if os.path.exists(path):
-            with open(path) as f:
-                lat[kind] = [float(x) for x in f if x.strip()]
-    if not lat.get("plain") or not lat.get("sealed"):
+    lat = {kind: raw_series(out, f"seal.{kind}")
+           for kind in ("plain", "sealed")}
+    if not lat["plain"] or not lat["sealed"]:
         return
     series = rows_of(rows, phase="seal")
     acc = all(r["accepted"] == r["logins"] for r in series)
