@@ -35,11 +35,19 @@ ENV_READERS = ("getenv", "secure_getenv", "pam_getenv", "pam_getenvlist",
                "environ", "__environ")
 
 
-def undefined(path):
-    out = subprocess.run(["nm", "--undefined-only", str(path)],
+def undefined(path, dynamic=False):
+    """The symbols path refers to and does not define (its dynamic symbol
+    table with dynamic=True), as name@VERSION where they have a version."""
+    out = subprocess.run(["nm", *(["-D"] if dynamic else []),
+                          "--undefined-only", str(path)],
                          capture_output=True, text=True, check=True).stdout
-    return {l.split()[-1].split("@")[0] for l in out.splitlines()
+    return {l.split()[-1] for l in out.splitlines()
             if l.strip() and not l.endswith(":")}
+
+
+def names(symbols):
+    """The symbols without their versions."""
+    return {sym.split("@")[0] for sym in symbols}
 
 
 def test_module_reads_no_environment():
@@ -48,7 +56,7 @@ def test_module_reads_no_environment():
     objs = sorted((BUILD / "pam_module").glob("*.o"))
     assert objs
     for path in objs + [BUILD / "libtwofa.a"]:
-        refs = undefined(path)
+        refs = names(undefined(path))
         for name in ENV_READERS:
             assert name not in refs, (path, name)
 
@@ -59,19 +67,12 @@ def test_only_nettle_reads_the_environment():
     diagnostics on stderr) and NETTLE_FAT_OVERRIDE (secure_getenv, so not
     in setuid su or sudo: which CPU instructions compute the same
     result). Neither can change a decision (README, "Dependencies")."""
-    out = subprocess.run(["nm", "-D", "--undefined-only", str(MODULE)],
-                         capture_output=True, text=True, check=True).stdout
-    imported = {l.split()[-1].split("@")[0] for l in out.splitlines()
-                if l.strip()}
+    imported = names(undefined(MODULE, dynamic=True))
     assert "pam_sm_authenticate" not in imported
-    assert {n for n in ENV_READERS if n in imported} <= {"getenv",
-                                                          "secure_getenv"}
-    out = subprocess.run(["nm", "-D", "--undefined-only",
-                          "/lib/x86_64-linux-gnu/libnettle.so.8"],
-                         capture_output=True, text=True, check=True).stdout
-    shared = {l.split()[-1].split("@")[0] for l in out.splitlines()
-              if l.strip()}
-    assert {n for n in ENV_READERS if n in imported} <= shared
+    readers = {n for n in ENV_READERS if n in imported}
+    assert readers <= {"getenv", "secure_getenv"}
+    assert readers <= names(undefined(
+        "/lib/x86_64-linux-gnu/libnettle.so.8", dynamic=True))
 
 
 def test_nettle_verbose_changes_no_decision(env):
@@ -133,10 +134,9 @@ def test_module_needs_only_libpam_and_libc():
     initialising libcrypto cost more still; OpenSSL is loaded only for
     token_env (lib/token/ossl_lib.c)."""
     assert needed(MODULE) == ["libc.so.6", "libpam.so.0"]
-    out = subprocess.run(["nm", "-D", "--undefined-only", str(MODULE)],
-                         capture_output=True, text=True, check=True).stdout
+    imported = undefined(MODULE, dynamic=True)
     for tag in ("@OPENSSL_", "@NETTLE_", "nettle_"):
-        assert tag not in out, [l for l in out.splitlines() if tag in l]
+        assert not [sym for sym in imported if tag in sym], tag
 
 
 def test_nettle_is_linked_in():
