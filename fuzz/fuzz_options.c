@@ -15,17 +15,7 @@
 #include "../pam_module/options.h"
 #include "twofa/record.h"
 #include "twofa/store.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define INVARIANT(cond)                                                        \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",      \
-				#cond, __FILE__, __LINE__);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "fuzz.h"
 
 #define MAX_ARGS 32
 

@@ -15,17 +15,7 @@
 #include "twofa/err.h"
 #include "twofa/mem.h"
 #include "twofa/qr.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define INVARIANT(cond)                                                        \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",      \
-				#cond, __FILE__, __LINE__);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "fuzz.h"
 
 #define Q TWOFA_QR_QUIET_TERM
 

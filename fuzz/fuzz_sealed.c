@@ -24,18 +24,7 @@
 #include "twofa/record.h"
 #include "twofa/seal.h"
 #include "wrap.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define INVARIANT(cond)                                                        \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",      \
-				#cond, __FILE__, __LINE__);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "fuzz.h"
 
 /* The fixed key the seed corpus was sealed with: bytes 0x00..0x1f. */
 static struct twofa_keyring kr;

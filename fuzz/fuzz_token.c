@@ -30,9 +30,8 @@
 #include "twofa/mem.h"
 #include "twofa/token.h"
 #include "wrap.h"
+#include "fuzz.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 void __lsan_disable(void);
 void __lsan_enable(void);
 const char *__asan_default_options(void);
@@ -47,15 +46,6 @@ const char *__asan_default_options(void)
 {
 	return "allocator_may_return_null=1";
 }
-
-#define INVARIANT(cond)                                                        \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "INVARIANT failed: %s (%s:%d)\n",      \
-				#cond, __FILE__, __LINE__);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
 
 #define NOW	UINT64_C(1700000000)
 #define MAXPART 4096
