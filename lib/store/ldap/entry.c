@@ -235,6 +235,27 @@ static int put_pending(const struct twofa_record *rec, enum twofa_ldap_op op,
 	return ret;
 }
 
+/* One twofaBackupCode value, as op, for each of rec's codes in mask. */
+static int add_backup_codes(struct twofa_ldap_avs *a, enum twofa_ldap_op op,
+			    const struct twofa_record *rec, uint64_t mask)
+{
+	unsigned i;
+	int ret;
+
+	for (i = 0; i < rec->backup_count; i++) {
+		char v[TWOFA_LDAP_BACKUP_VAL_MAX];
+
+		if (!(mask & (UINT64_C(1) << i)))
+			continue;
+		twofa_ldap_backup_value(rec, i, v);
+		ret = add_str(a, op, "twofaBackupCode", v);
+		twofa_wipe(v, sizeof(v));
+		if (ret < 0)
+			return ret;
+	}
+	return TWOFA_OK;
+}
+
 /*
  * Everything but twofaSeq, as op pairs: TWOFA_LDAP_ATTR for a new entry,
  * TWOFA_LDAP_REPL for a replace (then attributes rec lacks are replaced
@@ -245,7 +266,6 @@ static int put_config(const char *dn, const struct twofa_record *rec,
 {
 	bool totp = rec->type == TWOFA_TOTP, repl = op == TWOFA_LDAP_REPL;
 	char kdf[48];
-	unsigned i;
 	int ret;
 
 	if (rec->pending)
@@ -338,18 +358,7 @@ static int put_config(const char *dn, const struct twofa_record *rec,
 	if (repl && twofa_record_backup_left(rec) == 0 &&
 	    (ret = twofa_ldap_avs_add(a, op, "twofaBackupCode", NULL, 0)) < 0)
 		return ret;
-	for (i = 0; i < rec->backup_count; i++) {
-		char v[TWOFA_LDAP_BACKUP_VAL_MAX];
-
-		if (rec->state.backup_used & (UINT64_C(1) << i))
-			continue;
-		twofa_ldap_backup_value(rec, i, v);
-		ret = add_str(a, op, "twofaBackupCode", v);
-		twofa_wipe(v, sizeof(v));
-		if (ret < 0)
-			return ret;
-	}
-	return TWOFA_OK;
+	return add_backup_codes(a, op, rec, ~rec->state.backup_used);
 }
 
 int twofa_ldap_entry_build(const char *user, const char *base,
@@ -390,8 +399,6 @@ int twofa_ldap_entry_cas(const struct twofa_record *old,
 {
 	const struct twofa_state *os = &old->state;
 	const char *guard = twofa_ldap_guard_attr(old->type);
-	uint64_t burnt;
-	unsigned i;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -411,18 +418,10 @@ int twofa_ldap_entry_cas(const struct twofa_record *old,
 		    0)
 			goto out;
 	}
-	burnt = ns->backup_used & ~os->backup_used;
-	for (i = 0; i < old->backup_count; i++) {
-		char v[TWOFA_LDAP_BACKUP_VAL_MAX];
-
-		if (!(burnt & (UINT64_C(1) << i)))
-			continue;
-		twofa_ldap_backup_value(old, i, v);
-		ret = add_str(out, TWOFA_LDAP_DEL, "twofaBackupCode", v);
-		twofa_wipe(v, sizeof(v));
-		if (ret < 0)
-			goto out;
-	}
+	/* A burnt code's value leaves the entry. */
+	if ((ret = add_backup_codes(out, TWOFA_LDAP_DEL, old,
+				    ns->backup_used & ~os->backup_used)) < 0)
+		goto out;
 	if ((ret = add_u64(out, TWOFA_LDAP_REPL, "oathFailureCount",
 			   ns->failures)) < 0 ||
 	    (ret = add_u64(out, TWOFA_LDAP_REPL, "twofaLockedUntil",
