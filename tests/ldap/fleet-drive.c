@@ -28,6 +28,8 @@
 #include "twofa/record.h"
 #include "twofa/store.h"
 
+#include "../tools/state_dump.h"
+
 static int die(const char *what, int err, const struct twofa_error *w)
 {
 	printf("error=%d\n", err);
@@ -80,23 +82,12 @@ static int dump(struct twofa_store *st, const char *user)
 {
 	struct twofa_error why;
 	struct twofa_loaded *h = NULL;
-	const struct twofa_state *s;
 	int r;
 
 	memset(&why, 0, sizeof(why));
 	if ((r = twofa_store_load(st, user, &h, &why)) < 0)
 		return die("load", r, &why);
-	s = &h->rec.state;
-	printf("type=%s\ndigits=%u\nnext=%llu\nfailures=%u\n"
-	       "locked_until=%llu\nlast_success=%llu\nbackup_left=%u\n"
-	       "backup_used=%llu\nseq=%llu\n",
-	       twofa_otp_type_name(h->rec.type), h->rec.digits,
-	       (unsigned long long)s->next, s->failures,
-	       (unsigned long long)s->locked_until,
-	       (unsigned long long)s->last_success,
-	       twofa_record_backup_left(&h->rec),
-	       (unsigned long long)s->backup_used,
-	       (unsigned long long)s->seq);
+	test_state_dump(&h->rec, true);
 	twofa_store_release(h);
 	return 0;
 }

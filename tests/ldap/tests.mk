@@ -15,7 +15,8 @@ TEST_PACKAGES	+= slapd ldap-utils openssl python3-pytest oathtool expect \
 		   util-linux libpam-modules
 FLEET_DRIVE	:= $(BUILD)/tests/ldap/fleet-drive
 
-$(FLEET_DRIVE): $(BUILD)/tests/ldap/fleet-drive.o $(LIBTWOFA)
+$(FLEET_DRIVE): $(BUILD)/tests/ldap/fleet-drive.o \
+		$(BUILD)/tests/tools/state_dump.o $(LIBTWOFA)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBNETTLE) $(LIBCRYPTO)
 
 .PHONY: check-ldap

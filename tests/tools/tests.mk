@@ -20,6 +20,7 @@ $(BUILD)/tests/tools/pamrun: $(BUILD)/tests/tools/pamrun.o
 $(BUILD)/tests/tools/syslog-sink: $(BUILD)/tests/tools/syslog-sink.o
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL)
 
+# state_dump.o (the "key=value" state lines) is shared with fleet-drive.
 $(BUILD)/tests/tools/twofa-testrec: $(BUILD)/tests/tools/twofa-testrec.o \
-		$(LIBTWOFA)
+		$(BUILD)/tests/tools/state_dump.o $(LIBTWOFA)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBNETTLE) $(LIBCRYPTO)

@@ -25,6 +25,8 @@
 #include "twofa/record.h"
 #include "twofa/store.h"
 
+#include "state_dump.h"
+
 static int die(const char *what, int err, const struct twofa_error *w)
 {
 	fprintf(stderr, "twofa-testrec: %s: %s", what, twofa_strerror(err));
@@ -137,23 +139,13 @@ static int dump(struct twofa_store *st, const char *user)
 {
 	struct twofa_error why;
 	struct twofa_loaded *h = NULL;
-	const struct twofa_state *s;
 	int r;
 
 	memset(&why, 0, sizeof(why));
 	r = twofa_store_load(st, user, &h, &why);
 	if (r != 0)
 		return die("open", r, &why);
-	s = &h->rec.state;
-	printf("type=%s\ndigits=%u\nnext=%llu\nfailures=%u\n"
-	       "locked_until=%llu\nlast_success=%llu\nbackup_left=%u\n"
-	       "backup_used=%llu\n",
-	       twofa_otp_type_name(h->rec.type), h->rec.digits,
-	       (unsigned long long)s->next, s->failures,
-	       (unsigned long long)s->locked_until,
-	       (unsigned long long)s->last_success,
-	       twofa_record_backup_left(&h->rec),
-	       (unsigned long long)s->backup_used);
+	test_state_dump(&h->rec, false);
 	twofa_store_release(h);
 	return 0;
 }
