@@ -20,32 +20,9 @@
 
 #include <security/pam_appl.h>
 
+#include "conv.h"
+
 static char code[64];
-
-static int conv(int n, const struct pam_message **msg,
-		struct pam_response **resp, void *data)
-{
-	struct pam_response *r = calloc((size_t)n, sizeof(*r));
-	int i;
-
-	(void)data;
-	if (r == NULL)
-		return PAM_BUF_ERR;
-	for (i = 0; i < n; i++) {
-		if (msg[i]->msg_style != PAM_PROMPT_ECHO_OFF &&
-		    msg[i]->msg_style != PAM_PROMPT_ECHO_ON)
-			continue;
-		r[i].resp = strdup(code);
-		if (r[i].resp == NULL) {
-			while (i-- > 0)
-				free(r[i].resp);
-			free(r);
-			return PAM_BUF_ERR;
-		}
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-}
 
 static double now_us(void)
 {
@@ -57,7 +34,7 @@ static double now_us(void)
 
 int main(int argc, char **argv)
 {
-	struct pam_conv c = {conv, NULL};
+	struct pam_conv c = {bench_conv, code};
 	pam_handle_t *pamh = NULL;
 	double t0, t1;
 	int rc;

@@ -44,6 +44,7 @@
 #include <security/pam_appl.h>
 
 #include "common.h"
+#include "conv.h"
 
 struct opts {
 	const char *confdir, *service, *label, *raw;
@@ -54,10 +55,6 @@ struct opts {
 	bool bad, race;
 };
 
-struct answer {
-	char code[BENCH_DIGITS + 1];
-};
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -66,48 +63,23 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int conv(int n, const struct pam_message **msg,
-		struct pam_response **resp, void *data)
-{
-	const struct answer *a = data;
-	struct pam_response *r = calloc((size_t)n, sizeof(*r));
-	int i;
-
-	if (r == NULL)
-		return PAM_BUF_ERR;
-	for (i = 0; i < n; i++) {
-		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF ||
-		    msg[i]->msg_style == PAM_PROMPT_ECHO_ON) {
-			r[i].resp = strdup(a->code);
-			if (r[i].resp == NULL) {
-				while (i-- > 0)
-					free(r[i].resp);
-				free(r);
-				return PAM_BUF_ERR;
-			}
-		}
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-}
-
 /* One timed login; *ok set when PAM_SUCCESS. Returns microseconds. */
 static double login(const struct opts *o, unsigned i, bool *ok,
 		    char code[BENCH_DIGITS + 1])
 {
-	struct answer a;
-	struct pam_conv c = {conv, &a};
+	char answer[BENCH_DIGITS + 1];
+	struct pam_conv c = {bench_conv, answer};
 	pam_handle_t *pamh = NULL;
 	char user[BENCH_USER_LEN];
 	double t0, t1;
 	int rc;
 
 	bench_user(i, user);
-	if (bench_make_code(i, o->bad, a.code) != 0) {
+	if (bench_make_code(i, o->bad, answer) != 0) {
 		fprintf(stderr, "bench-login: cannot compute a code\n");
 		exit(1);
 	}
-	memcpy(code, a.code, sizeof(a.code));
+	memcpy(code, answer, sizeof(answer));
 	t0 = now_s();
 	rc = pam_start_confdir(o->service, user, &c, o->confdir, &pamh);
 	if (rc != PAM_SUCCESS) {
